@@ -1,0 +1,59 @@
+# Depot: `make run` sets up and serves on SQLite; `make test` sets up and runs every test.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+PYTHON ?= python3
+export FLASK_APP := app.py
+
+RUN_PACKAGES := libzbar0 fonts-wqy-microhei
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql
+
+.PHONY: run test test-sqlite test-postgres setup setup-dev system-run system-test translations bench clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) depot ensure-admin
+	@echo "Depot is starting on http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup-dev
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(PY) -m pytest
+
+# The database-facing tests again, on a throwaway PostgreSQL 15 cluster in a temp dir.
+test-postgres:
+	scripts/with-postgres.sh $(PY) -m pytest -m db
+
+setup: system-run $(VENV)/.installed translations
+setup-dev: system-test $(VENV)/.installed-dev translations
+
+system-run:
+	@scripts/need-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@scripts/need-packages.sh $(TEST_PACKAGES)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d depot/translations
+
+bench: setup-dev
+	$(PY) bench/decode_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,87 @@
+"""Depot: a repair-depot (RMA) system. create_app() is the one wiring point."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from depot.config import ROOT, Config
+from depot.domain.text import LANGUAGES, best_language
+from depot.models import User, db
+
+csrf = CSRFProtect()
+migrate = Migrate()
+login_manager = LoginManager()
+babel = Babel()
+
+
+def create_app(config: Any | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(config.INSTANCE_PATH))
+    app.config.from_object(config)
+    config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "depot" / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "pages.login"
+    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "depot" / "translations"))
+
+    from depot.web import api, errors, pages
+
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens, not cookies: no cross-site forgery to guard against
+    app.register_blueprint(pages.bp)
+    errors.init_app(app)
+
+    from depot import cli
+
+    cli.init_app(app)
+    return app
+
+
+def select_locale() -> str:
+    """The language the user picked, else their account's, else the browser's; Chinese first."""
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    best = request.accept_languages.best_match(["zh_CN", "zh", "zh_TW", "zh_Hant", "en"])
+    return best_language(best) if best else "zh_CN"
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    """SQLite: WAL, foreign keys, and write transactions that wait their turn.
+
+    pysqlite's own transaction handling is switched off and every transaction starts with
+    BEGIN IMMEDIATE, so two clerks taking units in at once queue on the write lock instead of
+    failing with 'database is locked' when a read turns into a write.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

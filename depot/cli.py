@@ -1,0 +1,109 @@
+"""flask commands: users, imports, the first admin, calendar overrides."""
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from depot.domain.roles import ROLES
+from depot.errors import DepotError
+from depot.models import CalendarOverride, db
+from depot.services import units, users
+
+users_cli = AppGroup("users", help="Create users and their API tokens.")
+depot_cli = AppGroup("depot", help="Depot housekeeping.")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fail(error: DepotError) -> None:
+    raise click.ClickException(error.message)
+
+
+@users_cli.command("create")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--password", default=None, help="Password for page logins (prompted if -p).")
+@click.option("-p", "prompt_password", is_flag=True, help="Ask for a password.")
+def create_user(name: str, role: str, password: str | None, prompt_password: bool) -> None:
+    """Create a user; its new API token is printed alone on the last line."""
+    if prompt_password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user, token = users.create_user(db.session, name, role, password=password, now=_now())
+    except DepotError as exc:
+        _fail(exc)
+    click.echo(f"created {role} {user.username}; API token:")
+    click.echo(token)
+
+
+@users_cli.command("set-password")
+@click.argument("name")
+@click.password_option()
+def set_password(name: str, password: str) -> None:
+    try:
+        users.set_password(db.session, name, password)
+    except DepotError as exc:
+        _fail(exc)
+    click.echo(f"password of {name} changed")
+
+
+@users_cli.command("token")
+@click.argument("name")
+def new_token(name: str) -> None:
+    """Replace a user's API token; the old one stops working."""
+    try:
+        token = users.new_token(db.session, name)
+    except DepotError as exc:
+        _fail(exc)
+    click.echo(token)
+
+
+@depot_cli.command("ensure-admin")
+def ensure_admin() -> None:
+    """Create the first admin (user 'admin', random password) when there is none."""
+    if users.count_admins(db.session):
+        click.echo("an admin exists already; log in with your account")
+        return
+    password = secrets.token_urlsafe(9)
+    users.create_user(db.session, "admin", "admin", password=password, now=_now())
+    click.echo(f"first admin created: user 'admin', password '{password}' (change it: "
+               "flask users set-password admin)")
+
+
+@depot_cli.command("import-units")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_units(path: Path) -> None:
+    """Import units from a CSV file (the API's column names)."""
+    try:
+        report = units.import_units(db.session, path.read_bytes(), now=_now())
+    except DepotError as exc:
+        _fail(exc)
+    click.echo(f"created {report.created}, updated {report.updated}, errors {len(report.errors)}")
+    for error in report.errors:
+        click.echo(f"line {error['line']}: {error['message']}", err=True)
+
+
+@depot_cli.command("calendar-override")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--working/--holiday", required=True)
+@click.option("--note", default="")
+def calendar_override(day: datetime, working: bool, note: str) -> None:
+    """Declare a day working or not (for years the holidays package does not know yet)."""
+    the_day: date = day.date()
+    row = db.session.get(CalendarOverride, the_day) or CalendarOverride(day=the_day)
+    row.is_working, row.note = working, note
+    db.session.add(row)
+    db.session.commit()
+    click.echo(f"{the_day}: {'working day' if working else 'holiday'}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(depot_cli)

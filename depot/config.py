@@ -1,0 +1,76 @@
+"""Configuration read from DEPOT_* environment variables.
+
+The values are read when a Config is made, never at import, so tests can build their own.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class Config:
+    """Settings for a running depot, from the environment."""
+
+    TESTING = False
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        env = dict(os.environ if env is None else env)
+        self.INSTANCE_PATH = Path(env.get("DEPOT_INSTANCE_PATH", str(INSTANCE)))
+        self.SQLALCHEMY_DATABASE_URI = env.get(
+            "DEPOT_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'depot.sqlite3'}"
+        )
+        self.SECRET_KEY = env.get("DEPOT_SECRET_KEY") or _instance_secret(self.INSTANCE_PATH)
+        self.DEPOT_PUBLIC_URL = env.get("DEPOT_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.DEPOT_SMTP_URL = env.get("DEPOT_SMTP_URL") or None
+        self.DEPOT_MAIL_FROM = env.get("DEPOT_MAIL_FROM", "depot@localhost")
+        self.DEPOT_TIMEZONE = env.get("DEPOT_TIMEZONE", "Asia/Shanghai")
+        self.DEPOT_NAME = env.get("DEPOT_NAME", "Depot 维修中心")
+        self.DEPOT_ADDRESS = env.get("DEPOT_ADDRESS", "")
+        self.DEPOT_PHONE = env.get("DEPOT_PHONE", "")
+        self.MAX_CONTENT_LENGTH = int(env.get("DEPOT_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
+        self.DEPOT_MAX_IMAGE_BYTES = int(env.get("DEPOT_MAX_IMAGE_BYTES", str(15 * 1024 * 1024)))
+        self.DEPOT_MAX_IMAGE_PIXELS = int(env.get("DEPOT_MAX_IMAGE_PIXELS", str(50_000_000)))
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+        self.BABEL_DEFAULT_LOCALE = "zh_CN"
+        self.BABEL_DEFAULT_TIMEZONE = self.DEPOT_TIMEZONE
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+
+
+class TestConfig(Config):
+    """A throwaway depot: its own database URL, a fixed secret, CSRF on as in production."""
+
+    TESTING = True
+
+    def __init__(self, database_url: str, instance_path: Path, **overrides: object) -> None:
+        super().__init__(
+            {
+                "DEPOT_DATABASE_URL": database_url,
+                "DEPOT_SECRET_KEY": "test-secret-not-for-production",
+                "DEPOT_INSTANCE_PATH": str(instance_path),
+            }
+        )
+        for key, value in overrides.items():
+            setattr(self, key, value)
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random secret kept in instance/ so sessions survive restarts on one machine.
+
+    Production sets DEPOT_SECRET_KEY; this keeps secrets out of the repository either way.
+    """
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        instance.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,1 @@
+"""The after-sales rules, pure Python: no Flask, no database session, no clock."""

@@ -1,0 +1,25 @@
+"""Who may do what: DESIGN.md's role table as data."""
+from __future__ import annotations
+
+ROLES = ("clerk", "technician", "supervisor", "logistics", "admin")
+
+# Permissions a role holds. Admin holds every permission; supervisor holds what clerk,
+# technician and logistics hold plus its own.
+_CLERK = {"units", "import", "scans", "rmas.create", "rmas.read", "quotes.create", "quotes.send",
+          "payments"}
+_TECHNICIAN = {"scans", "rmas.read", "inspection", "quotes.create", "actions.bench"}
+_LOGISTICS = {"scans", "rmas.read", "labels", "shipment", "actions.close"}
+_SUPERVISOR = _CLERK | _TECHNICIAN | _LOGISTICS | {"actions.cancel", "overrides", "reports"}
+_ADMIN = _SUPERVISOR | {"users", "models", "admin"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "clerk": frozenset(_CLERK),
+    "technician": frozenset(_TECHNICIAN),
+    "logistics": frozenset(_LOGISTICS),
+    "supervisor": frozenset(_SUPERVISOR),
+    "admin": frozenset(_ADMIN),
+}
+
+
+def may(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS.get(role, frozenset())

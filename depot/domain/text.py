@@ -1,0 +1,75 @@
+"""Sentences the rules explain themselves with, in the depot's three languages.
+
+A rule returns a Reason (a code and its values); turning it into words happens here so that the
+same decision reads well to a Chinese customer and to an English integration.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGUAGES = ("zh_CN", "zh_TW", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "no_purchase_date": {
+        "zh_CN": "没有购买日期：保修状态未知，在收到购买凭证前按保外处理",
+        "zh_TW": "沒有購買日期：保固狀態未知，在收到購買憑證前按保外處理",
+        "en": "No purchase date: warranty unknown, treated as out of warranty until proof of purchase arrives",
+    },
+    "no_proof": {
+        "zh_CN": "没有购买凭证：保修状态未知，在收到购买凭证前按保外处理",
+        "zh_TW": "沒有購買憑證：保固狀態未知，在收到購買憑證前按保外處理",
+        "en": "No proof of purchase: warranty unknown, treated as out of warranty until it arrives",
+    },
+    "term": {
+        "zh_CN": "{model}保修期{months}个月，自购买日期{start}起",
+        "zh_TW": "{model}保固期{months}個月，自購買日期{start}起",
+        "en": "{model} has a {months}-month warranty from the purchase date {start}",
+    },
+    "extended": {
+        "zh_CN": "已购延长保修{months}个月",
+        "zh_TW": "已購延長保固{months}個月",
+        "en": "Extended warranty of {months} months bought",
+    },
+    "covered_until": {
+        "zh_CN": "保修至{end}（含），判定日期{on}在保修期内",
+        "zh_TW": "保固至{end}（含），判定日期{on}在保固期內",
+        "en": "Covered until {end} inclusive; {on} is within the warranty",
+    },
+    "expired": {
+        "zh_CN": "保修已于{end}到期，判定日期{on}已过保",
+        "zh_TW": "保固已於{end}到期，判定日期{on}已過保",
+        "en": "Warranty ended on {end}; {on} is after it",
+    },
+    "before_purchase": {
+        "zh_CN": "判定日期{on}早于购买日期{start}，请核对购买凭证",
+        "zh_TW": "判定日期{on}早於購買日期{start}，請核對購買憑證",
+        "en": "{on} is before the purchase date {start}: check the proof of purchase",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One sentence of an explanation, kept as a code and its values until it is shown."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        table = MESSAGES[self.code]
+        template = table.get(lang) or table[DEFAULT_LANGUAGE]
+        return template.format(**self.params)
+
+
+def best_language(candidates: str | None) -> str:
+    """Pick zh_CN, zh_TW or en from a loose language tag such as 'zh-TW' or 'en_US'."""
+    tag = (candidates or "").replace("-", "_").lower()
+    if tag.startswith(("zh_tw", "zh_hk", "zh_hant")):
+        return "zh_TW"
+    if tag.startswith("zh"):
+        return "zh_CN"
+    if tag.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,81 @@
+"""Warranty judgement: from the purchase date, the model's term and extended cover, with reasons."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from depot.domain.text import Reason
+
+
+class WarrantyStatus(enum.StrEnum):
+    IN_WARRANTY = "in_warranty"
+    OUT_OF_WARRANTY = "out_of_warranty"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the depot knows about a unit that bears on its warranty."""
+
+    model_name: str
+    warranty_months: int
+    purchase_date: date | None
+    extended_months: int = 0
+    has_proof_document: bool = False
+
+
+@dataclass(frozen=True)
+class WarrantyPolicy:
+    """Admin-set rules. With require_proof_document, a purchase date alone is not enough."""
+
+    require_proof_document: bool = False
+
+
+@dataclass(frozen=True)
+class WarrantyDecision:
+    status: WarrantyStatus
+    starts_on: date | None
+    ends_on: date | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def in_warranty(self) -> bool:
+        return self.status is WarrantyStatus.IN_WARRANTY
+
+
+def warranty_end(purchase_date: date, months: int) -> date:
+    """Last covered day: purchase date + N calendar months (month ends clamp) - 1 day.
+
+    2025-03-02 + 12 months -> 2026-03-01; 2024-02-29 + 12 months -> 2025-02-28 - 1 = 2025-02-27.
+    """
+    return purchase_date + relativedelta(months=months) - timedelta(days=1)
+
+
+def judge_warranty(
+    facts: UnitFacts, on_date: date, policy: WarrantyPolicy = WarrantyPolicy()
+) -> WarrantyDecision:
+    """Decide the warranty on `on_date`. Never 'in warranty' without a purchase date."""
+    if facts.purchase_date is None:
+        return WarrantyDecision(WarrantyStatus.UNKNOWN, None, None, (Reason("no_purchase_date"),))
+    start = facts.purchase_date
+    months = facts.warranty_months + facts.extended_months
+    end = warranty_end(start, months)
+    reasons = [
+        Reason("term", {"model": facts.model_name, "months": facts.warranty_months, "start": start})
+    ]
+    if facts.extended_months:
+        reasons.append(Reason("extended", {"months": facts.extended_months}))
+    if policy.require_proof_document and not facts.has_proof_document:
+        reasons.append(Reason("no_proof"))
+        return WarrantyDecision(WarrantyStatus.UNKNOWN, start, end, tuple(reasons))
+    if on_date < start:
+        reasons.append(Reason("before_purchase", {"on": on_date, "start": start}))
+        return WarrantyDecision(WarrantyStatus.UNKNOWN, start, end, tuple(reasons))
+    if on_date <= end:
+        reasons.append(Reason("covered_until", {"end": end, "on": on_date}))
+        return WarrantyDecision(WarrantyStatus.IN_WARRANTY, start, end, tuple(reasons))
+    reasons.append(Reason("expired", {"end": end, "on": on_date}))
+    return WarrantyDecision(WarrantyStatus.OUT_OF_WARRANTY, start, end, tuple(reasons))

@@ -1,0 +1,63 @@
+"""Small helpers every service uses: the depot's today, lookups that raise NotFoundError."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from depot.domain.workflow import OPEN_STATUSES
+from depot.errors import NotFoundError
+from depot.models import ProductModel, Rma, Unit
+
+DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_date(moment: datetime, tz: ZoneInfo = DEFAULT_TZ) -> date:
+    """The calendar day `moment` falls on in the depot's time zone."""
+    return moment.astimezone(tz).date()
+
+
+def find_unit(session: Session, serial: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.serial == serial.strip()))
+
+
+def get_unit(session: Session, serial: str) -> Unit:
+    unit = find_unit(session, serial)
+    if unit is None:
+        raise NotFoundError(f"no unit with serial {serial!r}", code="unit_not_found", serial=serial)
+    return unit
+
+
+def find_rma(session: Session, number: str) -> Rma | None:
+    return session.scalar(select(Rma).where(Rma.number == number.strip().upper()))
+
+
+def get_rma(session: Session, number: str) -> Rma:
+    rma = find_rma(session, number)
+    if rma is None:
+        raise NotFoundError(f"no RMA numbered {number!r}", code="rma_not_found", number=number)
+    return rma
+
+
+def get_model(session: Session, code: str) -> ProductModel:
+    model = session.scalar(select(ProductModel).where(ProductModel.code == code.strip()))
+    if model is None:
+        raise NotFoundError(f"no product model with code {code!r}", code="model_not_found",
+                            model=code)
+    return model
+
+
+def open_rma_of(session: Session, unit: Unit) -> Rma | None:
+    """The unit's newest RMA that has not shipped, closed or been cancelled."""
+    return session.scalar(
+        select(Rma)
+        .where(Rma.unit_id == unit.id, Rma.status.in_([s.value for s in OPEN_STATUSES]))
+        .order_by(Rma.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,60 @@
+"""Documents of an RMA: the intake tag, the customer receipt, stored attachments."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from depot.domain.text import Reason
+from depot.errors import NotFoundError
+from depot.labels.intake import ReceiptData, TagData, render_intake_tag, render_receipt
+from depot.models import Attachment
+from depot.services.common import get_rma
+
+
+@dataclass(frozen=True)
+class DepotInfo:
+    name: str
+    address: str
+    phone: str
+    public_url: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> DepotInfo:
+        return cls(config["DEPOT_NAME"], config["DEPOT_ADDRESS"], config["DEPOT_PHONE"],
+                   config["DEPOT_PUBLIC_URL"])
+
+
+def intake_tag(session: Session, number: str) -> bytes:
+    rma = get_rma(session, number)
+    unit = rma.unit
+    return render_intake_tag(TagData(
+        rma_number=rma.number, serial=unit.serial, model_code=unit.model.code,
+        model_name=unit.model.name, received_on=rma.received_on,
+        customer_name=unit.customer.name if unit.customer else "",
+        accessories=tuple(rma.accessories or ())))
+
+
+def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_CN") -> bytes:
+    rma = get_rma(session, number)
+    unit, customer = rma.unit, rma.unit.customer
+    reasons = tuple(Reason(r["code"], r.get("params", {})).text(lang) for r in rma.warranty_reasons)
+    return render_receipt(ReceiptData(
+        depot_name=depot.name, depot_address=depot.address, depot_phone=depot.phone,
+        rma_number=rma.number, received_on=rma.received_on, serial=unit.serial,
+        model_code=unit.model.code, model_name=unit.model.name,
+        customer_name=customer.name if customer else "",
+        customer_phone=customer.phone if customer else "",
+        customer_address=customer.address if customer else "",
+        fault_description=rma.fault_description, accessories=tuple(rma.accessories or ()),
+        warranty_status=rma.warranty_status, warranty_reasons=reasons, due_on=rma.due_on,
+        status_url=None), lang=lang)
+
+
+def attachment(session: Session, attachment_id: int) -> Attachment:
+    item = session.get(Attachment, attachment_id)
+    if item is None:
+        raise NotFoundError("no such attachment", code="attachment_not_found")
+    return item

@@ -1,0 +1,152 @@
+"""Taking a unit in: a new RMA with a gap-free number, its warranty judged and its due date set."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from depot.domain.calendar import due_date
+from depot.domain.workflow import Action, Status
+from depot.errors import ConflictError, InvalidInputError
+from depot.models import Attachment, Rma, RmaCounter, RmaEvent, User
+from depot.services.calendars import calendar_around
+from depot.photos import normalise_photo
+from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
+from depot.services.units import unit_warranty
+
+ACCESSORIES = ("power_adapter", "data_cable", "battery", "other")
+MAX_PHOTOS = 12
+
+
+@dataclass(frozen=True)
+class Photo:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def prepare_photos(files: list[tuple[str, bytes]], *, max_bytes: int, max_pixels: int
+                   ) -> list[Photo]:
+    """Check and normalise every photo before anything is stored: one bad file refuses all."""
+    if len(files) > MAX_PHOTOS:
+        raise InvalidInputError(f"at most {MAX_PHOTOS} photos at a time", code="too_many_photos")
+    prepared = []
+    for name, data in files:
+        try:
+            photo = normalise_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+        except InvalidInputError as exc:
+            exc.details["filename"] = name
+            raise
+        stem = (name.rsplit(".", 1)[0] or "photo")[:200]
+        prepared.append(Photo(f"{stem}.jpg", photo.content_type, photo.data))
+    return prepared
+
+
+def add_photos(session: Session, number: str, files: list[tuple[str, bytes]], *,
+               max_bytes: int, max_pixels: int, actor: User | None, now: datetime) -> Rma:
+    photos = prepare_photos(files, max_bytes=max_bytes, max_pixels=max_pixels)
+    rma = get_rma(session, number)
+    for photo in photos:
+        session.add(_attachment(photo, rma, actor, now))
+    session.commit()
+    session.refresh(rma)
+    return rma
+
+
+def rma_number(year: int, seq: int) -> str:
+    return f"RMA-{year:04d}-{seq:06d}"
+
+
+def take_number(session: Session, year: int) -> int:
+    """Next number of `year`, inside the caller's transaction.
+
+    The UPDATE locks the year's counter row (PostgreSQL row lock; SQLite's write lock), so
+    concurrent intakes wait for each other, and a rolled-back intake gives its number back.
+    """
+    seq = session.execute(
+        update(RmaCounter).where(RmaCounter.year == year)
+        .values(last=RmaCounter.last + 1).returning(RmaCounter.last)
+    ).scalar()
+    if seq is not None:
+        return seq
+    try:
+        with session.begin_nested():
+            session.execute(insert(RmaCounter).values(year=year, last=1))
+        return 1
+    except IntegrityError:
+        # Another intake created the year's row first: take the next number from it.
+        return take_number(session, year)
+
+
+def receive_unit(
+    session: Session, serial: str, fault_description: str, accessories: list[str], *,
+    reported_on: date | None = None, idempotency_key: str | None = None,
+    photos: list[Photo] | tuple[Photo, ...] = (), actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+) -> tuple[Rma, bool]:
+    """Open an RMA for the unit. Returns (rma, created); a repeated idempotency key returns the
+    first RMA with created=False and creates nothing."""
+    if idempotency_key:
+        existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
+        if existing is not None:
+            return existing, False
+    unknown = [a for a in accessories if a not in ACCESSORIES]
+    if unknown:
+        raise InvalidInputError(f"unknown accessories: {', '.join(unknown)}",
+                                code="invalid_accessory", unknown=unknown, known=list(ACCESSORIES))
+    unit = get_unit(session, serial)
+    current = open_rma_of(session, unit)
+    if current is not None:
+        raise ConflictError(f"unit {unit.serial} already has open RMA {current.number}",
+                            code="open_rma_exists", rma=current.number, status=current.status)
+    received_on = local_date(now, tz)
+    if reported_on is not None and reported_on > received_on:
+        raise InvalidInputError("reported_on cannot be after today", code="invalid_date",
+                                field="reported_on")
+    warranty = unit_warranty(unit, reported_on or received_on)
+    year = received_on.year
+    seq = take_number(session, year)
+    rma = Rma(
+        number=rma_number(year, seq), year=year, seq=seq, unit=unit,
+        status=Status.RECEIVED.value, fault_description=fault_description.strip(),
+        accessories=list(dict.fromkeys(accessories)), received_on=received_on,
+        reported_on=reported_on,
+        due_on=due_date(calendar_around(session, received_on), received_on),
+        warranty_status=warranty.status.value, warranty_starts_on=warranty.starts_on,
+        warranty_ends_on=warranty.ends_on,
+        warranty_reasons=[{"code": r.code, "params": _jsonable(r.params)} for r in warranty.reasons],
+        idempotency_key=idempotency_key or None, created_by_id=actor.id if actor else None,
+        created_at=now, updated_at=now,
+    )
+    session.add(rma)
+    session.add(RmaEvent(rma=rma, action=Action.RECEIVE.value, from_status=None,
+                         to_status=Status.RECEIVED.value, actor_id=actor.id if actor else None,
+                         at=now, reason=None))
+    for photo in photos:
+        session.add(_attachment(photo, rma, actor, now))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if idempotency_key:
+            again = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
+            if again is not None:
+                return again, False
+        raise
+    return rma, True
+
+
+def _attachment(photo: Photo, rma: Rma, actor: User | None, now: datetime) -> Attachment:
+    import hashlib
+
+    return Attachment(kind="intake_photo", filename=photo.filename[:255],
+                      content_type=photo.content_type, size=len(photo.data),
+                      sha256=hashlib.sha256(photo.data).hexdigest(), data=photo.data, rma=rma,
+                      created_by_id=actor.id if actor else None, created_at=now)
+
+
+def _jsonable(params: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}

@@ -1,0 +1,184 @@
+"""Units and their customers: registration, CSV import, warranty as of a day."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from depot.domain.warranty import UnitFacts, WarrantyDecision, WarrantyPolicy, judge_warranty
+from depot.errors import ConflictError, DepotError, InvalidInputError
+from depot.models import Customer, ProductModel, Unit
+from depot.services.common import get_model
+
+IMPORT_COLUMNS = ("serial", "model", "purchase_date", "customer_name", "customer_phone",
+                  "customer_email", "customer_address")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{2,79}$")
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[dict[str, object]] = field(default_factory=list)
+
+
+def check_serial(serial: str, model: ProductModel | None = None) -> str:
+    serial = serial.strip()
+    if not SERIAL_RE.match(serial):
+        raise InvalidInputError(
+            "a serial is 3 to 80 letters, digits or - _ . /", code="invalid_serial", serial=serial)
+    if model is not None and model.serial_pattern and not re.fullmatch(model.serial_pattern, serial):
+        raise InvalidInputError(f"serial {serial!r} does not fit model {model.code}'s pattern",
+                                code="serial_pattern_mismatch", serial=serial,
+                                pattern=model.serial_pattern)
+    return serial
+
+
+def find_or_create_customer(session: Session, data: CustomerInput | None, now: datetime
+                            ) -> Customer | None:
+    """Reuse the customer with the same name and phone, so a customer's units stay together."""
+    if data is None or not data.name.strip():
+        return None
+    name, phone = data.name.strip(), data.phone.strip()
+    customer = session.scalar(
+        select(Customer).where(Customer.name == name, Customer.phone == phone).limit(1))
+    if customer is None:
+        customer = Customer(name=name, phone=phone, email=data.email.strip(),
+                            address=data.address.strip(), key_account=False, created_at=now)
+        session.add(customer)
+    else:
+        customer.email = data.email.strip() or customer.email
+        customer.address = data.address.strip() or customer.address
+    return customer
+
+
+def register_unit(
+    session: Session, serial: str, model_code: str, purchase_date: date | None,
+    customer: CustomerInput | None, *, extended_months: int = 0, now: datetime,
+) -> Unit:
+    model = get_model(session, model_code)
+    serial = check_serial(serial, model)
+    if session.scalar(select(Unit.id).where(Unit.serial == serial)):
+        raise ConflictError(f"unit {serial!r} is registered already", code="unit_exists",
+                            serial=serial)
+    unit = Unit(serial=serial, model=model, purchase_date=purchase_date,
+                extended_months=extended_months,
+                customer=find_or_create_customer(session, customer, now),
+                created_at=now, updated_at=now)
+    session.add(unit)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(f"unit {serial!r} is registered already", code="unit_exists",
+                            serial=serial) from None
+    return unit
+
+
+def unit_warranty(unit: Unit, on_date: date, policy: WarrantyPolicy = WarrantyPolicy()
+                  ) -> WarrantyDecision:
+    facts = UnitFacts(model_name=unit.model.name, warranty_months=unit.model.warranty_months,
+                      purchase_date=unit.purchase_date, extended_months=unit.extended_months,
+                      has_proof_document=unit.proof_attachment_id is not None)
+    return judge_warranty(facts, on_date, policy)
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV from Excel on a Chinese Windows is GB18030, elsewhere UTF-8 (maybe with a BOM)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InvalidInputError("the file is neither UTF-8 nor GB18030 text",
+                                    code="invalid_encoding") from None
+
+
+def import_units(session: Session, data: bytes, *, now: datetime) -> ImportReport:
+    """Create or update units from CSV; good rows land, bad rows are reported by physical line."""
+    text = decode_csv(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise InvalidInputError("the file is empty", code="empty_file")
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in IMPORT_COLUMNS if c not in names]
+    if missing:
+        raise InvalidInputError(f"the header lacks {', '.join(missing)}", code="invalid_header",
+                                missing=missing, expected=list(IMPORT_COLUMNS))
+    report = ImportReport()
+    line = reader.line_num  # physical line where the next record starts, minus one
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        record = dict(zip(names, (cell.strip() for cell in row), strict=False))
+        try:
+            with session.begin_nested():
+                created = _import_row(session, record, now)
+        except DepotError as exc:
+            report.errors.append({"line": start, "message": exc.message, "code": exc.code})
+            continue
+        except IntegrityError:
+            report.errors.append({"line": start, "message": "duplicate serial in the file",
+                                  "code": "unit_exists"})
+            continue
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+    session.commit()
+    return report
+
+
+def _import_row(session: Session, record: dict[str, str], now: datetime) -> bool:
+    if len(record) < len(IMPORT_COLUMNS):
+        raise InvalidInputError("the row has too few columns", code="short_row")
+    model = get_model(session, record["model"]) if record["model"] else None
+    if model is None:
+        raise InvalidInputError("model is empty", code="missing_model")
+    serial = check_serial(record["serial"], model)
+    purchase_date = parse_date(record["purchase_date"], "purchase_date")
+    customer = find_or_create_customer(session, CustomerInput(
+        record["customer_name"], record["customer_phone"], record["customer_email"],
+        record["customer_address"]), now)
+    unit = session.scalar(select(Unit).where(Unit.serial == serial))
+    if unit is None:
+        session.add(Unit(serial=serial, model=model, purchase_date=purchase_date,
+                         extended_months=0, customer=customer, created_at=now, updated_at=now))
+        session.flush()
+        return True
+    unit.model, unit.purchase_date, unit.updated_at = model, purchase_date, now
+    if customer is not None:
+        unit.customer = customer
+    session.flush()
+    return False
+
+
+def parse_date(value: str | None, field_name: str) -> date | None:
+    """YYYY-MM-DD, or empty for unknown."""
+    if value is None or not str(value).strip():
+        return None
+    try:
+        if not DATE_RE.match(str(value).strip()):
+            raise ValueError
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInputError(f"{field_name} must be a date YYYY-MM-DD, not {value!r}",
+                                code="invalid_date", field=field_name) from None

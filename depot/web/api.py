@@ -1,0 +1,176 @@
+"""The JSON API, /api/v1. Thin views: parse, call one service, serialise."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from depot import scanning
+from depot.domain.text import best_language
+from depot.errors import InvalidInputError
+from depot.models import db
+from depot.services import catalog, documents, intake, scans, units
+from depot.services.common import get_rma, get_unit, local_date
+from depot.web import schemas, serialize
+from depot.web.auth import current_actor, requires
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DEPOT_TIMEZONE"])
+
+
+def lang() -> str:
+    chosen = request.args.get("lang")
+    if chosen:
+        return best_language(chosen)
+    return best_language(request.accept_languages.best_match(["zh_CN", "zh_TW", "zh", "en"]))
+
+
+def json_body() -> object:
+    return request.get_json(silent=True)
+
+
+def unit_json(unit) -> dict:
+    today = local_date(utcnow(), tz())
+    return serialize.unit(unit, units.unit_warranty(unit, today), lang())
+
+
+def rma_json(rma) -> dict:
+    return serialize.rma(rma, lang(), tz())
+
+
+@bp.post("/models")
+@requires("models")
+def post_model():
+    code, name, months = schemas.parse_model(json_body())
+    model = catalog.create_model(db.session, code, name, months, now=utcnow())
+    return jsonify(serialize.model(model)), 201
+
+
+@bp.get("/models")
+@requires("units", "rmas.read")
+def get_models():
+    return jsonify({"models": [serialize.model(m) for m in catalog.list_models(db.session)]})
+
+
+@bp.post("/units")
+@requires("units")
+def post_unit():
+    fields = schemas.parse_unit(json_body())
+    unit = units.register_unit(db.session, fields.pop("serial"), fields.pop("model_code"),
+                               fields.pop("purchase_date"), fields.pop("customer"), now=utcnow(),
+                               **fields)
+    return jsonify(unit_json(unit)), 201
+
+
+@bp.post("/units/import")
+@requires("import")
+def post_units_import():
+    if request.files.get("file"):
+        data = request.files["file"].read()
+    else:
+        data = request.get_data()
+    if not data:
+        raise InvalidInputError("send the CSV as the body (text/csv) or as the form field 'file'",
+                                code="empty_file")
+    report = units.import_units(db.session, data, now=utcnow())
+    return jsonify({"created": report.created, "updated": report.updated,
+                    "errors": report.errors})
+
+
+@bp.get("/units/<path:serial>")
+@requires("units", "rmas.read")
+def get_unit_view(serial: str):
+    return jsonify(unit_json(get_unit(db.session, serial)))
+
+
+@bp.post("/scans")
+@requires("scans")
+def post_scan():
+    image = request.files.get("image")
+    if image is not None:
+        codes = scanning.decode_image(
+            image.read(), max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+            max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])
+    else:
+        body = schemas.body_object(json_body())
+        codes = scanning.codes_from_text(schemas.text(body, "text", max_len=500))
+    result = scans.resolve_codes(db.session, codes)
+    return jsonify({
+        "codes": [{"text": c.text, "symbology": c.symbology} for c in result.codes],
+        "matched": result.matched.text if result.matched else None,
+        "unit": unit_json(result.unit) if result.unit else None,
+        "rma": rma_json(result.rma) if result.rma else None,
+    })
+
+
+@bp.post("/rmas")
+@requires("rmas.create")
+def post_rma():
+    fields = schemas.parse_rma(json_body())
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key and len(key) > 200:
+        raise InvalidInputError("Idempotency-Key is longer than 200 characters",
+                                code="invalid_idempotency_key")
+    rma, created = intake.receive_unit(
+        db.session, fields["serial"], fields["fault_description"], fields["accessories"],
+        reported_on=fields["reported_on"], idempotency_key=key, actor=current_actor(),
+        now=utcnow(), tz=tz())
+    return jsonify(rma_json(rma)), 201 if created else 200
+
+
+@bp.get("/rmas/<number>")
+@requires("rmas.read")
+def get_rma_view(number: str):
+    return jsonify(rma_json(get_rma(db.session, number)))
+
+
+@bp.post("/rmas/<number>/photos")
+@requires("rmas.create")
+def post_rma_photos(number: str):
+    files = request.files.getlist("photo") or request.files.getlist("photos")
+    if not files:
+        raise InvalidInputError("send one or more images in the form field 'photo'",
+                                code="missing_field", field="photo")
+    rma = intake.add_photos(
+        db.session, number, [(f.filename or "photo", f.read()) for f in files],
+        max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+        max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], actor=current_actor(),
+        now=utcnow())
+    return jsonify(rma_json(rma)), 201
+
+
+@bp.get("/rmas/<number>/tag.pdf")
+@requires("rmas.read")
+def get_tag(number: str):
+    pdf = documents.intake_tag(db.session, number)
+    return _pdf(pdf, f"{number}-tag.pdf")
+
+
+@bp.get("/rmas/<number>/receipt.pdf")
+@requires("rmas.read")
+def get_receipt(number: str):
+    pdf = documents.receipt(db.session, number, depot=documents.DepotInfo.from_config(
+        current_app.config), lang=lang())
+    return _pdf(pdf, f"{number}-receipt.pdf")
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@requires("rmas.read")
+def get_attachment(attachment_id: int):
+    item = documents.attachment(db.session, attachment_id)
+    return Response(item.data, mimetype=item.content_type,
+                    headers={"Cache-Control": "private, max-age=3600",
+                             "X-Content-Type-Options": "nosniff"})
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})

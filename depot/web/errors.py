@@ -1,0 +1,83 @@
+"""The one place that knows HTTP status codes: DepotError kinds -> JSON (API) or a page."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from depot.errors import (
+    AuthenticationError,
+    ConflictError,
+    DepotError,
+    InvalidInputError,
+    InvalidTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnavailableError,
+)
+
+HTTP_STATUS: dict[type[DepotError], int] = {
+    InvalidInputError: 422,
+    NotFoundError: 404,
+    ConflictError: 409,
+    InvalidTransitionError: 409,
+    PermissionDeniedError: 403,
+    AuthenticationError: 401,
+    UnavailableError: 503,
+}
+
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "upload_too_large",
+              415: "unsupported_media_type", 422: "invalid_input", 429: "too_many_requests"}
+
+
+def status_of(error: DepotError) -> int:
+    for kind in type(error).__mro__:
+        if kind in HTTP_STATUS:
+            return HTTP_STATUS[kind]
+    return 400
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz" or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None):
+    if wants_json():
+        response = jsonify({"error": code, "message": message, "details": details or {}})
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="depot"'
+        return response
+    return render_template("error.html", status=status, code=code, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DepotError)
+    def _depot_error(error: DepotError):
+        return error_response(status_of(error), error.code, error.message, _plain(error.details))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        return error_response(400, "csrf_failed", "The form expired or was not sent by Depot: "
+                                                  "reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        status = error.code or 500
+        return error_response(status, HTTP_CODES.get(status, "http_error"),
+                              error.description or error.name)
+
+
+def _plain(details: dict) -> dict:
+    """Details as JSON-ready values (dates and enums as strings)."""
+    out = {}
+    for key, value in details.items():
+        if isinstance(value, list | tuple):
+            out[key] = [v if isinstance(v, int | float | bool | None) else str(v) for v in value]
+        elif isinstance(value, int | float | bool | None | dict):
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out

@@ -1,0 +1,102 @@
+"""Request bodies -> typed values. Only syntax is checked here; existence and rules are deeper."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from depot.errors import InvalidInputError
+from depot.services.intake import ACCESSORIES
+from depot.services.units import CustomerInput, parse_date
+
+
+def body_object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidInputError("the body must be a JSON object", code="invalid_json")
+    return data
+
+
+def text(data: dict[str, Any], name: str, *, required: bool = True, max_len: int = 2000,
+         default: str = "") -> str:
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInputError(f"{name} is required", code="missing_field", field=name)
+        return default
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{name} must be text", code="invalid_field", field=name)
+    value = value.strip()
+    if len(value) > max_len:
+        raise InvalidInputError(f"{name} is longer than {max_len} characters",
+                                code="invalid_field", field=name)
+    return value
+
+
+def integer(data: dict[str, Any], name: str, *, minimum: int, maximum: int,
+            default: int | None = None) -> int:
+    value = data.get(name, default)
+    if value is None:
+        raise InvalidInputError(f"{name} is required", code="missing_field", field=name)
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidInputError(f"{name} must be a whole number from {minimum} to {maximum}",
+                                code="invalid_field", field=name)
+    return value
+
+
+def optional_date(data: dict[str, Any], name: str) -> date | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError(f"{name} must be a date YYYY-MM-DD or null", code="invalid_date",
+                                field=name)
+    return parse_date(value, name)
+
+
+def parse_model(data: Any) -> tuple[str, str, int]:
+    data = body_object(data)
+    return (text(data, "code", max_len=80), text(data, "name", max_len=200),
+            integer(data, "warranty_months", minimum=0, maximum=240))
+
+
+def parse_customer(value: Any) -> CustomerInput | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidInputError("customer must be an object", code="invalid_field", field="customer")
+    return CustomerInput(
+        name=text(value, "name", required=False, max_len=200),
+        phone=text(value, "phone", required=False, max_len=50),
+        email=text(value, "email", required=False, max_len=254),
+        address=text(value, "address", required=False, max_len=1000),
+    )
+
+
+def parse_unit(data: Any) -> dict[str, Any]:
+    data = body_object(data)
+    if "purchase_date" not in data:
+        raise InvalidInputError("purchase_date is required (null when unknown)",
+                                code="missing_field", field="purchase_date")
+    return {
+        "serial": text(data, "serial", max_len=80),
+        "model_code": text(data, "model", max_len=80),
+        "purchase_date": optional_date(data, "purchase_date"),
+        "customer": parse_customer(data.get("customer")),
+        "extended_months": integer(data, "extended_months", minimum=0, maximum=120, default=0),
+    }
+
+
+def parse_accessories(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInputError("accessories must be a list of codes", code="invalid_field",
+                                field="accessories", known=list(ACCESSORIES))
+    return [v.strip() for v in value if v.strip()]
+
+
+def parse_rma(data: Any) -> dict[str, Any]:
+    data = body_object(data)
+    return {
+        "serial": text(data, "serial", max_len=80),
+        "fault_description": text(data, "fault_description", required=False, max_len=4000),
+        "accessories": parse_accessories(data.get("accessories")),
+        "reported_on": optional_date(data, "reported_on"),
+    }

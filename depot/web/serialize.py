@@ -1,0 +1,77 @@
+"""Models -> the JSON shapes of the public contract."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from depot.domain.text import Reason
+from depot.domain.warranty import WarrantyDecision
+from depot.models import Customer, ProductModel, Rma, RmaEvent, Unit
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def model(m: ProductModel) -> dict[str, Any]:
+    return {"code": m.code, "name": m.name, "warranty_months": m.warranty_months,
+            "serial_pattern": m.serial_pattern}
+
+
+def customer(c: Customer | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {"id": c.id, "name": c.name, "phone": c.phone, "email": c.email, "address": c.address,
+            "key_account": c.key_account}
+
+
+def warranty(decision: WarrantyDecision, lang: str) -> dict[str, Any]:
+    return {"status": decision.status.value, "starts_on": iso(decision.starts_on),
+            "ends_on": iso(decision.ends_on),
+            "reasons": [r.text(lang) for r in decision.reasons],
+            "reason_codes": [r.code for r in decision.reasons]}
+
+
+def rma_warranty(r: Rma, lang: str) -> dict[str, Any]:
+    reasons = [Reason(x["code"], x.get("params", {})) for x in r.warranty_reasons]
+    return {"status": r.warranty_status, "starts_on": iso(r.warranty_starts_on),
+            "ends_on": iso(r.warranty_ends_on), "reasons": [x.text(lang) for x in reasons],
+            "reason_codes": [x.code for x in reasons]}
+
+
+def unit(u: Unit, decision: WarrantyDecision, lang: str, *, with_rmas: bool = True
+         ) -> dict[str, Any]:
+    out = {"serial": u.serial, "model": u.model.code, "model_name": u.model.name,
+           "purchase_date": iso(u.purchase_date), "extended_months": u.extended_months,
+           "has_proof_of_purchase": u.proof_attachment_id is not None,
+           "customer": customer(u.customer), "warranty": warranty(decision, lang)}
+    if with_rmas:
+        out["rmas"] = [rma_brief(r) for r in u.rmas]
+    return out
+
+
+def rma_brief(r: Rma) -> dict[str, Any]:
+    return {"number": r.number, "status": r.status, "received_on": iso(r.received_on),
+            "due_on": iso(r.due_on)}
+
+
+def event(e: RmaEvent, tz: ZoneInfo) -> dict[str, Any]:
+    return {"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+            "actor": e.actor.username if e.actor else None,
+            "at": e.at.isoformat().replace("+00:00", "Z"), "reason": e.reason}
+
+
+def rma(r: Rma, lang: str, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "number": r.number, "serial": r.unit.serial, "model": r.unit.model.code,
+        "status": r.status, "fault_description": r.fault_description,
+        "accessories": list(r.accessories or []), "received_on": iso(r.received_on),
+        "reported_on": iso(r.reported_on), "due_on": iso(r.due_on),
+        "warranty": rma_warranty(r, lang), "damage_class": r.damage_class, "covered": r.covered,
+        "customer": customer(r.unit.customer), "quotes": [],
+        "photos": [{"id": p.id, "filename": p.filename, "content_type": p.content_type}
+                   for p in r.photos],
+        "events": [event(e, tz) for e in r.events],
+        "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
+    }

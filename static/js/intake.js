@@ -1,0 +1,256 @@
+// Intake screen: a keyboard-wedge scanner types the code and presses Enter; the page looks it up,
+// shows the unit and its warranty, and a clerk records the intake without touching the mouse.
+(function () {
+  "use strict";
+  const T = JSON.parse(document.getElementById("i18n").textContent);
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const $ = (id) => document.getElementById(id);
+  const scan = $("scan");
+  const statusBox = $("scan-status");
+  let current = null;        // the unit shown now
+  let idempotencyKey = null; // one per intake form, so a double press creates one RMA
+  let busy = false;
+
+  // --- feedback: each outcome sounds and looks different -------------------------------
+  let audio = null;
+  function beep(freqs, ms) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      let t = audio.currentTime;
+      for (const f of freqs) {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.frequency.value = f; osc.type = "square"; gain.gain.value = 0.08;
+        osc.connect(gain); gain.connect(audio.destination);
+        osc.start(t); osc.stop(t + ms / 1000); t += ms / 1000 + 0.05;
+      }
+    } catch (e) { /* no sound device: the colours still tell */ }
+  }
+  const SOUNDS = { ok: [[1320], 90], unknown: [[330, 330], 160], duplicate: [[880, 660, 880], 110],
+                   error: [[200], 400] };
+  function setStatus(state, message) {
+    statusBox.dataset.state = state;
+    statusBox.textContent = message;
+    if (SOUNDS[state]) beep(...SOUNDS[state]);
+  }
+
+  async function api(method, url, body, headers) {
+    const opts = { method, headers: Object.assign({ "X-CSRFToken": csrf, "Accept": "application/json" }, headers || {}),
+                   credentials: "same-origin" };
+    if (body instanceof FormData) opts.body = body;
+    else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
+    const res = await fetch(url, opts);
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = { message: res.statusText }; }
+    if (!res.ok) { const err = new Error(data.message || res.statusText); err.status = res.status; err.data = data; throw err; }
+    return data;
+  }
+
+  // --- showing things -------------------------------------------------------------------
+  function hide(...ids) { ids.forEach((id) => { $(id).hidden = true; }); }
+  function show(...ids) { ids.forEach((id) => { $(id).hidden = false; }); }
+
+  function showUnit(unit, rma) {
+    current = unit;
+    $("unit-serial").textContent = unit.serial;
+    $("unit-model").textContent = unit.model + " · " + unit.model_name;
+    const c = unit.customer;
+    $("unit-customer").textContent = c ? [c.name, c.phone].filter(Boolean).join(" · ") : T.none;
+    $("unit-purchase").textContent = unit.purchase_date || T.none;
+    const w = unit.warranty;
+    const badge = $("warranty-status");
+    badge.dataset.status = w.status;
+    badge.textContent = w.status === "in_warranty" ? T.in_warranty
+      : w.status === "out_of_warranty" ? T.out_of_warranty : T.unknown_warranty;
+    $("warranty-ends").textContent = w.ends_on ? T.until + " " + w.ends_on : "";
+    const list = $("warranty-reasons");
+    list.replaceChildren(...w.reasons.map((r) => { const li = document.createElement("li"); li.textContent = r; return li; }));
+    show("unit-panel");
+    hide("register-panel", "rma-result");
+    const open = $("open-rma");
+    if (rma && !["shipped", "closed", "cancelled"].includes(rma.status)) {
+      open.textContent = T.duplicate + " " + rma.number + " (" + rma.status + ")";
+      open.hidden = false;
+      hide("rma-panel");
+      showResult(rma, false);
+      return "duplicate";
+    }
+    open.hidden = true;
+    idempotencyKey = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+    $("rma-form").reset();
+    show("rma-panel");
+    return "ok";
+  }
+
+  function showResult(rma, fresh) {
+    $("rma-number").textContent = rma.number;
+    $("rma-due").textContent = rma.due_on;
+    $("print-tag").href = "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/tag.pdf";
+    $("print-receipt").href = "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/receipt.pdf";
+    show("rma-result");
+    if (fresh) $("print-tag").focus();
+  }
+
+  function startOver() {
+    current = null;
+    hide("unit-panel", "register-panel", "rma-panel", "rma-result");
+    setStatus("idle", T.ready);
+    scan.value = "";
+    scan.focus();
+  }
+
+  function showScanResult(data, scannedText) {
+    if (data.unit) {
+      const outcome = showUnit(data.unit, data.rma);
+      if (outcome === "duplicate") setStatus("duplicate", T.duplicate + " " + data.rma.number);
+      else setStatus("ok", T.found + " " + data.unit.serial);
+      if (outcome === "ok") $("fault").focus();
+      return;
+    }
+    const text = data.codes.length ? data.codes[0].text : scannedText;
+    hide("unit-panel", "rma-panel", "rma-result");
+    $("register-form").reset();
+    $("reg-serial").value = text;
+    show("register-panel");
+    setStatus("unknown", T.unknown + " " + text);
+    $("reg-model").focus();
+  }
+
+  // --- scanning ---------------------------------------------------------------------------
+  async function lookUp(text) {
+    if (busy) return;
+    busy = true;
+    setStatus("busy", T.looking);
+    try {
+      showScanResult(await api("POST", "/api/v1/scans", { text }), text);
+    } catch (err) {
+      setStatus("error", T.error + ": " + err.message);
+      scan.select();
+    } finally {
+      busy = false;
+    }
+  }
+
+  scan.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter") return;
+    ev.preventDefault();
+    const text = scan.value.trim();
+    scan.value = "";
+    if (text) lookUp(text);
+  });
+
+  // Enter inside a form field moves on instead of sending a half-filled form.
+  for (const form of [$("register-form"), $("rma-form")]) {
+    form.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter" || ev.target.tagName === "TEXTAREA" && !ev.ctrlKey) return;
+      if (ev.target.tagName === "BUTTON") return;
+      ev.preventDefault();
+      if (ev.ctrlKey || ev.metaKey) { form.requestSubmit(); return; }
+      const fields = [...form.querySelectorAll("input, select, textarea, button")].filter((f) => !f.disabled && f.type !== "hidden");
+      const next = fields[fields.indexOf(ev.target) + 1];
+      if (next) next.focus();
+    });
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") { ev.preventDefault(); startOver(); }
+    else if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !$("rma-panel").hidden) {
+      ev.preventDefault(); $("rma-form").requestSubmit();
+    }
+  });
+  $("next-unit").addEventListener("click", startOver);
+
+  $("register-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = ev.target.elements;
+    const body = { serial: f.serial.value.trim(), model: f.model.value,
+                   purchase_date: f.purchase_date.value || null,
+                   customer: { name: f.customer_name.value, phone: f.customer_phone.value,
+                               email: f.customer_email.value, address: f.customer_address.value } };
+    try {
+      const unit = await api("POST", "/api/v1/units", body);
+      showUnit(unit, null);
+      setStatus("ok", T.found + " " + unit.serial);
+      $("fault").focus();
+    } catch (err) {
+      setStatus("error", T.error + ": " + err.message);
+    }
+  });
+
+  $("rma-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!current || busy) return;
+    busy = true;
+    $("save-button").disabled = true;
+    const f = ev.target.elements;
+    const body = { serial: current.serial, fault_description: f.fault_description.value,
+                   accessories: [...ev.target.querySelectorAll('input[name="accessories"]:checked')].map((c) => c.value) };
+    if (f.reported_on.value) body.reported_on = f.reported_on.value;
+    try {
+      let rma = await api("POST", "/api/v1/rmas", body, { "Idempotency-Key": idempotencyKey });
+      const files = $("photos").files;
+      if (files.length) {
+        const form = new FormData();
+        for (const file of files) form.append("photo", file);
+        rma = await api("POST", "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/photos", form);
+      }
+      hide("rma-panel");
+      setStatus("ok", T.saved + " " + rma.number);
+      showResult(rma, true);
+    } catch (err) {
+      setStatus("error", T.error + ": " + err.message);
+    } finally {
+      busy = false;
+      $("save-button").disabled = false;
+    }
+  });
+
+  // --- camera: frames go to the server, which decodes them (no BarcodeDetector on Linux) ----
+  let stream = null, timer = null, sending = false;
+  async function startCamera() {
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: { ideal: 1280 } } });
+    } catch (err) {
+      setStatus("error", T.camera_failed + " " + err.message);
+      return;
+    }
+    const video = $("camera-video");
+    video.srcObject = stream;
+    show("camera");
+    setStatus("busy", T.camera_on);
+    timer = setInterval(grabFrame, 400);
+  }
+  function stopCamera() {
+    clearInterval(timer); timer = null;
+    if (stream) stream.getTracks().forEach((t) => t.stop());
+    stream = null;
+    hide("camera");
+  }
+  async function grabFrame() {
+    const video = $("camera-video");
+    if (sending || !video.videoWidth) return;
+    sending = true;
+    const canvas = $("camera-canvas");
+    canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.92));
+    const form = new FormData();
+    form.append("image", blob, "frame.jpg");
+    try {
+      const data = await api("POST", "/api/v1/scans", form);
+      if (data.codes.length && timer) {
+        stopCamera();
+        scan.value = "";
+        showScanResult(data, data.codes[0].text);
+      }
+    } catch (err) {
+      if (err.status !== 422) setStatus("error", T.error + ": " + err.message);
+    } finally {
+      sending = false;
+    }
+  }
+  $("camera-button").addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  $("camera-stop").addEventListener("click", () => { stopCamera(); scan.focus(); });
+
+  window.depotIntake = { startOver };
+})();

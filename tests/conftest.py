@@ -1,0 +1,165 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when DEPOT_TEST_DATABASE_URL is
+set), brought to the current schema by the real migrations; an app per test; users of every role.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from depot import create_app
+from depot.config import TestConfig
+from depot.domain.roles import ROLES
+from depot.models import db
+from depot.services import catalog, units, users
+from depot.services.units import CustomerInput
+
+PG_URL = os.environ.get("DEPOT_TEST_DATABASE_URL")
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # Friday 2026-11-20, 11:00 in Shanghai
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that gets a database is marked `db`, so `make test` reruns it on PostgreSQL."""
+    for item in items:
+        if {"app", "database_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def _upgrade(url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(TestConfig(url, instance))
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database made once: a SQLite file to copy, or a PostgreSQL database."""
+    base = tmp_path_factory.mktemp("db")
+    if PG_URL:
+        name = f"depot_test_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        _upgrade(url, base)
+        yield url
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    else:
+        path = base / "template.sqlite3"
+        _upgrade(f"sqlite:///{path}", base)
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(_template: str, tmp_path: Path) -> Iterator[str]:
+    if PG_URL:
+        yield _template
+        engine = sa.create_engine(_template)
+        with engine.begin() as conn:
+            tables = [t.name for t in db.metadata.sorted_tables]
+            conn.exec_driver_sql(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        engine.dispose()
+    else:
+        path = tmp_path / "depot.sqlite3"
+        shutil.copy(_template, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(TestConfig(database_url, tmp_path / "instance"))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask):
+    return db.session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def tokens(app: Flask) -> dict[str, str]:
+    """An API token for a user of each role, named after the role."""
+    out = {}
+    for role in ROLES:
+        _, token = users.create_user(db.session, role, role, now=NOW)
+        out[role] = token
+    return out
+
+
+class Api:
+    """The test client speaking JSON with a bearer token."""
+
+    def __init__(self, client: FlaskClient, token: str | None) -> None:
+        self.client, self.token = client, token
+
+    def as_(self, token: str | None) -> Api:
+        return Api(self.client, token)
+
+    def _headers(self, extra: dict | None) -> dict:
+        headers = {"Accept-Language": "en"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra or {})
+        return headers
+
+    def get(self, path: str, headers: dict | None = None):
+        return self.client.get("/api/v1" + path, headers=self._headers(headers))
+
+    def post(self, path: str, json: object = None, headers: dict | None = None, **kwargs):
+        if json is not None:
+            kwargs["json"] = json
+        return self.client.post("/api/v1" + path, headers=self._headers(headers), **kwargs)
+
+
+@pytest.fixture
+def api(client: FlaskClient, tokens: dict[str, str]) -> Api:
+    """Signed in as admin; `api.as_(tokens['clerk'])` for another role."""
+    return Api(client, tokens["admin"])
+
+
+@pytest.fixture
+def make_model(app: Flask):
+    def make(code: str = "AT-100", name: str = "考勤机 AT-100", months: int = 12, **kw):
+        return catalog.create_model(db.session, code, name, months, now=NOW, **kw)
+
+    return make
+
+
+@pytest.fixture
+def make_unit(app: Flask, make_model):
+    models: dict[str, object] = {}
+
+    def make(serial: str = "SN0001", purchase_date: date | None = date(2026, 6, 1),
+             model_code: str = "AT-100", months: int = 12, **kw):
+        if model_code not in models:
+            models[model_code] = make_model(model_code, f"Model {model_code}", months)
+        customer = kw.pop("customer", CustomerInput("张三", "13800000000", "zs@example.com",
+                                                    "上海市浦东新区世纪大道100号"))
+        return units.register_unit(db.session, serial, model_code, purchase_date, customer,
+                                   now=NOW, **kw)
+
+    return make
