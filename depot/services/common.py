@@ -23,12 +23,15 @@ def local_date(moment: datetime, tz: ZoneInfo = DEFAULT_TZ) -> date:
     return moment.astimezone(tz).date()
 
 
-def find_unit(session: Session, serial: str) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.serial == serial.strip()))
+def find_unit(session: Session, serial: str, *, lock: bool = False) -> Unit | None:
+    query = select(Unit).where(Unit.serial == serial.strip())
+    if lock:
+        query = query.with_for_update(of=Unit)
+    return session.scalar(query)
 
 
-def get_unit(session: Session, serial: str) -> Unit:
-    unit = find_unit(session, serial)
+def get_unit(session: Session, serial: str, *, lock: bool = False) -> Unit:
+    unit = find_unit(session, serial, lock=lock)
     if unit is None:
         raise NotFoundError(f"no unit with serial {serial!r}", code="unit_not_found", serial=serial)
     return unit

@@ -97,7 +97,12 @@ def receive_unit(
     if unknown:
         raise InvalidInputError(f"unknown accessories: {', '.join(unknown)}",
                                 code="invalid_accessory", unknown=unknown, known=list(ACCESSORIES))
-    unit = get_unit(session, serial)
+    unit = get_unit(session, serial, lock=True)  # one open RMA per unit, even under races
+    if idempotency_key:  # again, now that a concurrent repeat holding the lock has committed
+        existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
+        if existing is not None:
+            session.rollback()
+            return existing, False
     current = open_rma_of(session, unit)
     if current is not None:
         raise ConflictError(f"unit {unit.serial} already has open RMA {current.number}",
