@@ -39,6 +39,8 @@ def create_app(config: Any | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "depot" / "translations"))
 
+    app.jinja_env.globals["current_lang"] = select_locale
+
     from depot.web import api, errors, pages
 
     app.register_blueprint(api.bp)

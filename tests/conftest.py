@@ -3,6 +3,7 @@ set), brought to the current schema by the real migrations; an app per test; use
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import uuid
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from depot import create_app
@@ -81,9 +82,21 @@ def database_url(_template: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in a real server: its own app context, `g`,
+    session and translations, never the test's. The test's session lets go of its transaction
+    first, so a request never waits on a lock the test holds."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.close()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = create_app(TestConfig(database_url, tmp_path / "instance"))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
