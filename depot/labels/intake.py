@@ -1,0 +1,525 @@
+"""Intake documents: the thermal tag stuck on the device and the customer receipt.
+
+Both are pure functions (data in, PDF bytes out) and byte-identical for the
+same input. Barcode modules are whole multiples of 0.72 pt: 2.03 dots at
+203 dpi, exactly 3 at 300 dpi and 6 at 600 dpi, so thermal printers never
+print a bar thinner than 2 dots.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+)
+
+from depot.labels.fonts import fit_text, register_cjk_font, text_width
+
+MODULE_PT = 0.72
+"""Narrowest bar width used anywhere (10 mil): 2.03 dots at 203 dpi."""
+QUIET_MODULES = 10
+TAG_MIN_FONT = 5.5
+"""Smallest text on the tag: CJK glyphs need ~15 dots at 203 dpi to stay legible."""
+ACCESSORY_CODES: tuple[str, ...] = ("power_adapter", "data_cable", "battery", "other")
+TAG_ACCESSORY_LABELS: dict[str, str] = {
+    "power_adapter": "电源", "data_cable": "数据线", "battery": "电池", "other": "其他",
+}
+
+Lang = Literal["zh_CN", "zh_TW", "en"]
+
+
+# --------------------------------------------------------------------------- barcodes
+
+
+def code128(value: str, *, bar_height: float, module: float = MODULE_PT) -> Code128:
+    """A Code128 symbol with ISO quiet zones (10 modules each side).
+
+    Raises ValueError for characters Code128 cannot carry (reportlab would
+    silently drop them and the symbol would decode to something else).
+    """
+    if not value or not value.isascii() or not value.isprintable():
+        raise ValueError(f"cannot encode {value!r} as Code128 (printable ASCII only)")
+    quiet = QUIET_MODULES * module
+    return Code128(value, barWidth=module, barHeight=bar_height, lquiet=quiet, rquiet=quiet)
+
+
+def fit_code128(
+    value: str, *, max_width: float, bar_height: float, modules: Sequence[float] = (MODULE_PT,)
+) -> Code128 | None:
+    """The widest-module symbol (quiet zones included) that fits, or None."""
+    for module in sorted(modules, reverse=True):
+        symbol = code128(value, bar_height=bar_height, module=module)
+        if symbol.width <= max_width:
+            return symbol
+    return None
+
+
+def can_encode(value: str) -> bool:
+    return bool(value) and value.isascii() and value.isprintable()
+
+
+# --------------------------------------------------------------------------- intake tag
+
+
+@dataclass(frozen=True)
+class TagData:
+    rma_number: str
+    serial: str
+    model_code: str
+    model_name: str
+    received_on: date
+    customer_name: str
+    accessories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _TagMetrics:
+    rma_bar: float
+    rma_font: float
+    serial_bar: float  # 0 = serial printed as text only
+    font: float
+    gap: float
+
+    def line(self, size: float) -> float:
+        return size * 1.18
+
+    def height(self) -> float:
+        """Rows and the gaps between them; with a serial symbol one more gap sets it apart."""
+        rows = [self.rma_bar, self.line(self.rma_font)] + [self.line(self.font)] * 4
+        if self.serial_bar:
+            rows += [self.serial_bar, self.gap]
+        return sum(rows) + self.gap * (len(rows) - 1 - bool(self.serial_bar))
+
+
+def _tag_metrics(avail_h: float, serial_barcode: bool, min_scale: float) -> _TagMetrics | None:
+    """Largest layout (nominal size tuned for 40 mm) that fits ``avail_h``."""
+    scale = 1.5
+    while scale >= min_scale:
+        metrics = _TagMetrics(
+            rma_bar=30 * scale, rma_font=max(TAG_MIN_FONT, 10 * scale),
+            serial_bar=13 * scale if serial_barcode else 0.0,
+            font=max(TAG_MIN_FONT, 6.6 * scale), gap=1.6 * scale,
+        )
+        if metrics.height() <= avail_h and metrics.rma_bar >= 12:
+            return metrics
+        scale -= 0.02
+    return None
+
+
+def render_intake_tag(data: TagData, *, width_mm: float = 60, height_mm: float = 40) -> bytes:
+    """A one-page thermal label PDF (default 60×40 mm) for the device.
+
+    Raises ValueError if the RMA number is not Code128-encodable or the label is
+    too small for a scannable RMA barcode.
+    """
+    font = register_cjk_font()
+    page_w, page_h = width_mm * mm, height_mm * mm
+    margin = min(2 * mm, page_h * 0.05)
+    avail_w, avail_h = page_w - 2 * margin, page_h - 2 * margin
+    modules = (MODULE_PT, 2 * MODULE_PT)
+    if fit_code128(data.rma_number, max_width=page_w - 2 * mm, bar_height=1, modules=modules) is None:
+        raise ValueError(f"a {width_mm}x{height_mm} mm tag is too narrow for RMA {data.rma_number!r}")
+    serial_ok = can_encode(data.serial) and code128(data.serial, bar_height=1).width <= page_w - 2 * mm
+    # The serial symbol is a bonus: drop it before shrinking the text much.
+    metrics = (_tag_metrics(avail_h, True, 0.85) if serial_ok else None) or _tag_metrics(
+        avail_h, False, 0.45
+    )
+    if metrics is None:
+        raise ValueError(f"a {width_mm}x{height_mm} mm tag is too low for a scannable barcode")
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(page_w, page_h), invariant=1, initialFontName=font)
+    canvas.setTitle(f"Intake tag {data.rma_number}")
+    canvas.setAuthor("Depot")
+    drawer = _TagDrawer(canvas, font, page_w, margin, avail_w, page_h - margin, metrics)
+    drawer.barcode(data.rma_number, metrics.rma_bar, modules)
+    drawer.centred(data.rma_number, metrics.rma_font)
+    if metrics.serial_bar:
+        drawer.y -= metrics.gap  # keep the two symbols visibly apart
+        drawer.barcode(data.serial, metrics.serial_bar, (MODULE_PT,))
+        drawer.centred(f"SN {data.serial}", metrics.font)
+    else:
+        drawer.left(f"SN {data.serial}", metrics.font)
+    drawer.left(f"{data.model_code}  {data.model_name}".strip(), metrics.font)
+    drawer.date_and_customer(data.received_on, data.customer_name)
+    drawer.accessories(data.accessories)
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+class _TagDrawer:
+    """Draws rows top-down on the tag, each row below the previous one."""
+
+    def __init__(
+        self, canvas: Canvas, font: str, page_w: float, x: float, width: float,
+        top: float, metrics: _TagMetrics,
+    ) -> None:
+        self.c, self.font, self.page_w = canvas, font, page_w
+        self.x, self.width, self.y, self.m = x, width, top, metrics
+
+    def _advance(self, height: float) -> float:
+        """Reserve ``height`` below the cursor; return the row's bottom."""
+        self.y -= height
+        bottom = self.y
+        self.y -= self.m.gap
+        return bottom
+
+    def _baseline(self, size: float) -> float:
+        line = self.m.line(size)
+        bottom = self._advance(line)
+        return bottom + (line - size) / 2 + size * 0.24
+
+    def barcode(self, value: str, height: float, modules: Sequence[float]) -> None:
+        symbol = fit_code128(value, max_width=self.page_w - 2 * mm, bar_height=height, modules=modules)
+        assert symbol is not None  # checked by render_intake_tag
+        bottom = self._advance(height)
+        symbol.drawOn(self.c, (self.page_w - symbol.width) / 2, bottom)
+
+    def centred(self, text: str, size: float) -> None:
+        text, size = fit_text(text, self.width, size, TAG_MIN_FONT)
+        self.c.setFont(self.font, size)
+        self.c.drawCentredString(self.page_w / 2, self._baseline(size), text)
+
+    def left(self, text: str, size: float) -> None:
+        text, size = fit_text(text, self.width, size, TAG_MIN_FONT)
+        self.c.setFont(self.font, size)
+        self.c.drawString(self.x, self._baseline(size), text)
+
+    def date_and_customer(self, received_on: date, customer: str) -> None:
+        size = self.m.font
+        head = f"收件 {received_on.isoformat()}   "
+        name, _ = fit_text(customer, self.width - text_width(head, size), size, min_size=size)
+        self.left(head + name, size)
+
+    def accessories(self, codes: Iterable[str]) -> None:
+        """A box per accessory code, filled when it came in (unknown codes count as other)."""
+        present = {code if code in ACCESSORY_CODES else "other" for code in codes}
+        size = self.m.font
+        while size > TAG_MIN_FONT and self._accessories_width(size) > self.width:
+            size -= 0.25
+        baseline = self._baseline(self.m.font)
+        x, box = self.x, size * 0.8
+        self.c.setFont(self.font, size)
+        self.c.setLineWidth(0.6)
+        for code in ACCESSORY_CODES:
+            self.c.rect(x, baseline - size * 0.05, box, box, stroke=1, fill=int(code in present))
+            label = TAG_ACCESSORY_LABELS[code]
+            self.c.drawString(x + box + size * 0.25, baseline, label)
+            x += box + size * 0.25 + text_width(label, size) + size * 0.9
+
+    def _accessories_width(self, size: float) -> float:
+        labels = TAG_ACCESSORY_LABELS.values()
+        return sum(size * 0.8 + size * 0.25 + text_width(label, size) + size * 0.9 for label in labels)
+
+
+# --------------------------------------------------------------------------- receipt
+
+WarrantyStatus = Literal["in_warranty", "out_of_warranty", "unknown"]
+WARRANTY_STATUSES: tuple[str, ...] = ("in_warranty", "out_of_warranty", "unknown")
+LANGS: tuple[Lang, ...] = ("zh_CN", "zh_TW", "en")
+# key -> (zh_CN, zh_TW, en)
+RECEIPT_TEXT: dict[str, tuple[str, str, str]] = {
+    "title": ("设备领取收据", "設備領取收據", "Equipment receipt"),
+    "device": ("设备信息", "設備資訊", "Device"),
+    "serial": ("序列号", "序號", "Serial number"),
+    "model": ("型号", "型號", "Model"),
+    "received_on": ("收件日期", "收件日期", "Received on"),
+    "due_on": ("预计完成", "預計完成", "Ready by"),
+    "status_url": ("进度查询", "進度查詢", "Track status"),
+    "customer": ("客户信息", "客戶資訊", "Customer"),
+    "repair": ("维修信息", "維修資訊", "Repair"),
+    "name": ("姓名", "姓名", "Name"),
+    "phone": ("电话", "電話", "Phone"),
+    "address": ("地址", "地址", "Address"),
+    "fault": ("故障描述", "故障描述", "Fault"),
+    "accessories": ("随附配件", "隨附配件", "Accessories"),
+    "warranty": ("保修判定", "保固判定", "Warranty"),
+    "in_warranty": ("保修期内", "保固期內", "In warranty"),
+    "out_of_warranty": ("已过保修期", "已過保固期", "Out of warranty"),
+    "unknown": ("待确认", "待確認", "To be confirmed"),
+    "power_adapter": ("电源适配器", "電源適配器", "Power adapter"),
+    "data_cable": ("数据线", "數據線", "Data cable"),
+    "battery": ("电池", "電池", "Battery"),
+    "other": ("其他", "其他", "Other"),
+    "none": ("无", "無", "None"),
+    "tbd": ("待定", "待定", "To be confirmed"),
+    "keep": ("请保留此收据，取回设备时出示", "請保留此收據，取回設備時出示",
+             "Keep this receipt and show it when you collect the device"),
+    "clerk_sign": ("收件人签名", "收件人簽名", "Clerk signature"),
+    "customer_sign": ("客户签名", "客戶簽名", "Customer signature"),
+    "date": ("日期", "日期", "Date"),
+    "page": ("第 {n} 页", "第 {n} 頁", "Page {n}"),
+}
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    depot_name: str
+    depot_address: str
+    depot_phone: str
+    rma_number: str
+    received_on: date
+    serial: str
+    model_code: str
+    model_name: str
+    customer_name: str
+    customer_phone: str
+    customer_address: str
+    fault_description: str
+    accessories: tuple[str, ...]
+    warranty_status: WarrantyStatus
+    warranty_reasons: tuple[str, ...]
+    due_on: date | None
+    status_url: str | None
+
+
+def receipt_text(key: str, lang: str) -> tuple[str, str]:
+    """(primary, secondary) wording: ``lang`` first, then English (or zh_CN under en)."""
+    if lang not in LANGS:
+        raise ValueError(f"unsupported receipt language {lang!r}; use one of {LANGS}")
+    words = RECEIPT_TEXT[key]
+    secondary = LANGS.index("en") if lang != "en" else LANGS.index("zh_CN")
+    return words[LANGS.index(lang)], words[secondary]
+
+
+def render_receipt(data: ReceiptData, *, lang: str = "zh_CN") -> bytes:
+    """The customer's A5 equipment receipt (设备领取收据), bilingual, one or more pages.
+
+    Raises ValueError for an unknown ``lang`` or an RMA number Code128 cannot carry.
+    """
+    receipt_text("title", lang)  # validates lang before any work
+    styles = _ReceiptStyles(register_cjk_font())
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=A5, invariant=1, leftMargin=12 * mm, rightMargin=12 * mm,
+        topMargin=10 * mm, bottomMargin=11 * mm,
+        title=f"{receipt_text('title', lang)[0]} {data.rma_number}", author=data.depot_name,
+        initialFontName=styles.font,  # no stray, unembedded Helvetica in the resources
+    )
+    flow = _ReceiptFlow(data, lang, styles, doc.width - 2 * FRAME_PADDING)
+    footer = _footer(data.rma_number, lang, styles.font)
+    doc.build(flow.story(), onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+class _ReceiptStyles:
+    def __init__(self, font: str) -> None:
+        self.font = font
+
+        def style(name: str, size: float, **kw: object) -> ParagraphStyle:
+            kw.setdefault("leading", size * 1.35)
+            return ParagraphStyle(name, fontName=font, bulletFontName=font, fontSize=size,
+                                  wordWrap="CJK", **kw)
+
+        self.depot = style("depot", 13, leading=17)
+        self.small = style("small", 8, textColor=GREY)
+        self.title = style("title", 16, alignment=TA_CENTER, leading=18)
+        self.rma = style("rma", 11, alignment=TA_CENTER)
+        self.section = style("section", 8.5, leading=10)
+        self.label = style("label", 8, leading=9.6)
+        self.value = style("value", 9)
+        self.bullet = style("bullet", 8.5, leftIndent=9, bulletIndent=0)
+        self.note = style("note", 9, alignment=TA_CENTER)
+
+
+GREY = colors.HexColor("#666666")
+LINE = colors.HexColor("#999999")
+SHADE = colors.HexColor("#EEEEEE")
+
+
+def _esc(text: str) -> str:
+    return escape(text).replace("\n", "<br/>")
+
+
+def _line_paragraphs(text: str, style: ParagraphStyle, width: float,
+                     bullet: str | None = None) -> list[Flowable]:
+    """``text`` wrapped at ``width``, as one single-line Paragraph per line.
+
+    reportlab drops spaces when it splits a CJK-wrapped Paragraph across pages, so
+    multi-line values are pre-wrapped here and the table splits between lines.
+    """
+    whole = Paragraph(_esc(text) or "—", style, bulletText=bullet)
+    whole.wrap(width, 1e9)
+    lines = whole.blPara.lines
+    if len(lines) <= 1:
+        return [whole]
+    out: list[Flowable] = []
+    for i, line in enumerate(lines):
+        # single-frag paragraphs give (space, [text]) tuples, others FragLines
+        parts = line[1] if isinstance(line, tuple) else [word.text for word in line.words]
+        words = "".join(str(part) for part in parts).rstrip()
+        first = bullet if i == 0 else None
+        out.append(Paragraph(_esc(words), style, bulletText=first) if words
+                   else Spacer(1, style.leading))
+    return out
+
+
+def _footer(rma_number: str, lang: str, font: str) -> Callable[[Canvas, object], None]:
+    def draw(canvas: Canvas, doc: object) -> None:
+        page = canvas.getPageNumber()
+        primary, secondary = (t.format(n=page) for t in receipt_text("page", lang))
+        canvas.saveState()
+        canvas.setFont(font, 7)
+        canvas.setFillColor(GREY)
+        canvas.drawCentredString(A5[0] / 2, 6 * mm, f"{rma_number}   {primary} / {secondary}")
+        canvas.restoreState()
+
+    return draw
+
+
+_Value = str | Callable[[float], list[Flowable]]  # text, or content built for a width
+_Row = str | list[tuple[str, _Value]]  # a section key, or one or two (label key, value) pairs
+
+
+SPLIT_LINES = 8
+FRAME_PADDING = 6  # reportlab's default Frame padding, each side
+
+
+class _ReceiptFlow:
+    """Builds the platypus story of one receipt."""
+
+    LABEL_W = 23 * mm
+
+    def __init__(self, data: ReceiptData, lang: str, styles: _ReceiptStyles, width: float) -> None:
+        self.d, self.lang, self.s, self.width = data, lang, styles, width
+
+    def table_style(self, commands: Sequence[tuple[object, ...]]) -> TableStyle:
+        """Commands plus the CJK font for empty cells (else reportlab selects Helvetica)."""
+        return TableStyle([("FONTNAME", (0, 0), (-1, -1), self.s.font), *commands])
+
+    def pair(self, key: str) -> tuple[str, str]:
+        return receipt_text(key, self.lang)
+
+    def bilingual(self, key: str, style: ParagraphStyle, second_size: float) -> Paragraph:
+        primary, secondary = self.pair(key)
+        return Paragraph(f'{_esc(primary)}<br/><font size="{second_size}" color="#666666">'
+                         f"{_esc(secondary)}</font>", style)
+
+    def story(self) -> list[Flowable]:
+        return [self.header(), Spacer(1, 2 * mm), self.bilingual("title", self.s.title, 10),
+                Spacer(1, 3 * mm), *self.details(), Spacer(1, 3 * mm), self.closing()]
+
+    def header(self) -> Table:
+        d = self.d
+        depot = [Paragraph(_esc(d.depot_name), self.s.depot),
+                 Paragraph(_esc(d.depot_address), self.s.small),
+                 Paragraph(_esc("{} / {}: ".format(*self.pair("phone")) + d.depot_phone), self.s.small)]
+        right_w = self.width * 0.46
+        symbol = fit_code128(d.rma_number, max_width=right_w, bar_height=13 * mm,
+                             modules=(MODULE_PT, 2 * MODULE_PT))
+        if symbol is None:
+            raise ValueError(f"RMA number {d.rma_number!r} is too long for the receipt barcode")
+        code = [symbol, Spacer(1, 1), Paragraph(_esc(d.rma_number), self.s.rma)]
+        table = Table([[depot, code]], colWidths=[self.width - right_w, right_w])
+        table.setStyle(self.table_style([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black), ("BOTTOMPADDING", (0, 0), (-1, 0), 6),
+        ]))
+        return table
+
+    def details(self) -> list[Flowable]:
+        d = self.d
+        due = d.due_on.isoformat() if d.due_on else self.joined(["tbd"])
+        rows: list[_Row] = [
+            "device",
+            [("received_on", d.received_on.isoformat()), ("due_on", due)],
+            [("serial", d.serial), ("model", f"{d.model_code}  {d.model_name}".strip())],
+        ]
+        if d.status_url:
+            rows.append([("status_url", d.status_url)])
+        rows += [
+            "customer",
+            [("name", d.customer_name), ("phone", d.customer_phone)],
+            [("address", d.customer_address)],
+            "repair",
+            [("fault", d.fault_description)],
+            [("accessories", self.joined(self.accessory_keys()))],
+            [("warranty", self.warranty)],
+        ]
+        return [self.row(row) for row in rows]
+
+    def row(self, row: _Row) -> Table:
+        """One table per row, stacked flush: spans and rows split across pages get along badly."""
+        pad, lines = 4, 1
+        style: list[tuple[object, ...]] = [
+            ("GRID", (0, 0), (-1, -1), 0.4, LINE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ]
+        if isinstance(row, str):  # section heading
+            primary, secondary = self.pair(row)
+            cells: list[object] = [Paragraph(f'{_esc(primary)}  <font size="7.5" color="#666666">'
+                                             f"{_esc(secondary)}</font>", self.s.section)]
+            widths = [self.width]
+            style += [("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                      ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+        else:
+            value_w = (self.width - len(row) * self.LABEL_W) / len(row)
+            widths = [self.LABEL_W, value_w] * len(row)
+            cells = []
+            for key, value in row:
+                inner = value_w - 2 * pad
+                content = (_line_paragraphs(value, self.s.value, inner) if isinstance(value, str)
+                           else value(inner))
+                cells += [self.bilingual(key, self.s.label, 6.5), content]
+                lines = max(lines, len(content))
+        # Short rows move to the next page whole; long ones split between lines.
+        table = Table([cells], colWidths=widths, splitInRow=int(lines > SPLIT_LINES))
+        table.setStyle(self.table_style(style))
+        return table
+
+    def joined(self, keys: Sequence[str]) -> str:
+        return "；".join(f"{p} / {s}" for p, s in map(self.pair, keys))
+
+    def accessory_keys(self) -> list[str]:
+        keys = [code if code in ACCESSORY_CODES else "other" for code in self.d.accessories]
+        return list(dict.fromkeys(keys)) or ["none"]
+
+    def warranty(self, width: float) -> list[Flowable]:
+        status = self.d.warranty_status if self.d.warranty_status in WARRANTY_STATUSES else "unknown"
+        out = _line_paragraphs(self.joined([status]), self.s.value, width)
+        for reason in self.d.warranty_reasons:
+            out += _line_paragraphs(reason, self.s.bullet, width, bullet="•")
+        return out
+
+    def closing(self) -> KeepTogether:
+        box = Table([[self.bilingual("keep", self.s.note, 8)]], colWidths=[self.width])
+        box.setStyle(self.table_style([
+            ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]))
+        return KeepTogether([box, Spacer(1, 3 * mm), self.signatures()])
+
+    def signatures(self) -> Table:
+        """Clerk and customer: a signature line and a date line each, captions below."""
+        def caption(key: str) -> Paragraph:
+            primary, secondary = self.pair(key)
+            return Paragraph(f'{_esc(primary)} <font size="6.5" color="#666666">{_esc(secondary)}</font>',
+                             self.s.label)
+
+        gap, date_w = 3 * mm, 17 * mm
+        sign_w = (self.width - 3 * gap) / 2 - date_w
+        table = Table(
+            [[""] * 7,
+             [caption("clerk_sign"), "", caption("date"), "", caption("customer_sign"), "", caption("date")]],
+            colWidths=[sign_w, gap, date_w, gap, sign_w, gap, date_w], rowHeights=[10 * mm, None])
+        table.setStyle(self.table_style([
+            *(("LINEBELOW", (col, 0), (col, 0), 0.6, colors.black) for col in (0, 2, 4, 6)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 1), (-1, 1), 2),
+        ]))
+        return table
