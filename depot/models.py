@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_login import UserMixin
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -175,16 +177,31 @@ class Rma(db.Model):
     damage_class: Mapped[str | None] = mapped_column(String(20))
     covered: Mapped[bool | None] = mapped_column(Boolean)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    findings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    inspection_notes: Mapped[str] = mapped_column(Text, default="")
+    damage_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    coverage_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    paused_since: Mapped[date | None] = mapped_column(Date)
+    paused_working_days: Mapped[int] = mapped_column(Integer, default=0)
+    shipped_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship(back_populates="rmas", lazy="joined", foreign_keys=[unit_id])
+    technician: Mapped[User | None] = relationship(foreign_keys=[technician_id], lazy="joined")
+    part_uses: Mapped[list[PartUse]] = relationship(back_populates="rma", order_by="PartUse.id")
     events: Mapped[list[RmaEvent]] = relationship(
         back_populates="rma", order_by="RmaEvent.id", cascade="all, delete-orphan"
     )
     photos: Mapped[list[Attachment]] = relationship(
         primaryjoin="and_(Attachment.rma_id == Rma.id, Attachment.kind == 'intake_photo')",
+        viewonly=True,
+        order_by="Attachment.id",
+    )
+    evidence: Mapped[list[Attachment]] = relationship(
+        primaryjoin="and_(Attachment.rma_id == Rma.id, Attachment.kind == 'evidence_photo')",
         viewonly=True,
         order_by="Attachment.id",
     )
@@ -206,6 +223,52 @@ class RmaEvent(db.Model):
 
     rma: Mapped[Rma] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class FindingCode(db.Model):
+    """The inspection catalogue, admin-editable. Retired codes stay readable on old RMAs."""
+
+    __tablename__ = "finding_codes"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    damage_class: Mapped[str] = mapped_column(String(20))
+    label_zh: Mapped[str] = mapped_column(String(200))
+    label_zh_tw: Mapped[str] = mapped_column(String(200), default="")
+    label_en: Mapped[str] = mapped_column(String(200))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Part(db.Model):
+    """A spare part: charged at cost, counted in stock."""
+
+    __tablename__ = "parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    part_number: Mapped[str] = mapped_column(String(80), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    cost_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    model_codes: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: fits every model
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartUse(db.Model):
+    """Parts a technician used on an RMA, at the cost price of that day."""
+
+    __tablename__ = "part_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    rma: Mapped[Rma] = relationship(back_populates="part_uses")
+    part: Mapped[Part] = relationship(lazy="joined")
 
 
 class CalendarOverride(db.Model):

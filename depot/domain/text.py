@@ -47,6 +47,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_TW": "判定日期{on}早於購買日期{start}，請核對購買憑證",
         "en": "{on} is before the purchase date {start}: check the proof of purchase",
     },
+    "repair_warranty": {
+        "zh_CN": "维修保修：上次维修于{shipped}寄回，{days}天内的质量故障免费（至{end}）",
+        "zh_TW": "維修保固：上次維修於{shipped}寄回，{days}天內的品質故障免費（至{end}）",
+        "en": "Repair warranty: last repaired unit shipped on {shipped}; quality faults within "
+              "{days} days are covered (until {end})",
+    },
+    "finding_man_made": {
+        "zh_CN": "{zh}：人为损坏，不在保修范围",
+        "zh_TW": "{zh_tw}：人為損壞，不在保固範圍",
+        "en": "{en}: man-made damage, not covered",
+    },
+    "finding_quality": {
+        "zh_CN": "{zh}：产品质量问题",
+        "zh_TW": "{zh_tw}：產品品質問題",
+        "en": "{en}: quality fault",
+    },
+    "no_fault_found": {
+        "zh_CN": "检测未发现故障",
+        "zh_TW": "檢測未發現故障",
+        "en": "No fault found on inspection",
+    },
+    "not_covered_man_made": {
+        "zh_CN": "存在人为损坏：维修需客户确认报价并付费",
+        "zh_TW": "存在人為損壞：維修需客戶確認報價並付費",
+        "en": "Man-made damage: repair needs the customer's approval of a quote and payment",
+    },
+    "not_covered_expired": {
+        "zh_CN": "已过保修期：维修需客户确认报价并付费",
+        "zh_TW": "已過保固期：維修需客戶確認報價並付費",
+        "en": "Out of warranty: repair needs the customer's approval of a quote and payment",
+    },
+    "not_covered_unknown": {
+        "zh_CN": "保修状态未知：在收到购买凭证前按保外处理，需报价",
+        "zh_TW": "保固狀態未知：在收到購買憑證前按保外處理，需報價",
+        "en": "Warranty unknown: treated as out of warranty until proof of purchase arrives; "
+              "a quote is needed",
+    },
+    "covered": {
+        "zh_CN": "在保修期内且为质量问题：免费维修",
+        "zh_TW": "在保固期內且為品質問題：免費維修",
+        "en": "In warranty and a quality fault: repaired free of charge",
+    },
+    "override": {
+        "zh_CN": "主管{actor}改判：{reason}",
+        "zh_TW": "主管{actor}改判：{reason}",
+        "en": "Overridden by supervisor {actor}: {reason}",
+    },
 }
 
 

@@ -25,6 +25,7 @@ class UnitFacts:
     purchase_date: date | None
     extended_months: int = 0
     has_proof_document: bool = False
+    repair_shipped_on: date | None = None  # the last repaired RMA of this unit went back then
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class WarrantyPolicy:
     """Admin-set rules. With require_proof_document, a purchase date alone is not enough."""
 
     require_proof_document: bool = False
+    repair_warranty_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,23 @@ def warranty_end(purchase_date: date, months: int) -> date:
 def judge_warranty(
     facts: UnitFacts, on_date: date, policy: WarrantyPolicy = WarrantyPolicy()
 ) -> WarrantyDecision:
-    """Decide the warranty on `on_date`. Never 'in warranty' without a purchase date."""
+    """Decide the warranty on `on_date`: the purchase warranty, or else the repair warranty of
+    the last repair. Never 'in warranty' on nothing: no date and no recent repair is unknown."""
+    base = _purchase_warranty(facts, on_date, policy)
+    if base.in_warranty or facts.repair_shipped_on is None or policy.repair_warranty_days <= 0:
+        return base
+    shipped = facts.repair_shipped_on
+    end = shipped + timedelta(days=policy.repair_warranty_days - 1)
+    if not shipped <= on_date <= end:
+        return base
+    reason = Reason("repair_warranty", {"shipped": shipped, "days": policy.repair_warranty_days,
+                                        "end": end})
+    return WarrantyDecision(WarrantyStatus.IN_WARRANTY, base.starts_on, base.ends_on,
+                            (*base.reasons, reason))
+
+
+def _purchase_warranty(facts: UnitFacts, on_date: date, policy: WarrantyPolicy
+                       ) -> WarrantyDecision:
     if facts.purchase_date is None:
         return WarrantyDecision(WarrantyStatus.UNKNOWN, None, None, (Reason("no_purchase_date"),))
     start = facts.purchase_date

@@ -37,12 +37,15 @@ def get_unit(session: Session, serial: str, *, lock: bool = False) -> Unit:
     return unit
 
 
-def find_rma(session: Session, number: str) -> Rma | None:
-    return session.scalar(select(Rma).where(Rma.number == number.strip().upper()))
+def find_rma(session: Session, number: str, *, lock: bool = False) -> Rma | None:
+    query = select(Rma).where(Rma.number == number.strip().upper())
+    if lock:  # PostgreSQL row lock; SQLite's transactions are serialised already
+        query = query.with_for_update(of=Rma)
+    return session.scalar(query)
 
 
-def get_rma(session: Session, number: str) -> Rma:
-    rma = find_rma(session, number)
+def get_rma(session: Session, number: str, *, lock: bool = False) -> Rma:
+    rma = find_rma(session, number, lock=lock)
     if rma is None:
         raise NotFoundError(f"no RMA numbered {number!r}", code="rma_not_found", number=number)
     return rma

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from depot.domain.text import Reason
 from depot.errors import NotFoundError
-from depot.labels.intake import ReceiptData, TagData, render_intake_tag, render_receipt
+from depot.labels import ReceiptData, TagData, render_intake_tag, render_receipt
 from depot.models import Attachment
 from depot.services.common import get_rma
 

@@ -13,8 +13,8 @@ from depot.domain.calendar import due_date
 from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError
 from depot.models import Attachment, Rma, RmaCounter, RmaEvent, User
-from depot.services.calendars import calendar_around
 from depot.photos import normalise_photo
+from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
 from depot.services.units import unit_warranty
 
@@ -46,12 +46,20 @@ def prepare_photos(files: list[tuple[str, bytes]], *, max_bytes: int, max_pixels
     return prepared
 
 
+PHOTO_KINDS = ("intake_photo", "evidence_photo")
+
+
 def add_photos(session: Session, number: str, files: list[tuple[str, bytes]], *,
-               max_bytes: int, max_pixels: int, actor: User | None, now: datetime) -> Rma:
+               kind: str = "intake_photo", max_bytes: int, max_pixels: int,
+               actor: User | None, now: datetime) -> Rma:
+    """Intake photos (what arrived) or evidence photos (what inspection found)."""
+    if kind not in PHOTO_KINDS:
+        raise InvalidInputError(f"kind must be one of {', '.join(PHOTO_KINDS)}",
+                                code="invalid_field", field="kind")
     photos = prepare_photos(files, max_bytes=max_bytes, max_pixels=max_pixels)
     rma = get_rma(session, number)
     for photo in photos:
-        session.add(_attachment(photo, rma, actor, now))
+        session.add(_attachment(photo, rma, actor, now, kind))
     session.commit()
     session.refresh(rma)
     return rma
@@ -144,10 +152,11 @@ def receive_unit(
     return rma, True
 
 
-def _attachment(photo: Photo, rma: Rma, actor: User | None, now: datetime) -> Attachment:
+def _attachment(photo: Photo, rma: Rma, actor: User | None, now: datetime,
+                kind: str = "intake_photo") -> Attachment:
     import hashlib
 
-    return Attachment(kind="intake_photo", filename=photo.filename[:255],
+    return Attachment(kind=kind, filename=photo.filename[:255],
                       content_type=photo.content_type, size=len(photo.data),
                       sha256=hashlib.sha256(photo.data).hexdigest(), data=photo.data, rma=rma,
                       created_by_id=actor.id if actor else None, created_at=now)

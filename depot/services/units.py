@@ -11,7 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from depot.domain.warranty import UnitFacts, WarrantyDecision, WarrantyPolicy, judge_warranty
+from depot.domain.warranty import (
+    UnitFacts,
+    WarrantyDecision,
+    WarrantyPolicy,
+    judge_warranty,
+)
 from depot.errors import ConflictError, DepotError, InvalidInputError
 from depot.models import Customer, ProductModel, Unit
 from depot.services.common import get_model

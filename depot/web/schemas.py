@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from depot.errors import InvalidInputError
@@ -100,3 +101,39 @@ def parse_rma(data: Any) -> dict[str, Any]:
         "accessories": parse_accessories(data.get("accessories")),
         "reported_on": optional_date(data, "reported_on"),
     }
+
+
+def optional_bool(data: dict[str, Any], name: str) -> bool | None:
+    value = data.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidInputError(f"{name} must be true or false", code="invalid_field", field=name)
+
+
+def code_list(data: dict[str, Any], name: str, *, max_items: int = 100) -> list[str]:
+    value = data.get(name, [])
+    if value is None:
+        return []
+    if (not isinstance(value, list) or len(value) > max_items
+            or not all(isinstance(v, str) and 0 < len(v.strip()) <= 80 for v in value)):
+        raise InvalidInputError(f"{name} must be a list of codes", code="invalid_field",
+                                field=name)
+    return [v.strip() for v in value]
+
+
+def money(data: dict[str, Any], name: str) -> Decimal:
+    """A non-negative amount as a decimal string ("120.00"); numbers are accepted too."""
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidInputError(f"{name} must be an amount such as \"120.00\"",
+                                code="invalid_field", field=name)
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidInputError(f"{name} must be an amount such as \"120.00\"",
+                                code="invalid_field", field=name) from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) \
+            or amount >= Decimal("1e10"):
+        raise InvalidInputError(f"{name} must be a non-negative amount with at most 2 decimals",
+                                code="invalid_field", field=name)
+    return amount.quantize(Decimal("0.01"))

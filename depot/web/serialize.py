@@ -1,13 +1,15 @@
 """Models -> the JSON shapes of the public contract."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from depot.domain.damage import Finding
 from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyDecision
-from depot.models import Customer, ProductModel, Rma, RmaEvent, Unit
+from depot.domain.workflow import Status, allowed_actions
+from depot.models import Customer, Part, ProductModel, Rma, RmaEvent, Unit
 
 
 def iso(value: date | None) -> str | None:
@@ -62,16 +64,55 @@ def event(e: RmaEvent, tz: ZoneInfo) -> dict[str, Any]:
             "at": e.at.isoformat().replace("+00:00", "Z"), "reason": e.reason}
 
 
-def rma(r: Rma, lang: str, tz: ZoneInfo) -> dict[str, Any]:
+def reasons(stored: list[dict[str, Any]], lang: str) -> list[str]:
+    return [Reason(x["code"], x.get("params", {})).text(lang) for x in stored]
+
+
+def finding(f: Finding) -> dict[str, Any]:
+    return {"code": f.code, "damage_class": f.damage_class.value, "label_zh": f.label_zh,
+            "label_zh_tw": f.label_zh_tw, "label_en": f.label_en, "retired": f.retired}
+
+
+def part(p: Part) -> dict[str, Any]:
+    return {"part_number": p.part_number, "name_zh": p.name_zh, "name_en": p.name_en,
+            "cost_price": f"{p.cost_price:.2f}", "currency": "CNY", "stock": p.stock,
+            "models": list(p.model_codes or [])}
+
+
+def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
+    status = Status(r.status)
     return {
         "number": r.number, "serial": r.unit.serial, "model": r.unit.model.code,
+        "model_name": r.unit.model.name,
         "status": r.status, "fault_description": r.fault_description,
         "accessories": list(r.accessories or []), "received_on": iso(r.received_on),
         "reported_on": iso(r.reported_on), "due_on": iso(r.due_on),
+        "overdue": status.value in _CLOCKED and r.due_on < today,
+        "due_today": status.value in _CLOCKED and r.due_on == today,
+        "clock_paused_since": iso(r.paused_since),
         "warranty": rma_warranty(r, lang), "damage_class": r.damage_class, "covered": r.covered,
-        "customer": customer(r.unit.customer), "quotes": [],
-        "photos": [{"id": p.id, "filename": p.filename, "content_type": p.content_type}
-                   for p in r.photos],
+        "findings": list(r.findings or []), "inspection_notes": r.inspection_notes or "",
+        "damage_reasons": reasons(r.damage_reasons or [], lang),
+        "coverage_reasons": reasons(r.coverage_reasons or [], lang),
+        "technician": r.technician.username if r.technician else None,
+        "customer": customer(r.unit.customer),
+        "parts": [{"part_number": u.part.part_number, "name": u.part.name_zh,
+                   "quantity": u.quantity, "unit_cost": f"{u.unit_cost:.2f}",
+                   "currency": "CNY"} for u in r.part_uses],
+        "quotes": [],
+        "photos": [_photo(p) for p in r.photos],
+        "evidence": [_photo(p) for p in r.evidence],
+        "allowed_actions": [a.value for a in allowed_actions(status)],
         "events": [event(e, tz) for e in r.events],
+        "shipped_on": iso(r.shipped_on),
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
     }
+
+
+_CLOCKED = {s.value for s in Status} - {"awaiting_approval", "shipped", "closed", "cancelled",
+                                        "ready_to_ship"}
+
+
+def _photo(p) -> dict[str, Any]:
+    return {"id": p.id, "filename": p.filename, "content_type": p.content_type,
+            "url": f"/api/v1/attachments/{p.id}"}

@@ -97,3 +97,21 @@ def test_every_reason_reads_in_every_language(lang):
     for d in decisions:
         for reason in d.reasons:
             assert "{" not in reason.text(lang) and reason.text(lang)
+
+
+def test_repair_warranty_covers_after_the_base_warranty_ended():
+    unit = UnitFacts("AT-100", 12, date(2024, 1, 1), repair_shipped_on=date(2026, 5, 1))
+    within = judge_warranty(unit, date(2026, 7, 29))  # day 90 counting the shipping day
+    assert within.status is WarrantyStatus.IN_WARRANTY
+    assert within.reasons[-1].code == "repair_warranty"
+    assert "90" in within.reasons[-1].text("en") and "2026-07-29" in within.reasons[-1].text("en")
+    assert judge_warranty(unit, date(2026, 7, 30)).status is WarrantyStatus.OUT_OF_WARRANTY
+    shorter = WarrantyPolicy(repair_warranty_days=30)
+    assert judge_warranty(unit, date(2026, 6, 1), shorter).status is \
+        WarrantyStatus.OUT_OF_WARRANTY
+
+
+def test_repair_warranty_applies_without_a_purchase_date():
+    unit = UnitFacts("AT-100", 12, None, repair_shipped_on=date(2026, 5, 1))
+    assert judge_warranty(unit, date(2026, 5, 20)).status is WarrantyStatus.IN_WARRANTY
+    assert judge_warranty(unit, date(2026, 9, 20)).status is WarrantyStatus.UNKNOWN

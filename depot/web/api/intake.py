@@ -1,49 +1,17 @@
-"""The JSON API, /api/v1. Thin views: parse, call one service, serialise."""
+"""Intake API: product models, units, CSV import, scans, RMAs, intake photos and documents."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from depot import scanning
-from depot.domain.text import best_language
-from depot.errors import InvalidInputError
+from depot.domain.roles import may
+from depot.errors import InvalidInputError, PermissionDeniedError
 from depot.models import db
 from depot.services import catalog, documents, intake, scans, units
-from depot.services.common import get_rma, get_unit, local_date
+from depot.services.common import get_rma, get_unit
 from depot.web import schemas, serialize
+from depot.web.api import bp, json_body, lang, rma_json, tz, unit_json, utcnow
 from depot.web.auth import current_actor, requires
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DEPOT_TIMEZONE"])
-
-
-def lang() -> str:
-    chosen = request.args.get("lang")
-    if chosen:
-        return best_language(chosen)
-    return best_language(request.accept_languages.best_match(["zh_CN", "zh_TW", "zh", "en"]))
-
-
-def json_body() -> object:
-    return request.get_json(silent=True)
-
-
-def unit_json(unit) -> dict:
-    today = local_date(utcnow(), tz())
-    return serialize.unit(unit, units.unit_warranty(unit, today), lang())
-
-
-def rma_json(rma) -> dict:
-    return serialize.rma(rma, lang(), tz())
 
 
 @bp.post("/models")
@@ -133,14 +101,21 @@ def get_rma_view(number: str):
 
 
 @bp.post("/rmas/<number>/photos")
-@requires("rmas.create")
+@requires("rmas.create", "inspection")
 def post_rma_photos(number: str):
+    """Form field `photo` (one or more); `kind` = intake (a clerk's) or evidence (a technician's)."""
+    kind = {"intake": "intake_photo", "evidence": "evidence_photo"}.get(
+        request.form.get("kind", "intake"), "")
+    needed = "rmas.create" if kind == "intake_photo" else "inspection"
+    if kind and not may(current_actor().role, needed):
+        raise PermissionDeniedError(f"a {current_actor().role} may not add these photos",
+                                    code="forbidden")
     files = request.files.getlist("photo") or request.files.getlist("photos")
     if not files:
         raise InvalidInputError("send one or more images in the form field 'photo'",
                                 code="missing_field", field="photo")
     rma = intake.add_photos(
-        db.session, number, [(f.filename or "photo", f.read()) for f in files],
+        db.session, number, [(f.filename or "photo", f.read()) for f in files], kind=kind,
         max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
         max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], actor=current_actor(),
         now=utcnow())

@@ -1,0 +1,93 @@
+"""Inspection: findings and notes, the damage class and coverage with reasons; overrides."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from depot.domain.damage import DamageClass, classify, judge_coverage
+from depot.domain.text import Reason
+from depot.domain.warranty import WarrantyStatus
+from depot.domain.workflow import Action, Status
+from depot.errors import InvalidInputError, InvalidTransitionError
+from depot.models import Rma, User
+from depot.services import findings as finding_catalogue
+from depot.services.common import DEFAULT_TZ, get_rma
+from depot.services.workflow import change_status, record_event
+
+OVERRIDABLE = (Status.RECEIVED, Status.INSPECTED, Status.AWAITING_APPROVAL)
+
+
+@dataclass(frozen=True)
+class InspectionResult:
+    rma: Rma
+    damage_class: DamageClass
+    covered: bool
+    reasons: tuple[Reason, ...]
+
+
+def _stored(reasons: tuple[Reason, ...]) -> list[dict]:
+    return [{"code": r.code, "params": {k: str(v) for k, v in r.params.items()}} for r in reasons]
+
+
+def record_inspection(session: Session, number: str, findings: list[str], notes: str = "", *,
+                      actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ
+                      ) -> InspectionResult:
+    """Classify the findings, judge coverage and move the RMA to `inspected`.
+
+    A received RMA is inspected; an inspected one may be inspected again to correct findings.
+    """
+    rma = get_rma(session, number, lock=True)
+    damage = classify(findings, finding_catalogue.catalogue(session))
+    coverage = judge_coverage(WarrantyStatus(rma.warranty_status), damage.damage_class)
+    change_status(session, rma, Action.INSPECT, actor=actor, now=now, tz=tz,
+                  reason=", ".join(dict.fromkeys(findings)) or None)
+    rma.findings = list(dict.fromkeys(findings))
+    rma.inspection_notes = notes
+    rma.damage_class = damage.damage_class.value
+    rma.covered = coverage.covered
+    rma.damage_reasons = _stored(damage.reasons)
+    rma.coverage_reasons = _stored(coverage.reasons)
+    session.commit()
+    return InspectionResult(rma, damage.damage_class, coverage.covered,
+                            damage.reasons + coverage.reasons)
+
+
+def override(session: Session, number: str, *, reason: str, warranty: str | None = None,
+             covered: bool | None = None, actor: User, now: datetime) -> Rma:
+    """A supervisor's decision over the rules, with a mandatory reason, kept as an event."""
+    if not reason.strip():
+        raise InvalidInputError("an override needs a reason", code="reason_required",
+                                field="reason")
+    if warranty is None and covered is None:
+        raise InvalidInputError("say what to override: warranty or covered",
+                                code="missing_field", field="warranty")
+    if warranty is not None and warranty not in [s.value for s in WarrantyStatus]:
+        raise InvalidInputError(f"unknown warranty status {warranty!r}", code="invalid_field",
+                                field="warranty")
+    rma = get_rma(session, number, lock=True)
+    if Status(rma.status) not in OVERRIDABLE:
+        raise InvalidTransitionError(
+            f"decisions cannot change once the RMA is {rma.status}", code="invalid_transition",
+            status=rma.status, allowed=[])
+    note = Reason("override", {"actor": actor.username, "reason": reason.strip()})
+    changes = []
+    if warranty is not None:
+        changes.append(f"warranty {rma.warranty_status} -> {warranty}")
+        rma.warranty_status = warranty
+        rma.warranty_reasons = [*rma.warranty_reasons, *_stored((note,))]
+        if rma.damage_class and covered is None:  # coverage follows the new warranty
+            coverage = judge_coverage(WarrantyStatus(warranty), DamageClass(rma.damage_class))
+            rma.covered = coverage.covered
+            rma.coverage_reasons = _stored(coverage.reasons)
+    if covered is not None:
+        changes.append(f"covered {rma.covered} -> {covered}")
+        rma.covered = covered
+        rma.coverage_reasons = [*rma.coverage_reasons, *_stored((note,))]
+    record_event(session, rma, "override", actor=actor, now=now,
+                 reason=f"{'; '.join(changes)}: {reason.strip()}")
+    rma.updated_at = now
+    session.commit()
+    return rma

@@ -1,0 +1,86 @@
+"""The bench: actions on an RMA, technicians, the queue."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from depot.domain.workflow import Action, Status
+from depot.errors import InvalidInputError, InvalidTransitionError, NotFoundError
+from depot.models import Customer, Rma, Unit, User
+from depot.services.common import DEFAULT_TZ, get_rma
+from depot.services.workflow import change_status, record_event
+
+# Actions that come through POST /rmas/<number>/actions; the rest have their own calls
+# (inspection, quotes, the customer's answer, shipment).
+API_ACTIONS = (Action.START_REPAIR, Action.WAIT_PARTS, Action.RESUME, Action.FINISH_REPAIR,
+               Action.PASS_QA, Action.FAIL_QA, Action.RETURN_UNREPAIRED, Action.CLOSE,
+               Action.CANCEL)
+REASON_REQUIRED = frozenset({Action.CANCEL, Action.FAIL_QA})
+BENCH_STATUSES = (Status.RECEIVED, Status.INSPECTED, Status.APPROVED, Status.IN_REPAIR,
+                  Status.AWAITING_PARTS, Status.REPAIRED)
+
+
+def apply_action(session: Session, number: str, action: Action, *, reason: str | None = None,
+                 actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Rma:
+    """One bench action as one transaction. The RMA row is locked first, so when two
+    technicians press at once one wins and the other is told the status has moved on."""
+    if action not in API_ACTIONS:
+        raise InvalidInputError(f"{action} is not done through actions", code="unknown_action",
+                                known=[a.value for a in API_ACTIONS])
+    if action in REASON_REQUIRED and not (reason or "").strip():
+        raise InvalidInputError(f"{action} needs a reason", code="reason_required",
+                                field="reason")
+    rma = get_rma(session, number, lock=True)
+    if action is Action.START_REPAIR and rma.status == Status.INSPECTED and not rma.covered:
+        raise InvalidTransitionError(
+            "this repair is not covered: send a quote and wait for the customer's approval",
+            code="quote_required", status=rma.status, action=action.value,
+            allowed=["send_quote", "return_unrepaired", "cancel"])
+    change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz)
+    session.commit()
+    return rma
+
+
+def assign(session: Session, number: str, technician: str | None, *, actor: User,
+           now: datetime) -> Rma:
+    rma = get_rma(session, number, lock=True)
+    user = None
+    if technician:
+        user = session.scalar(select(User).where(User.username == technician))
+        if user is None or user.role not in ("technician", "supervisor", "admin"):
+            raise NotFoundError(f"no technician {technician!r}", code="technician_not_found")
+    rma.technician = user
+    record_event(session, rma, "assign", actor=actor, now=now,
+                 reason=user.username if user else "unassigned")
+    session.commit()
+    return rma
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    rma: Rma
+    key_account: bool
+    overdue: bool
+    due_today: bool
+
+
+def bench_queue(session: Session, today: date, *, technician: str | None = None,
+                limit: int = 200) -> list[QueueEntry]:
+    """Open bench work: key accounts first, then by due date; overdue and due today flagged."""
+    query = (select(Rma).join(Unit, Rma.unit_id == Unit.id)
+             .outerjoin(Customer, Unit.customer_id == Customer.id)
+             .where(Rma.status.in_([s.value for s in BENCH_STATUSES]))
+             .order_by(Customer.key_account.is_(True).desc(), Rma.due_on, Rma.id)
+             .limit(limit))
+    if technician:
+        query = query.join(User, Rma.technician_id == User.id).where(User.username == technician)
+    out = []
+    for rma in session.scalars(query).unique():
+        customer = rma.unit.customer
+        out.append(QueueEntry(rma, bool(customer and customer.key_account), rma.due_on < today,
+                              rma.due_on == today))
+    return out
