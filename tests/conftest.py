@@ -66,6 +66,17 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield str(path)
 
 
+def _seed_like_the_migrations(conn: sa.Connection) -> None:
+    """Put back the rows the migrations seed (the default finding catalogue)."""
+    from depot.domain.damage import DEFAULT_CATALOGUE
+    from depot.models import FindingCode
+
+    conn.execute(sa.insert(FindingCode), [
+        {"code": f.code, "damage_class": f.damage_class.value, "label_zh": f.label_zh,
+         "label_zh_tw": f.label_zh_tw, "label_en": f.label_en, "retired": False, "sort_order": i}
+        for i, f in enumerate(DEFAULT_CATALOGUE)])
+
+
 @pytest.fixture
 def database_url(_template: str, tmp_path: Path) -> Iterator[str]:
     if PG_URL:
@@ -75,6 +86,7 @@ def database_url(_template: str, tmp_path: Path) -> Iterator[str]:
             tables = [t.name for t in db.metadata.sorted_tables]
             conn.exec_driver_sql(
                 "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            _seed_like_the_migrations(conn)
         engine.dispose()
     else:
         path = tmp_path / "depot.sqlite3"

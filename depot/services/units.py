@@ -99,8 +99,16 @@ def unit_warranty(unit: Unit, on_date: date, policy: WarrantyPolicy = WarrantyPo
                   ) -> WarrantyDecision:
     facts = UnitFacts(model_name=unit.model.name, warranty_months=unit.model.warranty_months,
                       purchase_date=unit.purchase_date, extended_months=unit.extended_months,
-                      has_proof_document=unit.proof_attachment_id is not None)
+                      has_proof_document=unit.proof_attachment_id is not None,
+                      repair_shipped_on=last_repair_shipped_on(unit))
     return judge_warranty(facts, on_date, policy)
+
+
+def last_repair_shipped_on(unit: Unit) -> date | None:
+    """When the unit last went back repaired (its repair warranty runs from then)."""
+    shipped = [r.shipped_on for r in unit.rmas
+               if r.shipped_on and any(e.action == "finish_repair" for e in r.events)]
+    return max(shipped, default=None)
 
 
 def decode_csv(data: bytes) -> str:

@@ -79,3 +79,29 @@ def test_concurrent_intakes_of_one_unit_open_one_rma(app, make_unit):
     refused = [r for r in results if not isinstance(r, str)]
     assert len(numbers) == 1
     assert all(e.code == "open_rma_exists" for e in refused)
+
+
+def test_two_technicians_press_at_once_one_wins(app, make_unit):
+    from depot.domain.workflow import Action
+    from depot.errors import InvalidTransitionError
+    from depot.models import RmaEvent
+    from depot.services import inspection, repair
+
+    make_unit("RACE0001")
+    number = intake.receive_unit(db.session, "RACE0001", "", [], actor=None, now=NOW)[0].number
+    inspection.record_inspection(db.session, number, ["no_power"], actor=None, now=NOW)
+    for action in (Action.START_REPAIR, Action.FINISH_REPAIR):
+        repair.apply_action(db.session, number, action, actor=None, now=NOW)
+    db.session.remove()
+
+    results = _in_threads(app, [
+        (lambda: repair.apply_action(db.session, number, Action.PASS_QA, actor=None,
+                                     now=NOW).status)
+        for _ in range(2)])
+
+    wins = [r for r in results if r == "ready_to_ship"]
+    losses = [r for r in results if isinstance(r, InvalidTransitionError)]
+    assert len(wins) == 1 and len(losses) == 1
+    assert losses[0].details["status"] == "ready_to_ship"
+    passes = db.session.scalars(select(RmaEvent).where(RmaEvent.action == "pass_qa")).all()
+    assert len(passes) == 1
