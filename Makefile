@@ -50,7 +50,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	touch $(VENV)/.installed $@
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d depot/translations
+	@$(VENV)/bin/pybabel compile --use-fuzzy -d depot/translations >/dev/null
 
 bench: setup-dev
 	$(PY) bench/decode_bench.py

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from depot.config import ROOT, Config
+from depot.domain.roles import may
 from depot.domain.text import LANGUAGES, best_language
 from depot.models import User, db
 
@@ -40,6 +41,7 @@ def create_app(config: Any | None = None) -> Flask:
                    default_translation_directories=str(ROOT / "depot" / "translations"))
 
     app.jinja_env.globals["current_lang"] = select_locale
+    app.jinja_env.globals["may"] = may
 
     from depot.web import api, errors, pages
 

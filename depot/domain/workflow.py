@@ -77,8 +77,23 @@ def parse_action(value: object) -> Action:
         ) from None
 
 
-def allowed_actions(current: Status) -> list[Action]:
-    return [action for (status, action) in TRANSITIONS if status is current]
+def allowed_actions(current: Status, *, covered: bool | None = None) -> list[Action]:
+    """What may be done now. An inspected repair known not to be covered needs a quote first."""
+    actions = [action for (status, action) in TRANSITIONS if status is current]
+    if current is Status.INSPECTED and covered is False:
+        actions.remove(Action.START_REPAIR)
+    return actions
+
+
+def check_action(current: Status, action: Action, *, covered: bool | None) -> Status:
+    """next_status(), plus the coverage rule: repair starts from `inspected` only if covered."""
+    if current is Status.INSPECTED and action is Action.START_REPAIR and not covered:
+        covered = False
+        raise InvalidTransitionError(
+            "this repair is not covered: send a quote and wait for the customer's approval",
+            code="quote_required", status=current.value, action=action.value,
+            allowed=[a.value for a in allowed_actions(current, covered=covered)])
+    return next_status(current, action)
 
 
 def next_status(current: Status, action: Action) -> Status:

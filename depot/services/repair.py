@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from depot.domain.workflow import Action, Status
-from depot.errors import InvalidInputError, InvalidTransitionError, NotFoundError
+from depot.domain.workflow import Action, Status, check_action
+from depot.errors import InvalidInputError, NotFoundError
 from depot.models import Customer, Rma, Unit, User
 from depot.services.common import DEFAULT_TZ, get_rma
 from depot.services.workflow import change_status, record_event
@@ -35,11 +35,7 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
         raise InvalidInputError(f"{action} needs a reason", code="reason_required",
                                 field="reason")
     rma = get_rma(session, number, lock=True)
-    if action is Action.START_REPAIR and rma.status == Status.INSPECTED and not rma.covered:
-        raise InvalidTransitionError(
-            "this repair is not covered: send a quote and wait for the customer's approval",
-            code="quote_required", status=rma.status, action=action.value,
-            allowed=["send_quote", "return_unrepaired", "cancel"])
+    check_action(Status(rma.status), action, covered=rma.covered)
     change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz)
     session.commit()
     return rma

@@ -79,6 +79,8 @@ def home():
         return redirect(url_for("pages.login"))
     if may(current_user.role, "rmas.create"):
         return redirect(url_for("pages.intake"))
+    if may(current_user.role, "actions.bench"):
+        return redirect(url_for("pages.bench"))
     return render_template("home.html")
 
 
@@ -87,6 +89,12 @@ def home():
 def intake():
     return render_template("intake.html", models=catalog.list_models(db.session),
                            accessories=ACCESSORIES, today=datetime.now(UTC).date())
+
+
+@bp.get("/bench")
+@page_requires("actions.bench")
+def bench():
+    return render_template("bench.html")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -102,7 +102,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "quotes": [],
         "photos": [_photo(p) for p in r.photos],
         "evidence": [_photo(p) for p in r.evidence],
-        "allowed_actions": [a.value for a in allowed_actions(status)],
+        "allowed_actions": [a.value for a in allowed_actions(status, covered=r.covered)],
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),

@@ -11,6 +11,10 @@ from depot.domain.workflow import (
 from depot.errors import InvalidInputError, InvalidTransitionError
 
 S, A = Status, Action
+
+
+def TRANSITIONS_FROM(status):  # noqa: N802 - reads as a table lookup
+    return [a for (s, a) in TRANSITIONS if s is status]
 EXPECTED = {
     (S.RECEIVED, A.INSPECT): S.INSPECTED,
     (S.INSPECTED, A.START_REPAIR): S.IN_REPAIR,
@@ -43,7 +47,7 @@ def test_every_status_and_action(status, action):
     else:
         with pytest.raises(InvalidTransitionError) as info:
             next_status(status, action)
-        assert info.value.details["allowed"] == [a.value for a in allowed_actions(status)]
+        assert info.value.details["allowed"] == [a.value for a in TRANSITIONS_FROM(status)]
 
 
 def test_terminal_statuses_allow_nothing_but_close_after_shipping():
@@ -57,3 +61,14 @@ def test_unknown_action_is_invalid_input():
     with pytest.raises(InvalidInputError):
         parse_action("explode")
     assert parse_action("pass_qa") is A.PASS_QA
+
+
+def test_an_uncovered_inspected_repair_needs_a_quote_first():
+    from depot.domain.workflow import check_action
+
+    assert A.START_REPAIR not in allowed_actions(S.INSPECTED, covered=False)
+    assert A.START_REPAIR in allowed_actions(S.INSPECTED, covered=True)
+    with pytest.raises(InvalidTransitionError) as info:
+        check_action(S.INSPECTED, A.START_REPAIR, covered=False)
+    assert info.value.code == "quote_required" and "send_quote" in info.value.details["allowed"]
+    assert check_action(S.APPROVED, A.START_REPAIR, covered=False) is S.IN_REPAIR
