@@ -87,11 +87,13 @@
     $("rma-due").textContent = rma.due_on;
     $("print-tag").href = "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/tag.pdf";
     $("print-receipt").href = "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/receipt.pdf";
+    $("rma-result").dataset.fresh = String(fresh);
     show("rma-result");
     if (fresh) $("print-tag").focus();
   }
 
   function startOver() {
+    if (stream) stopCamera();
     current = null;
     hide("unit-panel", "register-panel", "rma-panel", "rma-result");
     setStatus("idle", T.ready);
@@ -131,8 +133,12 @@
     }
   }
 
+  // An Enter that confirms an input method's composition (pinyin, zhuyin) is not a scan's end
+  // nor a move to the next field.
+  const composing = (ev) => ev.isComposing || ev.keyCode === 229;
+
   scan.addEventListener("keydown", (ev) => {
-    if (ev.key !== "Enter") return;
+    if (ev.key !== "Enter" || composing(ev)) return;
     ev.preventDefault();
     const text = scan.value.trim();
     scan.value = "";
@@ -142,7 +148,8 @@
   // Enter inside a form field moves on instead of sending a half-filled form.
   for (const form of [$("register-form"), $("rma-form")]) {
     form.addEventListener("keydown", (ev) => {
-      if (ev.key !== "Enter" || ev.target.tagName === "TEXTAREA" && !ev.ctrlKey) return;
+      if (ev.key !== "Enter" || composing(ev)) return;
+      if (ev.target.tagName === "TEXTAREA" && !ev.ctrlKey && !ev.metaKey) return;
       if (ev.target.tagName === "BUTTON") return;
       ev.preventDefault();
       if (ev.ctrlKey || ev.metaKey) { form.requestSubmit(); return; }
@@ -153,6 +160,8 @@
   }
 
   document.addEventListener("keydown", (ev) => {
+    // A form's own handler has dealt with this key already (Ctrl+Enter in a form field).
+    if (ev.defaultPrevented || composing(ev)) return;
     if (ev.key === "Escape") { ev.preventDefault(); startOver(); }
     else if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !$("rma-panel").hidden) {
       ev.preventDefault(); $("rma-form").requestSubmit();
