@@ -1,7 +1,6 @@
 """Staff pages: login and the intake screen. Thin: the screens talk to the JSON API."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -88,7 +87,7 @@ def home():
 @page_requires("rmas.create")
 def intake():
     return render_template("intake.html", models=catalog.list_models(db.session),
-                           accessories=ACCESSORIES, today=datetime.now(UTC).date())
+                           accessories=ACCESSORIES)
 
 
 @bp.get("/bench")

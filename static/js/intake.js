@@ -69,7 +69,7 @@
     hide("register-panel", "rma-result");
     const open = $("open-rma");
     if (rma && !["shipped", "closed", "cancelled"].includes(rma.status)) {
-      open.textContent = T.duplicate + " " + rma.number + " (" + rma.status + ")";
+      open.textContent = T.duplicate + " " + rma.number + " (" + (T.statuses[rma.status] || rma.status) + ")";
       open.hidden = false;
       hide("rma-panel");
       showResult(rma, false);
@@ -119,8 +119,11 @@
   }
 
   // --- scanning ---------------------------------------------------------------------------
+  // A scan that arrives while another is being looked up is kept and looked up next (the
+  // last one wins: it is the unit in the clerk's hand now), never dropped.
+  let queuedScan = null;
   async function lookUp(text) {
-    if (busy) return;
+    if (busy) { queuedScan = text; return; }
     busy = true;
     setStatus("busy", T.looking);
     try {
@@ -130,6 +133,11 @@
       scan.select();
     } finally {
       busy = false;
+    }
+    if (queuedScan !== null) {
+      const next = queuedScan;
+      queuedScan = null;
+      lookUp(next);
     }
   }
 
