@@ -260,5 +260,8 @@
     }
   });
 
-  loadCatalogue().then(loadQueue).catch((err) => say("error", T.error + ": " + err.message));
+  window.depotBench = { ready: false };
+  loadCatalogue().then(loadQueue)
+    .then(() => { window.depotBench.ready = true; })
+    .catch((err) => say("error", T.error + ": " + err.message));
 })();

@@ -22,7 +22,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 from depot.models import db
@@ -123,14 +130,19 @@ def page(context: BrowserContext) -> Iterator[Page]:
     assert not errors, f"uncaught errors in the page: {errors}"
 
 
-def log_in(page: Page, username: str, password: str) -> None:
-    """Through the real login form (CSRF token and all); a clerk lands on /intake."""
+def log_in(page: Page, username: str, password: str, lands_on: str = "intake") -> None:
+    """Through the real login form (CSRF token and all); a clerk lands on /intake, a technician
+    on /bench."""
     page.goto("/login")
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
     page.locator("#login-form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/intake$"))
-    wait_for_intake(page)
+    expect(page).to_have_url(re.compile(rf"/{lands_on}$"))
+    if lands_on == "intake":
+        wait_for_intake(page)
+    else:
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => window.depotBench !== undefined && window.depotBench.ready")
 
 
 def wait_for_intake(page: Page) -> None:

@@ -16,7 +16,13 @@ from barcode.writer import ImageWriter
 from PIL import Image
 from playwright.sync_api import Playwright, expect
 
-from tests.e2e.conftest import launch_chromium, log_in, new_context, page_errors, release_db
+from tests.e2e.conftest import (
+    launch_chromium,
+    log_in,
+    new_context,
+    page_errors,
+    release_db,
+)
 
 pytestmark = pytest.mark.e2e
 
