@@ -152,12 +152,17 @@
     }
   }
 
+  // Scans and shortcuts run one after another in the order they came: a finding scanned right
+  // after a tag waits for the tag's RMA to open instead of being refused.
+  let chain = Promise.resolve();
+  const inTurn = (job) => { chain = chain.then(job).catch((err) => say("error", T.error + ": " + err.message)); };
+
   scan.addEventListener("keydown", (ev) => {
     if (ev.key !== "Enter" || composing(ev)) return;
     ev.preventDefault();
     const text = scan.value.trim();
     scan.value = "";
-    if (text) handleScan(text);
+    if (text) inTurn(() => handleScan(text));
   });
 
   // --- actions ---------------------------------------------------------------------------------
@@ -192,8 +197,12 @@
   });
   $("reason-cancel").addEventListener("click", () => { $("reason-form").hidden = true; pendingAction = null; scan.focus(); });
 
-  $("inspection-form").addEventListener("submit", async (ev) => {
+  $("inspection-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
+    inTurn(saveInspection);
+  });
+
+  async function saveInspection() {
     if (!rma || busy) return;
     busy = true;
     try {
@@ -216,7 +225,7 @@
       busy = false;
       scan.focus();
     }
-  });
+  }
 
   // Enter in a field of a form moves on; it never sends a half-filled form.
   $("inspection-form").addEventListener("keydown", (ev) => {
@@ -251,12 +260,17 @@
   document.addEventListener("keydown", (ev) => {
     if (composing(ev)) return;
     if (ev.key === "Escape") { ev.preventDefault(); $("reason-form").hidden = true; pendingAction = null; scan.focus(); return; }
-    if (!ev.altKey || !rma) return;
+    if (!ev.altKey) return;
     if (/^[1-9]$/.test(ev.key)) {
-      const button = document.querySelector('#actions button[data-key="' + ev.key + '"]');
-      if (button) { ev.preventDefault(); button.click(); }
-    } else if (ev.key.toLowerCase() === "i" && !$("inspection-form").hidden) {
-      ev.preventDefault(); $("inspection-form").requestSubmit();
+      ev.preventDefault();
+      const key = ev.key;
+      inTurn(() => {
+        const button = document.querySelector('#actions button[data-key="' + key + '"]');
+        return button ? runAction(button.dataset.action) : undefined;
+      });
+    } else if (ev.key.toLowerCase() === "i") {
+      ev.preventDefault();
+      inTurn(() => (!$("inspection-form").hidden && rma ? saveInspection() : undefined));
     }
   });
 
