@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from depot.domain.roles import ROLES
 from depot.errors import DepotError
 from depot.models import CalendarOverride, db
-from depot.services import units, users
+from depot.services import outbox, quote_mail, units, users
+from depot.services.settings import DepotSettings
 
 users_cli = AppGroup("users", help="Create users and their API tokens.")
 depot_cli = AppGroup("depot", help="Depot housekeeping.")
@@ -102,6 +103,27 @@ def calendar_override(day: datetime, working: bool, note: str) -> None:
     db.session.add(row)
     db.session.commit()
     click.echo(f"{the_day}: {'working day' if working else 'holiday'}")
+
+
+@depot_cli.command("send-mail")
+def send_mail() -> None:
+    """Deliver queued mail (SMTP, or .eml files in instance/outbox/); failures stay queued."""
+    settings = DepotSettings.from_config(current_app.config)
+    sent, failed = outbox.deliver_pending(db.session, settings.mail, now=_now(), limit=1000)
+    click.echo(f"sent {sent}, failed {failed}")
+    if failed:
+        raise SystemExit(1)
+
+
+@depot_cli.command("remind")
+def remind() -> None:
+    """Mark lapsed quotes expired and re-send unanswered ones after DEPOT_REMIND_AFTER_DAYS."""
+    settings = DepotSettings.from_config(current_app.config)
+    expired, reminded = quote_mail.remind(db.session, settings, now=_now())
+    sent, failed = outbox.deliver_pending(db.session, settings.mail, now=_now(), limit=1000)
+    click.echo(f"expired {len(expired)}: {' '.join(expired) or '-'}")
+    click.echo(f"reminded {len(reminded)}: {' '.join(reminded) or '-'}")
+    click.echo(f"mail sent {sent}, failed {failed}")
 
 
 def init_app(app: Flask) -> None:

@@ -33,6 +33,15 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(env.get("DEPOT_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
         self.DEPOT_MAX_IMAGE_BYTES = int(env.get("DEPOT_MAX_IMAGE_BYTES", str(15 * 1024 * 1024)))
         self.DEPOT_MAX_IMAGE_PIXELS = int(env.get("DEPOT_MAX_IMAGE_PIXELS", str(50_000_000)))
+        self.DEPOT_LABOR_PRICE = env.get("DEPOT_LABOR_PRICE", "80.00")
+        self.DEPOT_INSPECTION_FEE = env.get("DEPOT_INSPECTION_FEE", "0.00")
+        self.DEPOT_RETURN_SHIPPING = env.get("DEPOT_RETURN_SHIPPING", "20.00")
+        self.DEPOT_TAX_RATE = env.get("DEPOT_TAX_RATE", "0")
+        self.DEPOT_QUOTE_VALID_DAYS = int(env.get("DEPOT_QUOTE_VALID_DAYS", "15"))
+        self.DEPOT_REMIND_AFTER_DAYS = int(env.get("DEPOT_REMIND_AFTER_DAYS", "3"))
+        self.DEPOT_PAYMENT_INSTRUCTIONS = env.get(
+            "DEPOT_PAYMENT_INSTRUCTIONS",
+            "请通过银行转账付款，备注报价单号。\nPlease pay by bank transfer quoting the quote number.")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.DEPOT_TIMEZONE

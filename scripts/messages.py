@@ -18,7 +18,7 @@ EXTRA = ("clerk", "technician", "supervisor", "logistics", "admin")  # translate
 
 def template_messages() -> list[str]:
     seen: dict[str, None] = {}
-    for path in sorted((ROOT / "templates").glob("*.html")):
+    for path in sorted((ROOT / "templates").rglob("*.html")):
         with path.open("rb") as handle:
             for _line, _func, message, _comments in babel_extract(handle, ["_"], [], {}):
                 if isinstance(message, tuple):

@@ -188,3 +188,42 @@ def make_unit(app: Flask, make_model):
                                    now=NOW, **kw)
 
     return make
+
+
+class _Collector:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, list]]:
+    """A real SMTP server in this process on a free loopback port: (smtp URL, messages)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    handler = _Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", handler.messages
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_app(app: Flask, smtp_server) -> tuple[Flask, list]:
+    """The app sending its mail to the in-process SMTP server."""
+    app.config["DEPOT_SMTP_URL"] = smtp_server[0]
+    app.config["DEPOT_PUBLIC_URL"] = "http://depot.test"
+    return app, smtp_server[1]

@@ -1,10 +1,6 @@
 """Documents of an RMA: the intake tag, the customer receipt, stored attachments."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from depot.domain.text import Reason
@@ -12,19 +8,7 @@ from depot.errors import NotFoundError
 from depot.labels import ReceiptData, TagData, render_intake_tag, render_receipt
 from depot.models import Attachment
 from depot.services.common import get_rma
-
-
-@dataclass(frozen=True)
-class DepotInfo:
-    name: str
-    address: str
-    phone: str
-    public_url: str
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> DepotInfo:
-        return cls(config["DEPOT_NAME"], config["DEPOT_ADDRESS"], config["DEPOT_PHONE"],
-                   config["DEPOT_PUBLIC_URL"])
+from depot.services.settings import DepotInfo
 
 
 def intake_tag(session: Session, number: str) -> bytes:

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from depot.domain.pricing import QuoteLine, make_line
 from depot.errors import InvalidInputError
 from depot.services.intake import ACCESSORIES
 from depot.services.units import CustomerInput, parse_date
@@ -137,3 +138,55 @@ def money(data: dict[str, Any], name: str) -> Decimal:
         raise InvalidInputError(f"{name} must be a non-negative amount with at most 2 decimals",
                                 code="invalid_field", field=name)
     return amount.quantize(Decimal("0.01"))
+
+
+def choice(data: Any, name: str, options: tuple[str, ...]) -> str:
+    value = data.get(name)
+    if value not in options:
+        raise InvalidInputError(f"{name} must be one of {', '.join(options)}",
+                                code="invalid_field", field=name, known=list(options))
+    return value
+
+
+def decimal_value(value: Any, name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidInputError(f"{name} must be a number such as \"1\" or \"1.5\"",
+                                code="invalid_field", field=name)
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidInputError(f"{name} must be a number", code="invalid_field",
+                                field=name) from None
+    if not number.is_finite():
+        raise InvalidInputError(f"{name} must be a number", code="invalid_field", field=name)
+    return number
+
+
+def quote_lines(data: dict[str, Any]) -> list[QuoteLine] | None:
+    """`lines` as checked QuoteLines; None when absent (the service proposes a draft)."""
+    if "lines" not in data or data["lines"] is None:
+        return None
+    raw = data["lines"]
+    if not isinstance(raw, list) or len(raw) > 100:
+        raise InvalidInputError("lines must be a list of at most 100 lines", code="invalid_field",
+                                field="lines")
+    out = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise InvalidInputError(f"line {index + 1} must be an object", code="invalid_line",
+                                    field="lines", index=index)
+        try:
+            out.append(make_line(
+                text(item, "kind", max_len=20), text(item, "description", max_len=500),
+                decimal_value(item.get("quantity", 1), "quantity"),
+                decimal_value(item.get("unit_price"), "unit_price")))
+        except InvalidInputError as exc:
+            exc.details["index"] = index
+            raise
+    return out
+
+
+def tax_rate(data: dict[str, Any]) -> Decimal | None:
+    if data.get("tax_rate") is None:
+        return None
+    return decimal_value(data["tax_rate"], "tax_rate")

@@ -1,7 +1,8 @@
 """Models -> the JSON shapes of the public contract."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,17 @@ from depot.domain.damage import Finding
 from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyDecision
 from depot.domain.workflow import Status, allowed_actions
-from depot.models import Customer, Part, ProductModel, Rma, RmaEvent, Unit
+from depot.models import (
+    Customer,
+    Part,
+    Payment,
+    ProductModel,
+    Quote,
+    Rma,
+    RmaEvent,
+    Unit,
+)
+from depot.services.payments import balance
 
 
 def iso(value: date | None) -> str | None:
@@ -99,7 +110,10 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "parts": [{"part_number": u.part.part_number, "name": u.part.name_zh,
                    "quantity": u.quantity, "unit_cost": f"{u.unit_cost:.2f}",
                    "currency": "CNY"} for u in r.part_uses],
-        "quotes": [],
+        "quotes": [quote_brief(q) for q in r.quotes],
+        "payments": [payment(p) for p in r.payments],
+        **_balance(r),
+        "waiting_for": waiting_for(r, today),
         "photos": [_photo(p) for p in r.photos],
         "evidence": [_photo(p) for p in r.evidence],
         "allowed_actions": [a.value for a in allowed_actions(status, covered=r.covered)],
@@ -107,6 +121,59 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "shipped_on": iso(r.shipped_on),
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
     }
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def quote_brief(q: Quote) -> dict[str, Any]:
+    return {"number": q.number, "version": q.version, "status": q.status,
+            "total": money(q.total), "currency": q.currency, "valid_until": iso(q.valid_until),
+            "sent_at": _at(q.sent_at), "answered_at": _at(q.answered_at)}
+
+
+def quote(q: Quote) -> dict[str, Any]:
+    return {**quote_brief(q), "rma": q.rma.number, "subtotal": money(q.subtotal),
+            "tax_rate": str(q.tax_rate.normalize()), "tax": money(q.tax),
+            "lines": [{"kind": line.kind, "description": line.description,
+                       "quantity": str(line.quantity.normalize()),
+                       "unit_price": money(line.unit_price), "amount": money(line.amount)}
+                      for line in q.lines],
+            "answer_via": q.answer_via, "answer_comment": q.answer_comment,
+            "reminders": q.reminders}
+
+
+def payment(p: Payment) -> dict[str, Any]:
+    return {"id": p.id, "amount": money(p.amount), "currency": p.currency, "method": p.method,
+            "reference": p.reference, "received_at": _at(p.received_at),
+            "slip": f"/api/v1/attachments/{p.slip_attachment_id}" if p.slip_attachment_id
+            else None}
+
+
+def _balance(r: Rma) -> dict[str, Any]:
+    b = balance(r)
+    return {"amount_due": money(b.due), "paid": money(b.paid),
+            "outstanding": money(b.outstanding), "currency": "CNY"}
+
+
+def waiting_for(r: Rma, today: date) -> str | None:
+    """What the RMA waits for, in a word the screens translate."""
+    if r.status == "awaiting_approval":
+        sent = [q for q in r.quotes if q.status in ("sent", "expired")]
+        if sent and (sent[-1].status == "expired" or sent[-1].valid_until < today):
+            return "new_quote"  # the customer let it lapse: send a new version
+        return "customer_approval"
+    if r.status == "awaiting_parts":
+        return "parts"
+    if r.status in ("ready_to_ship", "repaired", "in_repair", "approved") and r.covered is False \
+            and balance(r).outstanding > 0:
+        return "payment"
+    return None
+
+
+def _at(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 _CLOCKED = {s.value for s in Status} - {"awaiting_approval", "shipped", "closed", "cancelled",

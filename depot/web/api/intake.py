@@ -9,6 +9,7 @@ from depot.errors import InvalidInputError, PermissionDeniedError
 from depot.models import db
 from depot.services import catalog, documents, intake, scans, units
 from depot.services.common import get_rma, get_unit
+from depot.services.settings import DepotSettings
 from depot.web import schemas, serialize
 from depot.web.api import bp, json_body, lang, rma_json, tz, unit_json, utcnow
 from depot.web.auth import current_actor, requires
@@ -132,8 +133,8 @@ def get_tag(number: str):
 @bp.get("/rmas/<number>/receipt.pdf")
 @requires("rmas.read")
 def get_receipt(number: str):
-    pdf = documents.receipt(db.session, number, depot=documents.DepotInfo.from_config(
-        current_app.config), lang=lang())
+    pdf = documents.receipt(db.session, number, depot=DepotSettings.from_config(
+        current_app.config).depot, lang=lang())
     return _pdf(pdf, f"{number}-receipt.pdf")
 
 

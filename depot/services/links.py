@@ -1,0 +1,29 @@
+"""Signed, expiring links for customers: no account, just a token only Depot can make."""
+from __future__ import annotations
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from depot.errors import InvalidTransitionError, NotFoundError
+
+QUOTE_SALT = "depot.quote.v1"
+MAX_AGE_DAYS = 120  # a hard stop; the quote's own validity date is checked as well
+
+
+def quote_token(secret: str, quote_number: str, nonce: str) -> str:
+    return URLSafeTimedSerializer(secret, salt=QUOTE_SALT).dumps({"q": quote_number, "n": nonce})
+
+
+def read_quote_token(secret: str, token: str) -> tuple[str, str]:
+    """(quote number, nonce) from a customer's link; a forged link is not found, an old one
+    has expired."""
+    serializer = URLSafeTimedSerializer(secret, salt=QUOTE_SALT)
+    try:
+        data = serializer.loads(token, max_age=MAX_AGE_DAYS * 86400)
+    except SignatureExpired:
+        raise InvalidTransitionError("this link has expired", code="quote_expired",
+                                     allowed=[]) from None
+    except BadSignature:
+        raise NotFoundError("this link is not valid", code="invalid_link") from None
+    if not isinstance(data, dict) or not isinstance(data.get("q"), str):
+        raise NotFoundError("this link is not valid", code="invalid_link")
+    return data["q"], str(data.get("n", ""))

@@ -1,0 +1,126 @@
+"""The quote as the customer sees it: the PDF, the email that carries it, the reminders."""
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from depot.domain.damage import DamageClass
+from depot.domain.text import Reason
+from depot.mail import MailAttachment, compose
+from depot.models import Attachment, Quote, User
+from depot.quotes import EvidencePhoto, QuoteDocument, QuoteLineView, render_quote
+from depot.services import findings as finding_catalogue
+from depot.services import outbox, quoting
+from depot.services.common import local_date
+from depot.services.links import quote_token
+from depot.services.settings import DepotSettings
+
+MAX_PHOTOS = 4
+
+
+def approval_url(settings: DepotSettings, quote: Quote) -> str:
+    return f"{settings.depot.public_url}/q/{quote_token(settings.secret, quote.number, quote.token_nonce)}"
+
+
+def quote_document(session: Session, quote: Quote, settings: DepotSettings,
+                   lang: str = "zh_CN") -> QuoteDocument:
+    rma = quote.rma
+    unit, customer = rma.unit, rma.unit.customer
+    catalogue = finding_catalogue.catalogue(session)
+    found = [catalogue[c] for c in rma.findings or [] if c in catalogue]
+    stored = (rma.damage_reasons or []) + (rma.coverage_reasons or [])
+    reasons = [Reason(r["code"], r.get("params", {})) for r in stored]
+    photos = tuple(EvidencePhoto(p.data, p.filename) for p in rma.evidence[:MAX_PHOTOS])
+    issued = local_date(quote.sent_at or quote.created_at, settings.tz)
+    return QuoteDocument(
+        depot_name=settings.depot.name, depot_address=settings.depot.address,
+        depot_phone=settings.depot.phone, quote_number=quote.number, version=quote.version,
+        rma_number=rma.number, issued_on=issued, valid_until=quote.valid_until,
+        customer_name=customer.name if customer else "",
+        customer_phone=customer.phone if customer else "",
+        customer_address=customer.address if customer else "",
+        model_code=unit.model.code, model_name=unit.model.name, serial=unit.serial,
+        received_on=rma.received_on, warranty_status=rma.warranty_status,
+        warranty_reasons=tuple(Reason(r["code"], r.get("params", {})).text(lang)
+                               for r in rma.warranty_reasons),
+        damage_class=rma.damage_class or DamageClass.NO_FAULT_FOUND.value,
+        findings=tuple((f.label(lang), f.label_en) for f in found),
+        reasons=tuple(r.text(lang) for r in reasons),
+        reasons_en=tuple(r.text("en") for r in reasons) if lang != "en" else (),
+        lines=tuple(QuoteLineView(line.kind, line.description, line.quantity, line.unit_price,
+                                  line.amount) for line in quote.lines),
+        currency=quote.currency, subtotal=quote.subtotal, tax_rate=quote.tax_rate,
+        tax=quote.tax, total=quote.total,
+        payment_instructions=settings.payment_instructions.replace("{quote}", quote.number),
+        approval_url=approval_url(settings, quote), photos=photos, lang=lang)
+
+
+def quote_pdf(session: Session, number: str, quote_number: str, settings: DepotSettings,
+              lang: str = "zh_CN") -> bytes:
+    quote = quoting.get_quote(session, number, quote_number)
+    return render_quote(quote_document(session, quote, settings, lang))
+
+
+def _email(session: Session, quote: Quote, settings: DepotSettings, *, reminder: bool):
+    rma, customer = quote.rma, quote.rma.unit.customer
+    url = approval_url(settings, quote)
+    prefix = "【提醒】" if reminder else ""
+    subject = f"{prefix}非保修产品维修报价单 {rma.number} / Repair quote {quote.number}"
+    text = (
+        f"{customer.name} 您好：\n\n"
+        f"您送修的设备 {rma.unit.model.name}（序列号 {rma.unit.serial}，维修单 {rma.number}）"
+        f"经检测不在免费保修范围内。维修报价 {quote.total} {quote.currency}，"
+        f"有效期至 {quote.valid_until}。\n"
+        f"请打开以下链接（或扫描附件报价单上的二维码）确认或拒绝报价：\n{url}\n\n"
+        f"Dear {customer.name},\n\nThe unit you sent in ({rma.unit.model.code}, serial "
+        f"{rma.unit.serial}, RMA {rma.number}) is not covered by warranty. The repair quote is "
+        f"{quote.total} {quote.currency}, valid until {quote.valid_until}.\n"
+        f"Please approve or decline it at the link above or with the QR code on the attached "
+        f"PDF.\n\n{settings.depot.name}  {settings.depot.phone}\n")
+    pdf = render_quote(quote_document(session, quote, settings))
+    domain = urlsplit(settings.depot.public_url).hostname or "depot.local"
+    return compose(sender=settings.mail.sender, to=customer.email, subject=subject, text=text,
+                   attachments=(MailAttachment(f"维修报价单-{quote.number}.pdf",
+                                               "application/pdf", pdf),),
+                   domain=domain)
+
+
+def send_quote(session: Session, number: str, quote_number: str, settings: DepotSettings, *,
+               actor: User | None, now: datetime) -> Quote:
+    """Mark the draft sent and queue its email in one transaction: both happen or neither."""
+    quote = quoting.mark_sent(session, number, quote_number,
+                              valid_days=settings.pricing.valid_days, actor=actor, now=now,
+                              tz=settings.tz)
+    outbox.enqueue(session, _email(session, quote, settings, reminder=False), kind="quote",
+                   rma=quote.rma, now=now)
+    session.commit()
+    return quote
+
+
+def remind(session: Session, settings: DepotSettings, *, now: datetime
+           ) -> tuple[list[str], list[str]]:
+    """Expire old quotes, queue reminders for unanswered ones. Returns the quote numbers."""
+    expired, due = quoting.expire_and_remind(session, remind_after_days=settings.remind_after_days,
+                                             now=now, tz=settings.tz)
+    for quote in due:
+        outbox.enqueue(session, _email(session, quote, settings, reminder=True),
+                       kind="quote_reminder", rma=quote.rma, now=now)
+        quote.reminders += 1
+        quote.reminded_at = now
+    session.commit()
+    return [q.number for q in expired], [q.number for q in due]
+
+
+def store_signed_copy(session: Session, quote: Quote, filename: str, content_type: str,
+                      data: bytes, *, actor: User | None, now: datetime) -> Attachment:
+    import hashlib
+
+    item = Attachment(kind="signed_quote", filename=filename[:255], content_type=content_type,
+                      size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
+                      rma_id=quote.rma_id, created_by_id=actor.id if actor else None,
+                      created_at=now)
+    session.add(item)
+    session.flush()
+    return item

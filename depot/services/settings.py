@@ -1,0 +1,50 @@
+"""The depot's settings as one value the web layer and the CLI hand to services."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from depot.domain.pricing import PricingPolicy
+from depot.services.outbox import MailSettings
+
+
+@dataclass(frozen=True)
+class DepotInfo:
+    name: str
+    address: str
+    phone: str
+    public_url: str
+
+
+@dataclass(frozen=True)
+class DepotSettings:
+    depot: DepotInfo
+    secret: str
+    tz: ZoneInfo
+    mail: MailSettings
+    pricing: PricingPolicy
+    payment_instructions: str
+    remind_after_days: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> DepotSettings:
+        return cls(
+            depot=DepotInfo(config["DEPOT_NAME"], config["DEPOT_ADDRESS"], config["DEPOT_PHONE"],
+                            config["DEPOT_PUBLIC_URL"]),
+            secret=config["SECRET_KEY"],
+            tz=ZoneInfo(config["DEPOT_TIMEZONE"]),
+            mail=MailSettings(config["DEPOT_MAIL_FROM"], config["DEPOT_SMTP_URL"],
+                              Path(config["INSTANCE_PATH"]) / "outbox"),
+            pricing=PricingPolicy(
+                labor_price=Decimal(config["DEPOT_LABOR_PRICE"]),
+                inspection_fee=Decimal(config["DEPOT_INSPECTION_FEE"]),
+                return_shipping=Decimal(config["DEPOT_RETURN_SHIPPING"]),
+                tax_rate=Decimal(config["DEPOT_TAX_RATE"]),
+                valid_days=int(config["DEPOT_QUOTE_VALID_DAYS"])),
+            payment_instructions=config["DEPOT_PAYMENT_INSTRUCTIONS"],
+            remind_after_days=int(config["DEPOT_REMIND_AFTER_DAYS"]),
+        )

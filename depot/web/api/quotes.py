@@ -1,0 +1,118 @@
+"""Quote and payment API: draft, edit, send, PDF, offline answers, payments."""
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify, request
+
+from depot.errors import InvalidInputError
+from depot.models import db
+from depot.services import outbox, payments, quote_mail, quoting
+from depot.services.common import get_rma
+from depot.services.intake import prepare_photos
+from depot.services.settings import DepotSettings
+from depot.web import schemas, serialize
+from depot.web.api import bp, json_body, lang, rma_json, utcnow
+from depot.web.auth import current_actor, requires
+
+
+def settings() -> DepotSettings:
+    return DepotSettings.from_config(current_app.config)
+
+
+def deliver_mail() -> None:
+    """Hand queued mail over now; what fails stays queued for `flask depot send-mail`."""
+    outbox.deliver_pending(db.session, settings().mail, now=utcnow())
+
+
+@bp.post("/rmas/<number>/quotes")
+@requires("quotes.create")
+def post_quote(number: str):
+    data = schemas.body_object(json_body() if request.data else {})
+    quote = quoting.create_quote(
+        db.session, number, schemas.quote_lines(data), tax_rate=schemas.tax_rate(data),
+        policy=settings().pricing, actor=current_actor(), now=utcnow(), tz=settings().tz)
+    return jsonify(serialize.quote(quote)), 201
+
+
+@bp.get("/rmas/<number>/quotes/<quote>")
+@requires("rmas.read")
+def get_quote(number: str, quote: str):
+    return jsonify(serialize.quote(quoting.get_quote(db.session, number, quote)))
+
+
+@bp.put("/rmas/<number>/quotes/<quote>")
+@requires("quotes.create")
+def put_quote(number: str, quote: str):
+    data = schemas.body_object(json_body())
+    lines = schemas.quote_lines(data)
+    if lines is None:
+        raise InvalidInputError("lines are required", code="missing_field", field="lines")
+    updated = quoting.update_draft(db.session, number, quote, lines,
+                                   tax_rate=schemas.tax_rate(data))
+    return jsonify(serialize.quote(updated))
+
+
+@bp.post("/rmas/<number>/quotes/<quote>/send")
+@requires("quotes.send")
+def post_quote_send(number: str, quote: str):
+    sent = quote_mail.send_quote(db.session, number, quote, settings(), actor=current_actor(),
+                                 now=utcnow())
+    body = {**serialize.quote(sent), "rma": rma_json(sent.rma)}
+    deliver_mail()
+    return jsonify(body)
+
+
+@bp.get("/rmas/<number>/quotes/<quote>.pdf")
+@requires("rmas.read")
+def get_quote_pdf(number: str, quote: str):
+    pdf = quote_mail.quote_pdf(db.session, number, quote, settings(), lang=lang())
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{quote}.pdf"'})
+
+
+@bp.post("/rmas/<number>/quotes/<quote>/answer")
+@requires("quotes.send")
+def post_offline_answer(number: str, quote: str):
+    """The customer answered by phone, fax or a signed paper: staff record it, with the copy."""
+    form = request.form if request.form or request.files else schemas.body_object(json_body())
+    decision = schemas.choice(form, "decision", ("approve", "decline"))
+    via = schemas.choice(form, "via", ("phone", "fax", "email", "paper"))
+    target = quoting.get_quote(db.session, number, quote)
+    attachment_id = None
+    signed = request.files.get("signed_copy")
+    if signed is not None:
+        data = signed.read()
+        if signed.mimetype == "application/pdf" and data.startswith(b"%PDF"):
+            name, content_type = signed.filename or "signed.pdf", "application/pdf"
+        else:
+            photo = prepare_photos([(signed.filename or "signed", data)],
+                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
+            name, content_type, data = photo.filename, photo.content_type, photo.data
+        attachment_id = quote_mail.store_signed_copy(
+            db.session, target, name, content_type, data, actor=current_actor(), now=utcnow()).id
+    answered = quoting.answer_quote(
+        db.session, target.id,
+        quoting.Answer(decision == "approve", str(form.get("comment") or ""), via=via,
+                       ip=request.remote_addr, user_agent=request.user_agent.string,
+                       attachment_id=attachment_id),
+        actor=current_actor(), now=utcnow(), tz=settings().tz)
+    return jsonify({**serialize.quote(answered), "rma": rma_json(answered.rma)})
+
+
+@bp.post("/rmas/<number>/payments")
+@requires("payments")
+def post_payment(number: str):
+    form = request.form if request.form or request.files else schemas.body_object(json_body())
+    slip = None
+    if request.files.get("slip"):
+        upload = request.files["slip"]
+        slip = prepare_photos([(upload.filename or "slip", upload.read())],
+                              max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+                              max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
+    payment = payments.record_payment(
+        db.session, number, schemas.money(dict(form), "amount"),
+        schemas.text(dict(form), "method", max_len=30),
+        schemas.text(dict(form), "reference", required=False, max_len=200),
+        slip=slip, actor=current_actor(), now=utcnow())
+    return jsonify({**serialize.payment(payment),
+                    "rma": rma_json(get_rma(db.session, number))}), 201
