@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from depot.errors import DepotError
 from depot.models import db
-from depot.services import outbox, quoting
+from depot import select_locale
+from depot.domain.text import Reason
+from depot.services import outbox, quote_mail, quoting
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
 from depot.web.errors import status_of
@@ -28,8 +30,21 @@ def quote_page(token: str):
     settings = _settings()
     quote = quoting.quote_by_token(db.session, settings.secret, token)
     refusal = quoting.refusal(quote, local_date(datetime.now(UTC), settings.tz))
+    lang = select_locale()
+    reasons = [Reason(r["code"], r.get("params", {})).text(lang)
+               for r in (quote.rma.damage_reasons or []) + (quote.rma.coverage_reasons or [])]
     return render_template("public/quote.html", quote=quote, rma=quote.rma, token=token,
-                           refusal=refusal, depot=settings.depot)
+                           refusal=refusal, depot=settings.depot, reasons=reasons)
+
+
+@bp.get("/q/<token>/quote.pdf")
+def quote_pdf(token: str):
+    settings = _settings()
+    quote = quoting.quote_by_token(db.session, settings.secret, token)
+    pdf = quote_mail.quote_pdf(db.session, quote.rma.number, quote.number, settings,
+                               lang=select_locale())
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{quote.number}.pdf"'})
 
 
 @bp.post("/q/<token>/approve")

@@ -1,0 +1,60 @@
+"""The customer opens the quote link on a phone and approves it, in real Chromium."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from depot.models import Quote, db
+from depot.services import inspection, intake, quote_mail, quoting
+from depot.services.settings import DepotSettings
+from tests.conftest import NOW
+from tests.e2e.conftest import release_db
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def sent_quote(app, make_unit, live_server):
+    app.config["DEPOT_PUBLIC_URL"] = live_server
+    make_unit("PHONE0001")
+    number = intake.receive_unit(db.session, "PHONE0001", "", [], actor=None, now=NOW)[0].number
+    inspection.record_inspection(db.session, number, ["liquid_damage"], actor=None, now=NOW)
+    settings = DepotSettings.from_config(app.config)
+    quote = quoting.create_quote(db.session, number, None, tax_rate=None,
+                                 policy=settings.pricing, actor=None, now=NOW)
+    from datetime import UTC, datetime
+
+    quote_mail.send_quote(db.session, number, quote.number, settings, actor=None,
+                          now=datetime.now(UTC))
+    url = quote_mail.approval_url(settings, db.session.get(Quote, quote.id))
+    release_db()
+    return number, url
+
+
+def test_customer_approves_on_a_phone(browser: Browser, sent_quote, shots):
+    number, url = sent_quote
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("h1")).to_have_text("非保修产品维修报价单")
+    expect(page.locator("#quote-total")).to_contain_text("CNY")
+    approve = page.locator("#approve")
+    expect(approve).to_be_visible()
+    box = approve.bounding_box()
+    assert box["width"] >= 150 and box["height"] >= 44  # a thumb can hit it
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    expect(page.locator("#reasons")).to_contain_text("进液：人为损坏，不在保修范围")
+    pdf = page.request.get(page.url.rstrip("/") + "/quote.pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    page.screenshot(path=str(shots / "phone-quote.png"), full_page=True)
+    page.locator("textarea[name=comment]").fill("请尽快修好")
+    approve.tap()
+    expect(page.locator("#answered")).to_have_attribute("data-status", "approved")
+    page.screenshot(path=str(shots / "phone-approved.png"), full_page=True)
+    page.goto(url)
+    expect(page.locator("#refusal")).to_have_attribute("data-code", "quote_answered")
+    expect(page.locator("#approve")).to_have_count(0)
+    context.close()
