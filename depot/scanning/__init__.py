@@ -5,8 +5,8 @@ from depot.scanning.image import decode_array, decode_image, load_gray
 from depot.scanning.text import SERIAL_PATTERN, Code, codes_from_text, looks_like_serial
 
 __all__ = [
-    "Code",
     "SERIAL_PATTERN",
+    "Code",
     "codes_from_text",
     "decode_array",
     "decode_image",

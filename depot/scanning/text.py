@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from depot.errors import InvalidInputError
 
-__all__ = ["Code", "SERIAL_PATTERN", "codes_from_text", "looks_like_serial"]
+__all__ = ["SERIAL_PATTERN", "Code", "codes_from_text", "looks_like_serial"]
 
 #: 4-40 characters of letters, digits and ``-_./``; RMA numbers (``RMA-2026-000123``) fit too.
 SERIAL_PATTERN: re.Pattern[str] = re.compile(r"[A-Za-z0-9\-_./]{4,40}")
 
-# An AIM symbology identifier: "]" + symbology letter + modifier character, e.g. "]C1", "]d2", "]Q3".
+# An AIM symbology identifier: "]", symbology letter, modifier character: "]C1", "]d2", "]Q3".
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 # Wedge scanners end a scan, or separate several, with Enter (CR, LF) or Tab.
 _SEPARATORS = re.compile(r"[\r\n\t\v\f\x1c\x1e\x85\u2028\u2029]+")
