@@ -1,7 +1,7 @@
 """Barcode scanning: codes from keyboard-wedge text and from photos. Pure code, no Flask, no DB."""
 from __future__ import annotations
 
-from depot.scanning.image import decode_array, decode_image, load_gray
+from depot.scanning.image import decode_array, decode_image, load_gray, open_upload
 from depot.scanning.text import SERIAL_PATTERN, Code, codes_from_text, looks_like_serial
 
 __all__ = [
@@ -12,4 +12,5 @@ __all__ = [
     "decode_image",
     "load_gray",
     "looks_like_serial",
+    "open_upload",
 ]

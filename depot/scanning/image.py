@@ -112,10 +112,7 @@ def load_gray(data: bytes, *, max_bytes: int = 15 * 1024 * 1024,
     The pixel count is checked from the header before any pixel is decoded, so a decompression
     bomb is refused in milliseconds without being allocated.
     """
-    if len(data) > max_bytes:
-        raise InvalidInputError(f"the file is {len(data)} bytes; the limit is {max_bytes}",
-                                code="upload_too_large", size=len(data), limit=max_bytes)
-    image = _open_checked(data, max_pixels)
+    image = open_upload(data, max_bytes=max_bytes, max_pixels=max_pixels)
     try:
         if image.format in ("JPEG", "MPO"):  # MPO: multi-picture JPEG from some cameras
             image.draft("L", image.size)  # let libjpeg decode luminance only: faster on 12 MP
@@ -128,12 +125,17 @@ def load_gray(data: bytes, *, max_bytes: int = 15 * 1024 * 1024,
 # Loading
 
 
-def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
-    """Image.open reads only the header; the size check follows before any pixel is decoded.
+def open_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
+    """An uploaded image, opened lazily after the byte, pixel and format checks (also used for
+    photos kept as evidence). Image.open reads only the header; the size check follows before
+    any pixel is decoded.
 
     Pillow's own DecompressionBombWarning is silenced (our explicit limit replaces it); its
     DecompressionBombError (images over ~179 MP) is raised before we see the size.
     """
+    if len(data) > max_bytes:
+        raise InvalidInputError(f"the file is {len(data)} bytes; the limit is {max_bytes}",
+                                code="upload_too_large", size=len(data), limit=max_bytes)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

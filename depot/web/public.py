@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from depot.errors import DepotError
-from depot.models import db
 from depot import select_locale
 from depot.domain.text import Reason
+from depot.errors import DepotError
+from depot.models import db
 from depot.services import outbox, quote_mail, quoting
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
