@@ -1,0 +1,146 @@
+"""The RMA page for staff: everything about one RMA, and the quote and payment forms.
+
+Plain server-rendered forms (CSRF-protected); a refused form is shown again with what was
+typed and the reason, so nothing is lost.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from depot import select_locale
+from depot.domain.pricing import LineKind
+from depot.domain.workflow import Status
+from depot.errors import DepotError, InvalidInputError
+from depot.models import Rma, db
+from depot.services import outbox, payments, quote_mail, quoting
+from depot.services.common import get_rma, local_date
+from depot.services.intake import prepare_photos
+from depot.services.settings import DepotSettings
+from depot.web import schemas, serialize
+from depot.web.auth import current_actor, page_requires
+from depot.web.errors import status_of
+
+bp = Blueprint("rmas", __name__)
+
+
+def _settings() -> DepotSettings:
+    return DepotSettings.from_config(current_app.config)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.get("/rmas")
+@page_requires("rmas.read")
+def rma_list():
+    wanted = request.args.get("number", "").strip()
+    if wanted:
+        return redirect(url_for("rmas.rma_page", number=wanted.upper()))
+    status = request.args.get("status") or None
+    query = select(Rma).order_by(Rma.id.desc()).limit(200)
+    if status in [s.value for s in Status]:
+        query = query.where(Rma.status == status)
+    return render_template("rmas.html", rmas=db.session.scalars(query).all(), status=status,
+                           statuses=[s.value for s in Status])
+
+
+@bp.get("/rmas/<number>")
+@page_requires("rmas.read")
+def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
+    settings = _settings()
+    rma = get_rma(db.session, number)
+    today = local_date(_now(), settings.tz)
+    data = serialize.rma(rma, select_locale(), settings.tz, today)
+    draft = next((q for q in rma.quotes if q.status == "draft"), None)
+    return render_template("rma.html", rma=rma, data=data, draft=draft, error=error,
+                           form=form or {}, kinds=[k.value for k in LineKind],
+                           methods=payments.METHODS), status_of(error) if error else 200
+
+
+def _back(number: str, message: str):
+    flash(message, "ok")
+    return redirect(url_for("rmas.rma_page", number=number))
+
+
+def _refused(number: str, error: DepotError):
+    return rma_page.__wrapped__(number, error=error, form=request.form.to_dict(flat=False))
+
+
+@bp.post("/rmas/<number>/quotes/new")
+@page_requires("quotes.create")
+def new_quote(number: str):
+    try:
+        quote = quoting.create_quote(db.session, number, None, tax_rate=None,
+                                     policy=_settings().pricing, actor=current_actor(),
+                                     now=_now(), tz=_settings().tz)
+    except DepotError as error:
+        return _refused(number, error)
+    return _back(number, f"{quote.number}")
+
+
+@bp.post("/rmas/<number>/quotes/<quote>/lines")
+@page_requires("quotes.create")
+def save_lines(number: str, quote: str):
+    try:
+        quoting.update_draft(db.session, number, quote, _lines_from_form(),
+                             tax_rate=schemas.tax_rate({"tax_rate": request.form.get("tax_rate")
+                                                        or None}))
+    except DepotError as error:
+        return _refused(number, error)
+    return _back(number, quote)
+
+
+@bp.post("/rmas/<number>/quotes/<quote>/send")
+@page_requires("quotes.send")
+def send_quote(number: str, quote: str):
+    try:
+        quote_mail.send_quote(db.session, number, quote, _settings(), actor=current_actor(),
+                              now=_now())
+    except DepotError as error:
+        return _refused(number, error)
+    outbox.deliver_pending(db.session, _settings().mail, now=_now())
+    return _back(number, quote)
+
+
+@bp.post("/rmas/<number>/payments")
+@page_requires("payments")
+def add_payment(number: str):
+    try:
+        slip = None
+        upload = request.files.get("slip")
+        if upload and upload.filename:
+            slip = prepare_photos([(upload.filename, upload.read())],
+                                  max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+                                  max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
+        form = request.form.to_dict()
+        payments.record_payment(db.session, number, schemas.money(form, "amount"),
+                                form.get("method", ""), form.get("reference", ""), slip=slip,
+                                actor=current_actor(), now=_now())
+    except DepotError as error:
+        return _refused(number, error)
+    return _back(number, request.form.get("amount", ""))
+
+
+def _lines_from_form() -> list:
+    """Rows of the draft editor; rows left completely empty are ignored."""
+    from depot.domain.pricing import make_line
+
+    columns = [request.form.getlist(name) for name in
+               ("kind", "description", "quantity", "unit_price")]
+    lines = []
+    for index, (kind, description, quantity, price) in enumerate(zip(*columns, strict=False)):
+        if not description.strip() and not price.strip():
+            continue
+        try:
+            lines.append(make_line(kind, description,
+                                   schemas.decimal_value(quantity or "1", "quantity"),
+                                   schemas.decimal_value(price, "unit_price")))
+        except InvalidInputError as exc:
+            exc.details["index"] = index
+            exc.message = f"line {index + 1}: {exc.message}"
+            raise
+    return lines

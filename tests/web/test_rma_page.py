@@ -1,0 +1,97 @@
+"""The staff RMA page: a clerk drafts, edits and sends a quote and records a payment by form."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from depot.models import db
+from depot.services import users
+from tests.conftest import NOW
+from tests.web.test_pages import csrf_from
+
+
+@pytest.fixture
+def clerk_client(client, app):
+    users.create_user(db.session, "li.na", "clerk", password="clerk-password-1", now=NOW)
+    page = client.get("/login")
+    client.post("/login", data={"username": "li.na", "password": "clerk-password-1",
+                                "csrf_token": csrf_from(page.text)})
+    return client
+
+
+@pytest.fixture
+def inspected(api, tokens, make_unit, mail_app):
+    make_unit("PAGE0001")
+    number = api.post("/rmas", {"serial": "PAGE0001"}).get_json()["number"]
+    api.as_(tokens["technician"]).post(f"/rmas/{number}/inspection",
+                                       {"findings": ["impact_damage"]})
+    return number
+
+
+def token_of(client, path):
+    return csrf_from(client.get(path).text)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "zh_TW", "en"])
+def test_rma_page_renders_in_every_language(clerk_client, inspected, lang, api, tokens):
+    clerk_client.get(f"/lang/{lang}")
+    page = clerk_client.get(f"/rmas/{inspected}")
+    assert page.status_code == 200 and inspected in page.text
+    assert 'id="new-quote"' in page.text
+    api.as_(tokens["clerk"]).post(f"/rmas/{inspected}/quotes", {})
+    page = clerk_client.get(f"/rmas/{inspected}")
+    assert page.status_code == 200 and 'id="draft-form"' in page.text
+
+
+def test_draft_edit_send_and_pay_by_forms(clerk_client, inspected, mail_app, api):
+    path = f"/rmas/{inspected}"
+    response = clerk_client.post(f"{path}/quotes/new", data={"csrf_token": token_of(
+        clerk_client, path)})
+    assert response.status_code == 302
+    page = clerk_client.get(path).text
+    quote = re.search(r'action="/rmas/[^/]+/quotes/([^/]+)/lines"', page).group(1)
+    form = {"csrf_token": csrf_from(page), "kind": ["part", "labor", "fee"],
+            "description": ["外壳 Housing", "工时", ""], "quantity": ["1", "2", "1"],
+            "unit_price": ["150.00", "60.00", ""], "tax_rate": "0"}
+    assert clerk_client.post(f"{path}/quotes/{quote}/lines", data=form).status_code == 302
+    page = clerk_client.get(path).text
+    assert "270.00 CNY" in page
+    bad = {**form, "csrf_token": csrf_from(page), "unit_price": ["abc", "60.00", ""]}
+    refused = clerk_client.post(f"{path}/quotes/{quote}/lines", data=bad)
+    assert refused.status_code == 422
+    assert 'data-code="invalid_field"' in refused.text and 'value="abc"' in refused.text
+    sent = clerk_client.post(f"{path}/quotes/{quote}/send",
+                             data={"csrf_token": csrf_from(refused.text)})
+    assert sent.status_code == 302
+    assert len(mail_app[1]) == 1
+    assert api.get(path.replace("/rmas", "/rmas")).get_json()["status"] == "awaiting_approval"
+    page = clerk_client.get(path).text
+    assert 'data-waiting="customer_approval"' in page
+    paid = clerk_client.post(f"{path}/payments", data={
+        "csrf_token": csrf_from(page), "amount": "270.00", "method": "alipay",
+        "reference": "2026112022001"})
+    assert paid.status_code == 302
+    assert api.get(path).get_json()["paid"] == "270.00"
+
+
+def test_forms_need_csrf_and_roles(clerk_client, inspected, tokens, app):
+    path = f"/rmas/{inspected}"
+    assert clerk_client.post(f"{path}/quotes/new").status_code == 400
+    users.create_user(db.session, "lo", "logistics", password="logistics-pass-1", now=NOW)
+    other = app.test_client()
+    page = other.get("/login")
+    other.post("/login", data={"username": "lo", "password": "logistics-pass-1",
+                               "csrf_token": csrf_from(page.text)})
+    assert other.get(path).status_code == 200
+    assert 'id="new-quote"' not in other.get(path).text
+    assert other.post(f"{path}/quotes/new", data={"csrf_token": token_of(other, path)}
+                      ).status_code == 403
+
+
+def test_rma_list_and_lookup(clerk_client, inspected):
+    listing = clerk_client.get("/rmas?status=inspected")
+    assert inspected in listing.text
+    jump = clerk_client.get(f"/rmas?number={inspected.lower()}")
+    assert jump.status_code == 302 and jump.headers["Location"].endswith(inspected)
+    assert clerk_client.get("/rmas/RMA-2020-000001").status_code == 404
