@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from depot.domain.pricing import LineKind, PricingPolicy, make_line, propose_lines, totals
+from depot.domain.pricing import (
+    LineKind,
+    PricingPolicy,
+    make_line,
+    propose_lines,
+    totals,
+)
 from depot.errors import InvalidInputError
 
 D = Decimal

@@ -10,9 +10,9 @@ from email import policy
 from urllib.parse import urlsplit
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from pyzbar import pyzbar
-from PIL import Image
 
 from depot.models import Quote, db
 
