@@ -173,14 +173,23 @@ def photos(doc: QuoteDocument, s: QuoteStyles, width: float) -> KeepTogether:
 
 
 def _caption(text: str, s: QuoteStyles, width: float) -> Paragraph:
-    """The caption, cut with "…" to at most CAPTION_LINES lines."""
+    """The caption, cut with "…" to at most CAPTION_LINES lines (longest prefix that fits)."""
     limit = CAPTION_LINES * s.caption.leading + 0.01
-    paragraph = Paragraph(esc(text), s.caption)
-    cut = len(text)
-    while paragraph.wrap(width, 1e6)[1] > limit and cut > 0:
-        cut -= 1
-        paragraph = Paragraph(esc(text[:cut].rstrip()) + "…", s.caption)
-    return paragraph
+
+    def fits(paragraph: Paragraph) -> bool:
+        return paragraph.wrap(width, 1e6)[1] <= limit
+
+    def cut(n: int) -> Paragraph:
+        return Paragraph(esc(text[:n].rstrip()) + "…", s.caption)
+
+    whole = Paragraph(esc(text), s.caption)
+    if fits(whole):
+        return whole
+    low, high = 0, len(text)  # cut(low) fits (or low == 0), cut(high) does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(cut(middle)) else (low, middle)
+    return cut(low)
 
 
 def _thumbnail(photo: EvidencePhoto, number: int) -> Image:
