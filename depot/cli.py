@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from depot.domain.roles import ROLES
 from depot.errors import DepotError
 from depot.models import CalendarOverride, db
-from depot.services import outbox, quote_mail, units, users
+from depot.services import outbox, quote_mail, shipping, units, users
 from depot.services.settings import DepotSettings
 
 users_cli = AppGroup("users", help="Create users and their API tokens.")
@@ -124,6 +124,14 @@ def remind() -> None:
     click.echo(f"expired {len(expired)}: {' '.join(expired) or '-'}")
     click.echo(f"reminded {len(reminded)}: {' '.join(reminded) or '-'}")
     click.echo(f"mail sent {sent}, failed {failed}")
+
+
+@depot_cli.command("close-delivered")
+def close_delivered() -> None:
+    """Close RMAs shipped DEPOT_CLOSE_AFTER_DAYS ago or more."""
+    settings = DepotSettings.from_config(current_app.config)
+    closed = shipping.close_delivered(db.session, settings, now=_now())
+    click.echo(f"closed {len(closed)}: {' '.join(closed) or '-'}")
 
 
 def init_app(app: Flask) -> None:

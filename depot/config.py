@@ -42,6 +42,12 @@ class Config:
         self.DEPOT_PAYMENT_INSTRUCTIONS = env.get(
             "DEPOT_PAYMENT_INSTRUCTIONS",
             "请通过银行转账付款，备注报价单号。\nPlease pay by bank transfer quoting the quote number.")
+        # Who pays the return freight: depot, customer or split (各付一半: the depot ships
+        # prepaid and bills half in the quote).
+        self.DEPOT_FREIGHT_COVERED = env.get("DEPOT_FREIGHT_COVERED", "depot")
+        self.DEPOT_FREIGHT_NOT_COVERED = env.get("DEPOT_FREIGHT_NOT_COVERED", "customer")
+        self.DEPOT_LABEL_SIZE = env.get("DEPOT_LABEL_SIZE", "4x6")
+        self.DEPOT_CLOSE_AFTER_DAYS = int(env.get("DEPOT_CLOSE_AFTER_DAYS", "14"))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.DEPOT_TIMEZONE

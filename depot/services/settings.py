@@ -29,6 +29,10 @@ class DepotSettings:
     pricing: PricingPolicy
     payment_instructions: str
     remind_after_days: int
+    freight_covered: str = "depot"
+    freight_not_covered: str = "customer"
+    label_size: str = "4x6"
+    close_after_days: int = 14
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DepotSettings:
@@ -47,4 +51,8 @@ class DepotSettings:
                 valid_days=int(config["DEPOT_QUOTE_VALID_DAYS"])),
             payment_instructions=config["DEPOT_PAYMENT_INSTRUCTIONS"],
             remind_after_days=int(config["DEPOT_REMIND_AFTER_DAYS"]),
+            freight_covered=config["DEPOT_FREIGHT_COVERED"],
+            freight_not_covered=config["DEPOT_FREIGHT_NOT_COVERED"],
+            label_size=config["DEPOT_LABEL_SIZE"],
+            close_after_days=int(config["DEPOT_CLOSE_AFTER_DAYS"]),
         )

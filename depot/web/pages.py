@@ -80,6 +80,8 @@ def home():
         return redirect(url_for("pages.intake"))
     if may(current_user.role, "actions.bench"):
         return redirect(url_for("pages.bench"))
+    if may(current_user.role, "shipment"):
+        return redirect(url_for("pages.shipping"))
     return render_template("home.html")
 
 
@@ -94,6 +96,14 @@ def intake():
 @page_requires("actions.bench")
 def bench():
     return render_template("bench.html")
+
+
+@bp.get("/shipping")
+@page_requires("shipment")
+def shipping():
+    from depot.services.shipping import CARRIERS
+
+    return render_template("shipping.html", carriers=CARRIERS)
 
 
 def _safe_next(target: str | None) -> str | None:

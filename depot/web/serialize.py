@@ -119,6 +119,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "allowed_actions": [a.value for a in allowed_actions(status, covered=r.covered)],
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
+        "shipment": shipment(r),
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
     }
 
@@ -149,6 +150,15 @@ def payment(p: Payment) -> dict[str, Any]:
             "reference": p.reference, "received_at": _at(p.received_at),
             "slip": f"/api/v1/attachments/{p.slip_attachment_id}" if p.slip_attachment_id
             else None}
+
+
+def shipment(r: Rma) -> dict[str, Any] | None:
+    s = r.shipment
+    if s is None:
+        return None
+    return {"carrier": s.carrier, "tracking_number": s.tracking_number, "freight": s.freight,
+            "scanned": list(s.scanned), "accessories": list(s.packed),
+            "missing": list(s.missing), "shipped_at": _at(s.shipped_at)}
 
 
 def _balance(r: Rma) -> dict[str, Any]:

@@ -46,4 +46,4 @@ def rma_json(rma: Rma) -> dict:
     return serialize.rma(rma, lang(), tz(), today())
 
 
-from depot.web.api import bench, intake, quotes  # noqa: E402,F401  (routes register on bp)
+from depot.web.api import bench, intake, quotes, shipping  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,180 @@
+"""Shipping back: the label's data, scan-to-verify packing, the shipment, the customer's mail.
+
+A wrong unit in a box and a forgotten power adapter are what depots dread most, so `ship`
+refuses, and changes nothing, unless the box was verified by scanning and every accessory
+received is accounted for; a unit that is not covered goes back only when paid in full.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from depot.domain.workflow import Action, Status
+from depot.errors import ConflictError, InvalidInputError
+from depot.labels import LabelData
+from depot.mail import compose
+from depot.models import Rma, Shipment, Unit, User
+from depot.services import outbox
+from depot.services.common import find_rma, get_rma, local_date
+from depot.services.intake import ACCESSORIES
+from depot.services.payments import balance
+from depot.services.settings import DepotSettings
+from depot.services.workflow import change_status
+
+ACCESSORY_NAMES = {"power_adapter": "电源适配器 Power adapter", "data_cable": "数据线 Data cable",
+                   "battery": "电池 Battery", "other": "其他附件 Other accessory"}
+TRACKING_RE = re.compile(r"^[A-Za-z0-9\-]{6,40}$")
+CARRIERS = ("SF", "JD", "EMS", "ZTO", "YTO", "STO", "YUNDA", "DEPPON", "OTHER")
+
+
+@dataclass(frozen=True)
+class Missing:
+    code: str
+    reason: str
+
+
+def freight_of(rma: Rma, settings: DepotSettings) -> str:
+    """prepaid (寄付) or collect (到付), by the freight policy for this warranty outcome."""
+    policy = settings.freight_covered if rma.covered else settings.freight_not_covered
+    return "collect" if policy == "customer" else "prepaid"
+
+
+def label_data(rma: Rma, settings: DepotSettings) -> LabelData:
+    unit, customer = rma.unit, rma.unit.customer
+    shipment = rma.shipment
+    contents = (f"{unit.model.code} {unit.model.name} SN {unit.serial}",
+                *(ACCESSORY_NAMES.get(a, a) for a in _going_back(rma)))
+    return LabelData(
+        ship_from_name=settings.depot.name, ship_from_phone=settings.depot.phone,
+        ship_from_address=settings.depot.address,
+        ship_to_name=customer.name if customer else "", ship_to_phone=customer.phone if
+        customer else "", ship_to_address=customer.address if customer else "",
+        rma_number=rma.number, contents=tuple(contents), freight=freight_of(rma, settings),
+        carrier=shipment.carrier if shipment else "",
+        tracking_number=shipment.tracking_number if shipment else "",
+        shipped_on=rma.shipped_on)
+
+
+def _going_back(rma: Rma) -> list[str]:
+    if rma.shipment is not None:
+        return list(rma.shipment.packed)
+    return list(rma.accessories or [])
+
+
+def ready_to_ship(session: Session, limit: int = 500) -> list[Rma]:
+    return list(session.scalars(select(Rma).where(Rma.status == Status.READY_TO_SHIP.value)
+                                .order_by(Rma.due_on, Rma.id).limit(limit)))
+
+
+def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
+    """The unit's serial must be among the scanned codes; any code naming another unit or RMA
+    refuses the box, and says which RMA that code belongs to."""
+    own = {rma.unit.serial, rma.number}
+    for code in scanned:
+        if code in own or code.upper() == rma.number:
+            continue
+        other = find_rma(session, code) if code.upper().startswith("RMA-") else None
+        if other is None:
+            unit = session.scalar(select(Unit).where(Unit.serial == code))
+            if unit is not None:
+                other_rmas = [r.number for r in unit.rmas]
+                raise ConflictError(
+                    f"{code} is the serial of another unit ({', '.join(other_rmas) or 'no RMA'}),"
+                    f" not of {rma.number}", code="wrong_unit", scanned=code,
+                    other_rma=other_rmas[-1] if other_rmas else None)
+            continue
+        raise ConflictError(f"{code} is the tag of {other.number}, not of {rma.number}",
+                            code="wrong_unit", scanned=code, other_rma=other.number)
+    if rma.unit.serial not in scanned:
+        raise ConflictError(f"scan the unit's serial {rma.unit.serial} before closing the box",
+                            code="unit_not_scanned", serial=rma.unit.serial)
+
+
+def check_accessories(rma: Rma, packed: list[str], missing: list[Missing]) -> None:
+    for code in [*packed, *(m.code for m in missing)]:
+        if code not in ACCESSORIES:
+            raise InvalidInputError(f"unknown accessory {code!r}", code="invalid_accessory",
+                                    known=list(ACCESSORIES))
+    for item in missing:
+        if not item.reason.strip():
+            raise InvalidInputError(f"say why {item.code} is missing", code="reason_required",
+                                    accessory=item.code)
+    accounted = set(packed) | {m.code for m in missing}
+    for code in rma.accessories or []:
+        if code not in accounted:
+            raise ConflictError(f"{code} was received with the unit: pack it or say why it is "
+                                f"missing", code="accessory_unaccounted", accessory=code)
+
+
+def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
+         scanned: list[str], packed: list[str], missing: list[Missing],
+         settings: DepotSettings, actor: User | None, now: datetime) -> Rma:
+    carrier = carrier.strip().upper()
+    tracking_number = tracking_number.strip()
+    if carrier not in CARRIERS:
+        raise InvalidInputError(f"carrier must be one of {', '.join(CARRIERS)}",
+                                code="invalid_field", field="carrier", known=list(CARRIERS))
+    if not TRACKING_RE.match(tracking_number):
+        raise InvalidInputError("a tracking number is 6-40 letters, digits or -",
+                                code="invalid_field", field="tracking_number")
+    rma = get_rma(session, number, lock=True)
+    if rma.status != Status.READY_TO_SHIP:
+        change_status(session, rma, Action.SHIP, actor=actor, now=now, tz=settings.tz)  # raises
+    check_box(session, rma, [c.strip() for c in scanned if c.strip()])
+    check_accessories(rma, packed, missing)
+    if rma.covered is False and balance(rma).outstanding > 0:
+        raise ConflictError(f"{balance(rma).outstanding} CNY is still unpaid",
+                            code="payment_required", outstanding=str(balance(rma).outstanding))
+    rma.shipment = Shipment(carrier=carrier, tracking_number=tracking_number,
+                            freight=freight_of(rma, settings), scanned=scanned,
+                            packed=list(dict.fromkeys(packed)),
+                            missing=[{"code": m.code, "reason": m.reason.strip()}
+                                     for m in missing],
+                            actor_id=actor.id if actor else None, shipped_at=now)
+    change_status(session, rma, Action.SHIP, actor=actor, now=now, tz=settings.tz,
+                  reason=f"{carrier} {tracking_number}")
+    _notify(session, rma, settings, now)
+    session.commit()
+    return rma
+
+
+def _notify(session: Session, rma: Rma, settings: DepotSettings, now: datetime) -> None:
+    customer = rma.unit.customer
+    if customer is None or not customer.email:
+        return
+    shipment = rma.shipment
+    text = (f"{customer.name} 您好：\n\n您的设备 {rma.unit.model.name}（序列号 {rma.unit.serial}，"
+            f"维修单 {rma.number}）已于 {local_date(now, settings.tz)} 寄回。\n"
+            f"快递公司：{shipment.carrier}  运单号：{shipment.tracking_number}"
+            f"{'（到付）' if shipment.freight == 'collect' else ''}\n\n"
+            f"Dear {customer.name},\n\nYour unit {rma.unit.model.code} (serial {rma.unit.serial},"
+            f" RMA {rma.number}) has been shipped back.\nCarrier: {shipment.carrier}  Tracking "
+            f"number: {shipment.tracking_number}"
+            f"{' (freight collect)' if shipment.freight == 'collect' else ''}\n")
+    missing = [m["code"] for m in shipment.missing]
+    if missing:
+        text += "\n未随机寄回的附件 / Accessories not returned: " + ", ".join(
+            ACCESSORY_NAMES.get(m, m) for m in missing) + "\n"
+    text += f"\n{settings.depot.name}  {settings.depot.phone}\n"
+    message = compose(sender=settings.mail.sender, to=customer.email,
+                      subject=f"设备已寄回 {rma.number} / Your unit is on its way "
+                              f"({shipment.carrier} {shipment.tracking_number})", text=text)
+    outbox.enqueue(session, message, kind="shipped", rma=rma, now=now)
+
+
+def close_delivered(session: Session, settings: DepotSettings, *, now: datetime) -> list[str]:
+    """Close RMAs shipped at least close_after_days ago (delivery is assumed by then)."""
+    cutoff = local_date(now, settings.tz) - timedelta(days=settings.close_after_days)
+    closed = []
+    for rma in session.scalars(select(Rma).where(Rma.status == Status.SHIPPED.value,
+                                                 Rma.shipped_on <= cutoff)
+                               .with_for_update(of=Rma)):
+        change_status(session, rma, Action.CLOSE, actor=None, now=now, tz=settings.tz,
+                      reason=f"shipped {rma.shipped_on}, {settings.close_after_days} days ago")
+        closed.append(rma.number)
+    session.commit()
+    return closed
