@@ -141,8 +141,9 @@ def log_in(page: Page, username: str, password: str, lands_on: str = "intake") -
     if lands_on == "intake":
         wait_for_intake(page)
     else:
+        ready = {"bench": "depotBench", "shipping": "depotShipping"}[lands_on]
         page.wait_for_load_state("load")
-        page.wait_for_function("() => window.depotBench !== undefined && window.depotBench.ready")
+        page.wait_for_function(f"() => window.{ready} !== undefined && window.{ready}.ready")
 
 
 def wait_for_intake(page: Page) -> None:
