@@ -2,7 +2,7 @@
 // run the allowed actions with Alt+1…9. Everything works from the keyboard and the scanner.
 (function () {
   "use strict";
-  const { api, status, composing } = window.Depot;
+  const { api, status, composing, queue } = window.Depot;
   const T = JSON.parse(document.getElementById("i18n").textContent);
   const CFG = JSON.parse(document.getElementById("bench-config").textContent);
   const $ = (id) => document.getElementById(id);
@@ -152,10 +152,7 @@
     }
   }
 
-  // Scans and shortcuts run one after another in the order they came: a finding scanned right
-  // after a tag waits for the tag's RMA to open instead of being refused.
-  let chain = Promise.resolve();
-  const inTurn = (job) => { chain = chain.then(job).catch((err) => say("error", T.error + ": " + err.message)); };
+  const inTurn = queue((err) => say("error", T.error + ": " + err.message));
 
   scan.addEventListener("keydown", (ev) => {
     if (ev.key !== "Enter" || composing(ev)) return;

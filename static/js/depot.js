@@ -46,5 +46,12 @@
   // An Enter that confirms an input method's composition (pinyin, zhuyin) is not a scan's end.
   const composing = (ev) => ev.isComposing || ev.keyCode === 229;
 
-  window.Depot = { api, beep, status, composing };
+  // Scans and shortcuts run one after another in the order they came, so a code scanned right
+  // after another waits for the first lookup instead of being refused or lost.
+  function queue(onError) {
+    let chain = Promise.resolve();
+    return (job) => { chain = chain.then(job).catch(onError); };
+  }
+
+  window.Depot = { api, beep, status, composing, queue };
 })();

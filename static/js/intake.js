@@ -2,8 +2,8 @@
 // shows the unit and its warranty, and a clerk records the intake without touching the mouse.
 (function () {
   "use strict";
+  const { api, status, composing } = window.Depot;
   const T = JSON.parse(document.getElementById("i18n").textContent);
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const $ = (id) => document.getElementById(id);
   const scan = $("scan");
   const statusBox = $("scan-status");
@@ -11,40 +11,8 @@
   let idempotencyKey = null; // one per intake form, so a double press creates one RMA
   let busy = false;
 
-  // --- feedback: each outcome sounds and looks different -------------------------------
-  let audio = null;
-  function beep(freqs, ms) {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      let t = audio.currentTime;
-      for (const f of freqs) {
-        const osc = audio.createOscillator();
-        const gain = audio.createGain();
-        osc.frequency.value = f; osc.type = "square"; gain.gain.value = 0.08;
-        osc.connect(gain); gain.connect(audio.destination);
-        osc.start(t); osc.stop(t + ms / 1000); t += ms / 1000 + 0.05;
-      }
-    } catch (e) { /* no sound device: the colours still tell */ }
-  }
-  const SOUNDS = { ok: [[1320], 90], unknown: [[330, 330], 160], duplicate: [[880, 660, 880], 110],
-                   error: [[200], 400] };
-  function setStatus(state, message) {
-    statusBox.dataset.state = state;
-    statusBox.textContent = message;
-    if (SOUNDS[state]) beep(...SOUNDS[state]);
-  }
-
-  async function api(method, url, body, headers) {
-    const opts = { method, headers: Object.assign({ "X-CSRFToken": csrf, "Accept": "application/json" }, headers || {}),
-                   credentials: "same-origin" };
-    if (body instanceof FormData) opts.body = body;
-    else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
-    const res = await fetch(url, opts);
-    let data = null;
-    try { data = await res.json(); } catch (e) { data = { message: res.statusText }; }
-    if (!res.ok) { const err = new Error(data.message || res.statusText); err.status = res.status; err.data = data; throw err; }
-    return data;
-  }
+  // Each outcome sounds and looks different (depot.js).
+  const setStatus = (state, message) => status(statusBox, state, message);
 
   // --- showing things -------------------------------------------------------------------
   function hide(...ids) { ids.forEach((id) => { $(id).hidden = true; }); }
@@ -140,10 +108,6 @@
       lookUp(next);
     }
   }
-
-  // An Enter that confirms an input method's composition (pinyin, zhuyin) is not a scan's end
-  // nor a move to the next field.
-  const composing = (ev) => ev.isComposing || ev.keyCode === 229;
 
   scan.addEventListener("keydown", (ev) => {
     if (ev.key !== "Enter" || composing(ev)) return;

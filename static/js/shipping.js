@@ -2,7 +2,7 @@
 // serial and its intake tag; a code of another unit is a loud error naming its RMA.
 (function () {
   "use strict";
-  const { api, status, composing } = window.Depot;
+  const { api, status, composing, queue } = window.Depot;
   const T = JSON.parse(document.getElementById("i18n").textContent);
   const $ = (id) => document.getElementById(id);
   const el = (tag, attrs, text) => { const e = document.createElement(tag); Object.assign(e, attrs || {}); if (text !== undefined) e.textContent = text; return e; };
@@ -10,8 +10,7 @@
   const say = (state, message) => status($("scan-status"), state, message);
   let rma = null;
   const verified = { serial: false, tag: false };
-  let chain = Promise.resolve();
-  const inTurn = (job) => { chain = chain.then(job).catch((err) => say("error", T.error + ": " + err.message)); };
+  const inTurn = queue((err) => say("error", T.error + ": " + err.message));
 
   // --- the batch list ----------------------------------------------------------------------
   async function loadQueue() {

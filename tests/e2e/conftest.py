@@ -146,6 +146,12 @@ def log_in(page: Page, username: str, password: str, lands_on: str = "intake") -
         page.wait_for_function(f"() => window.{ready} !== undefined && window.{ready}.ready")
 
 
+def wedge_scan(page: Page, text: str) -> None:
+    """What a keyboard-wedge scanner does: type the code quickly, then Enter."""
+    page.keyboard.type(text, delay=1)
+    page.keyboard.press("Enter")
+
+
 def wait_for_intake(page: Page) -> None:
     """The intake script has run (it ends by setting window.depotIntake): before that, a click
     or a scan would go nowhere. The URL changes long before the script is parsed."""

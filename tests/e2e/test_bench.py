@@ -11,17 +11,13 @@ from playwright.sync_api import Page, expect
 from depot.models import db
 from depot.services import intake, users
 from tests.conftest import NOW
-from tests.e2e.conftest import log_in, release_db
+from tests.e2e.conftest import log_in, release_db, wedge_scan
 
 pytestmark = pytest.mark.e2e
 
 RECENT = date.today() - timedelta(days=40)
 PASSWORD = "bench password 1"
 
-
-def wedge_scan(page: Page, text: str) -> None:
-    page.keyboard.type(text, delay=1)
-    page.keyboard.press("Enter")
 
 
 @pytest.fixture

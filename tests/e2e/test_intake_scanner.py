@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from depot.models import Rma, db
 from depot.services import intake
 from tests.conftest import NOW
-from tests.e2e.conftest import log_in, release_db
+from tests.e2e.conftest import log_in, release_db, wedge_scan
 
 pytestmark = pytest.mark.e2e
 
@@ -35,11 +35,6 @@ ROUND_TRIP_PROBE = """() => {
   }).observe(panel, { attributes: true, attributeFilter: ["hidden"] });
 }"""
 
-
-def wedge_scan(page: Page, text: str) -> None:
-    """What a keyboard-wedge scanner does: type the code quickly, then Enter."""
-    page.keyboard.type(text, delay=1)
-    page.keyboard.press("Enter")
 
 
 def open_intake(page: Page, clerk: tuple[str, str]) -> None:

@@ -11,17 +11,13 @@ from depot.domain.workflow import Action
 from depot.models import db
 from depot.services import inspection, intake, repair, users
 from tests.conftest import NOW
-from tests.e2e.conftest import log_in, release_db
+from tests.e2e.conftest import log_in, release_db, wedge_scan
 
 pytestmark = pytest.mark.e2e
 
 RECENT = date.today() - timedelta(days=40)
 PASSWORD = "logistics password 1"
 
-
-def wedge_scan(page: Page, text: str) -> None:
-    page.keyboard.type(text, delay=1)
-    page.keyboard.press("Enter")
 
 
 def ready_to_ship(make_unit, serial: str, accessories: list[str]) -> str:
