@@ -114,6 +114,34 @@ def send_quote(number: str, quote: str):
     return _back(number, quote)
 
 
+@bp.post("/rmas/<number>/quotes/<quote>/answer")
+@page_requires("quotes.send")
+def offline_answer(number: str, quote: str):
+    """The customer answered by phone, fax or on paper; the signed copy is kept."""
+    try:
+        form = request.form.to_dict()
+        decision = schemas.choice(form, "decision", ("approve", "decline"))
+        via = schemas.choice(form, "via", ("phone", "fax", "email", "paper"))
+        target = quoting.get_quote(db.session, number, quote)
+        attachment_id = None
+        upload = request.files.get("signed_copy")
+        if upload and upload.filename:
+            photo = prepare_photos([(upload.filename, upload.read())],
+                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
+            attachment_id = quote_mail.store_signed_copy(
+                db.session, target, photo.filename, photo.content_type, photo.data,
+                actor=current_actor(), now=_now()).id
+        quoting.answer_quote(db.session, target.id, quoting.Answer(
+            decision == "approve", form.get("comment", ""), via=via, ip=request.remote_addr,
+            user_agent=request.user_agent.string, attachment_id=attachment_id),
+            actor=current_actor(), now=_now(), tz=_settings().tz)
+    except DepotError as error:
+        db.session.rollback()
+        return _refused(number, error)
+    return _back(number, f"{quote}: {decision}")
+
+
 @bp.post("/rmas/<number>/payments")
 @page_requires("payments")
 def add_payment(number: str):

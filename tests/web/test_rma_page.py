@@ -95,3 +95,29 @@ def test_rma_list_and_lookup(clerk_client, inspected):
     jump = clerk_client.get(f"/rmas?number={inspected.lower()}")
     assert jump.status_code == 302 and jump.headers["Location"].endswith(inspected)
     assert clerk_client.get("/rmas/RMA-2020-000001").status_code == 404
+
+
+def test_offline_answer_by_form_with_signed_copy(clerk_client, inspected, api, tokens, mail_app):
+    import io
+
+    from PIL import Image
+
+    clerk = api.as_(tokens["clerk"])
+    quote = clerk.post(f"/rmas/{inspected}/quotes", {}).get_json()["number"]
+    clerk.post(f"/rmas/{inspected}/quotes/{quote}/send")
+    path = f"/rmas/{inspected}"
+    page = clerk_client.get(path).text
+    assert 'id="offline-form"' in page
+    raw = io.BytesIO()
+    Image.new("RGB", (200, 300), "white").save(raw, format="JPEG")
+    response = clerk_client.post(f"{path}/quotes/{quote}/answer", data={
+        "csrf_token": csrf_from(page), "decision": "approve", "via": "fax",
+        "comment": "传真回签", "signed_copy": (io.BytesIO(raw.getvalue()), "签字.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    rma = api.get(path).get_json()
+    assert rma["status"] == "approved" and rma["quotes"][0]["status"] == "approved"
+    again = clerk_client.post(f"{path}/quotes/{quote}/answer", data={
+        "csrf_token": csrf_from(clerk_client.get(path).text), "decision": "decline",
+        "via": "phone"})
+    assert again.status_code == 409 and 'data-code="quote_answered"' in again.text
