@@ -23,10 +23,11 @@ import barcode
 import cv2
 import numpy as np
 import zxingcpp
-from PIL import Image, ImageDraw
+from PIL import Image
 from pyzbar import pyzbar
 
 from depot.scanning.image import decode_array, decode_image, load_gray
+from depot.scanning.synthetic import cluttered_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTOS = ROOT.parent / "shared" / "data" / "barcodes"
@@ -163,22 +164,6 @@ def noisy(gray: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarra
     return (gray + rng.normal(0, sigma, gray.shape)).clip(0, 255).astype(np.uint8)
 
 
-def clutter_12mp(rng: np.random.Generator) -> Image.Image:
-    light = rng.normal(128, 40, (30, 40)).astype(np.float32)
-    frame = Image.fromarray(cv2.resize(light, (4000, 3000), interpolation=cv2.INTER_CUBIC)
-                            .clip(0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(frame)
-    for _ in range(60):
-        x, y = int(rng.integers(0, 4000)), int(rng.integers(0, 3000))
-        draw.rectangle([x, y, x + int(rng.integers(20, 400)), y + int(rng.integers(20, 300))],
-                       fill=int(rng.integers(0, 256)))
-    for _ in range(200):
-        x, y = int(rng.integers(0, 4000)), int(rng.integers(0, 3000))
-        draw.line([x, y, x + int(rng.integers(-300, 300)), y + int(rng.integers(-300, 300))],
-                  fill=int(rng.integers(0, 256)), width=int(rng.integers(1, 5)))
-    return frame
-
-
 def in_frame(frame: Image.Image, label: Image.Image, angle: float, rng: np.random.Generator,
              sigma: float) -> np.ndarray:
     out = frame.copy()
@@ -227,7 +212,7 @@ def synthetic_cases(quick: bool) -> Iterator[Case]:
                              6, rng)
                 yield Case("rotated-2d-noisy", f"{fmt}-s{scale}@{angle}", jpeg(gray, 60),
                            "SN-2D-0042")
-    frame = clutter_12mp(rng)
+    frame = cluttered_frame(rng)
     big = [("code128", linear("code128", "RMA-2026-000777", 2), "RMA-2026-000777"),
            ("code128-m3", linear("code128", "RMA-2026-000888", 3), "RMA-2026-000888"),
            ("qrcode", matrix("QRCode", "SN-12MP-QR", 4), "SN-12MP-QR"),
@@ -290,7 +275,7 @@ def run(cases: list[Case], title: str, detail: bool) -> None:
 def end_to_end_12mp() -> None:
     """What an upload costs: 12 MP phone-style JPEG bytes in, codes out (file decode included)."""
     rng = np.random.default_rng(12)
-    frame = clutter_12mp(rng)
+    frame = cluttered_frame(rng)
     labels = [("code128@0", linear("code128", "RMA-2026-000999", 2), 0),
               ("code128@30", linear("code128", "RMA-2026-000999", 2), 30),
               ("datamatrix@20", matrix("DataMatrix", "SN-E2E-DM", 4), 20),

@@ -15,12 +15,13 @@ import pytest
 import zxingcpp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw
+from PIL import Image
 from pyzbar import pyzbar
 
 from depot.errors import InvalidInputError
 from depot.scanning import Code, decode_array, decode_image, load_gray
 from depot.scanning.image import _Found
+from depot.scanning.synthetic import cluttered_frame
 
 PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "barcodes"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif"}
@@ -78,20 +79,7 @@ def on_canvas(label: Image.Image, angle: float, background: int = 190) -> np.nda
 
 def cluttered_12mp(seed: int) -> Image.Image:
     """A 4000x3000 frame of uneven light, boxes and lines: what surrounds a label on a bench."""
-    rng = np.random.default_rng(seed)
-    light = rng.normal(128, 40, (30, 40)).astype(np.float32)
-    frame = Image.fromarray(cv2.resize(light, (4000, 3000), interpolation=cv2.INTER_CUBIC)
-                            .clip(0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(frame)
-    for _ in range(60):
-        x, y = int(rng.integers(0, 4000)), int(rng.integers(0, 3000))
-        draw.rectangle([x, y, x + int(rng.integers(20, 400)), y + int(rng.integers(20, 300))],
-                       fill=int(rng.integers(0, 256)))
-    for _ in range(200):
-        x, y = int(rng.integers(0, 4000)), int(rng.integers(0, 3000))
-        draw.line([x, y, x + int(rng.integers(-300, 300)), y + int(rng.integers(-300, 300))],
-                  fill=int(rng.integers(0, 256)), width=int(rng.integers(1, 5)))
-    return frame
+    return cluttered_frame(np.random.default_rng(seed))
 
 
 def embed(frame: Image.Image, label: Image.Image, angle: float, at: tuple[int, int],
