@@ -88,15 +88,22 @@ def _email(session: Session, quote: Quote, settings: DepotSettings, *, reminder:
 
 
 def send_quote(session: Session, number: str, quote_number: str, settings: DepotSettings, *,
-               actor: User | None, now: datetime) -> Quote:
-    """Mark the draft sent and queue its email in one transaction: both happen or neither."""
+               actor: User | None, now: datetime) -> tuple[Quote, bool]:
+    """Mark the draft sent and queue its email in one transaction: both happen or neither.
+
+    Returns (quote, emailed). A customer without an email address still gets the quote: the
+    clerk prints the PDF or faxes it, and records the answer given offline.
+    """
     quote = quoting.mark_sent(session, number, quote_number,
                               valid_days=settings.pricing.valid_days, actor=actor, now=now,
                               tz=settings.tz)
-    outbox.enqueue(session, _email(session, quote, settings, reminder=False), kind="quote",
-                   rma=quote.rma, now=now)
+    customer = quote.rma.unit.customer
+    emailed = bool(customer and customer.email)
+    if emailed:
+        outbox.enqueue(session, _email(session, quote, settings, reminder=False), kind="quote",
+                       rma=quote.rma, now=now)
     session.commit()
-    return quote
+    return quote, emailed
 
 
 def remind(session: Session, settings: DepotSettings, *, now: datetime
@@ -105,6 +112,9 @@ def remind(session: Session, settings: DepotSettings, *, now: datetime
     expired, due = quoting.expire_and_remind(session, remind_after_days=settings.remind_after_days,
                                              now=now, tz=settings.tz)
     for quote in due:
+        customer = quote.rma.unit.customer
+        if not (customer and customer.email):
+            continue
         outbox.enqueue(session, _email(session, quote, settings, reminder=True),
                        kind="quote_reminder", rma=quote.rma, now=now)
         quote.reminders += 1

@@ -112,10 +112,6 @@ def mark_sent(session: Session, number: str, quote_number: str, *, valid_days: i
     if quote.status != "draft":
         raise InvalidTransitionError(f"quote {quote.number} is {quote.status}, not a draft",
                                      code="quote_not_draft", status=quote.status, allowed=[])
-    customer = rma.unit.customer
-    if customer is None or not customer.email:
-        raise InvalidInputError("the customer has no email address to send the quote to",
-                                code="no_customer_email")
     change_status(session, rma, Action.SEND_QUOTE, actor=actor, now=now, tz=tz,
                   reason=f"{quote.number} {quote.total} {quote.currency}")
     for older in rma.quotes:

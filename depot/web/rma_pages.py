@@ -106,12 +106,12 @@ def save_lines(number: str, quote: str):
 @page_requires("quotes.send")
 def send_quote(number: str, quote: str):
     try:
-        quote_mail.send_quote(db.session, number, quote, _settings(), actor=current_actor(),
-                              now=_now())
+        _, emailed = quote_mail.send_quote(db.session, number, quote, _settings(),
+                                           actor=current_actor(), now=_now())
     except DepotError as error:
         return _refused(number, error)
     outbox.deliver_pending(db.session, _settings().mail, now=_now())
-    return _back(number, quote)
+    return _back(number, quote if emailed else f"{quote}: no email address, print the PDF")
 
 
 @bp.post("/rmas/<number>/quotes/<quote>/answer")

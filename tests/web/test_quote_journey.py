@@ -303,3 +303,18 @@ def test_payment_input_and_roles(api, tokens, inspected):
     assert response.status_code == 201
     assert response.get_json()["slip"].startswith("/api/v1/attachments/")
     assert response.get_json()["rma"]["paid"] == "50.00"
+
+
+def test_a_customer_without_email_still_gets_a_quote_to_print(api, tokens, make_unit, mail_app):
+    from depot.services.units import CustomerInput
+
+    make_unit("NOMAIL001", customer=CustomerInput("王五", "13900000000", "", "北京市"))
+    number = api.post("/rmas", {"serial": "NOMAIL001"}).get_json()["number"]
+    api.as_(tokens["technician"]).post(f"/rmas/{number}/inspection",
+                                       {"findings": ["seal_broken"]})
+    quote = draft(api, tokens, number)
+    sent = send(api, tokens, number, quote["number"])
+    assert sent["emailed"] is False and sent["rma"]["status"] == "awaiting_approval"
+    assert mail_app[1] == []
+    pdf = api.get(f"/rmas/{number}/quotes/{quote['number']}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

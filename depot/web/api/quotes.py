@@ -54,9 +54,9 @@ def put_quote(number: str, quote: str):
 @bp.post("/rmas/<number>/quotes/<quote>/send")
 @requires("quotes.send")
 def post_quote_send(number: str, quote: str):
-    sent = quote_mail.send_quote(db.session, number, quote, settings(), actor=current_actor(),
-                                 now=utcnow())
-    body = {**serialize.quote(sent), "rma": rma_json(sent.rma)}
+    sent, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
+                                          actor=current_actor(), now=utcnow())
+    body = {**serialize.quote(sent), "emailed": emailed, "rma": rma_json(sent.rma)}
     deliver_mail()
     return jsonify(body)
 
