@@ -43,13 +43,14 @@ def create_app(config: Any | None = None) -> Flask:
     app.jinja_env.globals["current_lang"] = select_locale
     app.jinja_env.globals["may"] = may
 
-    from depot.web import api, errors, pages, public, rma_pages
+    from depot.web import admin_pages, api, errors, pages, public, rma_pages
 
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens, not cookies: no cross-site forgery to guard against
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(rma_pages.bp)
+    app.register_blueprint(admin_pages.bp)
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
     errors.init_app(app)

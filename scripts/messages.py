@@ -13,7 +13,15 @@ from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRA = ("clerk", "technician", "supervisor", "logistics", "admin")  # translated at run time
+# Translated at run time: role names, and the admin pages' headers and labels
+# (depot/web/admin_pages.py passes them to templates/admin_table.html).
+EXTRA = ("clerk", "technician", "supervisor", "logistics", "admin",
+         "Product models", "Code", "Name", "Warranty (months)", "Serial pattern",
+         "Finding catalogue", "Class", "Chinese (simplified)", "Chinese (traditional)", "English",
+         "Status", "retired", "in use", "Put back in use", "Retire", "Man-made damage",
+         "Quality faults", "Parts", "Part number", "Cost price (CNY)", "Stock", "Models",
+         "Receive stock", "Label printers", "Host", "Port", "Label size", "Working-day calendar",
+         "Day", "Kind", "Note", "working day", "holiday")
 
 
 def template_messages() -> list[str]:
@@ -25,7 +33,7 @@ def template_messages() -> list[str]:
                     message = message[0]
                 if isinstance(message, str):
                     seen[message] = None
-    return [*seen, *EXTRA]
+    return list(dict.fromkeys([*seen, *EXTRA]))
 
 
 def missing(language: str) -> list[str]:

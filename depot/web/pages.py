@@ -1,7 +1,6 @@
 """Staff pages: login and the intake screen. Thin: the screens talk to the JSON API."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -21,7 +20,6 @@ from wtforms.validators import DataRequired, Length
 
 from depot.domain.roles import may
 from depot.domain.text import LANGUAGES
-from depot.errors import InvalidInputError
 from depot.models import db
 from depot.services import catalog, users
 from depot.services.intake import ACCESSORIES
@@ -106,38 +104,6 @@ def shipping():
     from depot.services.shipping import CARRIERS
 
     return render_template("shipping.html", carriers=CARRIERS)
-
-
-@bp.route("/admin/models", methods=["GET", "POST"])
-@page_requires("models")
-def admin_models():
-    """Product models and their warranty terms: the first thing a new depot sets up."""
-    from depot import csrf
-    from depot.errors import DepotError
-
-    error = None
-    if request.method == "POST":
-        csrf.protect()
-        form = request.form
-        try:
-            months = int(form.get("warranty_months", "").strip() or "x")
-        except ValueError:
-            months = -1
-        try:
-            if not 0 <= months <= 240:
-                raise InvalidInputError("warranty months must be a whole number 0-240",
-                                        code="invalid_field", field="warranty_months")
-            catalog.create_model(db.session, form.get("code", "").strip(),
-                                 form.get("name", "").strip(), months,
-                                 serial_pattern=form.get("serial_pattern", "").strip() or None,
-                                 now=datetime.now(UTC))
-        except DepotError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            return redirect(url_for("pages.admin_models"))
-    return render_template("admin_models.html", models=catalog.list_models(db.session),
-                           error=error, form=request.form), 422 if error else 200
 
 
 def _safe_next(target: str | None) -> str | None:

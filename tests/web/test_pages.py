@@ -109,26 +109,3 @@ def test_passwords_are_hashed(app, clerk):
     user = db.session.scalar(select(User).where(User.username == "li.na"))
     assert "clerk-password-1" not in (user.password_hash or "")
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
-
-
-def test_admin_adds_product_models_by_form(client, app):
-    users.create_user(db.session, "boss", "admin", password="admin-password-1", now=NOW)
-    login(client, "boss", "admin-password-1")
-    page = client.get("/intake").text
-    assert 'id="no-models"' in page and "/admin/models" in page
-    form = client.get("/admin/models").text
-    bad = client.post("/admin/models", data={"csrf_token": csrf_from(form), "code": "ZK-F18",
-                                             "name": "指纹考勤机", "warranty_months": "twelve"})
-    assert bad.status_code == 422 and 'value="ZK-F18"' in bad.text
-    good = client.post("/admin/models", data={"csrf_token": csrf_from(bad.text),
-                                              "code": "ZK-F18", "name": "指纹考勤机",
-                                              "warranty_months": "24"})
-    assert good.status_code == 302
-    assert "ZK-F18" in client.get("/admin/models").text
-    assert 'id="no-models"' not in client.get("/intake").text
-    assert client.post("/admin/models", data={"code": "X"}).status_code == 400  # no CSRF
-
-
-def test_clerk_may_not_open_the_model_admin(client, clerk):
-    login(client)
-    assert client.get("/admin/models").status_code == 403
