@@ -23,7 +23,7 @@ from depot.domain.pricing import LineKind
 from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
 from depot.models import Rma, db
-from depot.services import outbox, payments, quote_mail, quoting
+from depot.services import inspection, outbox, payments, quote_mail, quoting
 from depot.services.common import get_rma, local_date
 from depot.services.intake import prepare_photos
 from depot.services.settings import DepotSettings
@@ -140,6 +140,22 @@ def offline_answer(number: str, quote: str):
         db.session.rollback()
         return _refused(number, error)
     return _back(number, f"{quote}: {decision}")
+
+
+@bp.post("/rmas/<number>/override")
+@page_requires("overrides")
+def override(number: str):
+    """A supervisor's decision over the rules, with the reason the customer will be told."""
+    form = request.form.to_dict()
+    try:
+        covered = {"yes": True, "no": False}.get(form.get("covered", ""))
+        inspection.override(db.session, number, reason=form.get("reason", ""),
+                            warranty=form.get("warranty") or None, covered=covered,
+                            actor=current_actor(), now=_now())
+    except DepotError as error:
+        db.session.rollback()
+        return _refused(number, error)
+    return _back(number, form.get("reason", ""))
 
 
 @bp.post("/rmas/<number>/payments")

@@ -59,6 +59,7 @@
   function render(data) {
     rma = data;
     $("rma-number").textContent = rma.number;
+    $("rma-link").href = "/rmas/" + encodeURIComponent(rma.number);
     const st = $("rma-status"); st.textContent = T.statuses[rma.status] || rma.status; st.dataset.status = rma.status;
     $("rma-key").hidden = !(rma.customer && rma.customer.key_account);
     $("rma-serial").textContent = rma.serial;

@@ -121,3 +121,28 @@ def test_offline_answer_by_form_with_signed_copy(clerk_client, inspected, api, t
         "csrf_token": csrf_from(clerk_client.get(path).text), "decision": "decline",
         "via": "phone"})
     assert again.status_code == 409 and 'data-code="quote_answered"' in again.text
+
+
+def test_supervisor_overrides_by_form_with_a_reason(app, api, tokens, make_unit, mail_app):
+    from datetime import date
+
+    make_unit("OVER0001", date(2019, 1, 1))
+    number = api.post("/rmas", {"serial": "OVER0001"}).get_json()["number"]
+    api.as_(tokens["technician"]).post(f"/rmas/{number}/inspection", {"findings": ["no_boot"]})
+    users.create_user(db.session, "boss", "supervisor", password="super-password-1", now=NOW)
+    client = app.test_client()
+    page = client.get("/login")
+    client.post("/login", data={"username": "boss", "password": "super-password-1",
+                                "csrf_token": csrf_from(page.text)})
+    path = f"/rmas/{number}"
+    page = client.get(path).text
+    assert 'id="override-form"' in page
+    refused = client.post(f"{path}/override", data={"csrf_token": csrf_from(page),
+                                                    "covered": "yes", "reason": " "})
+    assert refused.status_code == 422
+    done = client.post(f"{path}/override", data={"csrf_token": csrf_from(page),
+                                                 "covered": "yes", "reason": "大客户让步"})
+    assert done.status_code == 302
+    rma = api.get(path).get_json()
+    assert rma["covered"] is True and rma["events"][-1]["action"] == "override"
+    assert "start_repair" in rma["allowed_actions"]
