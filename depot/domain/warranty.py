@@ -1,11 +1,10 @@
 """Warranty judgement: from the purchase date, the model's term and extended cover, with reasons."""
 from __future__ import annotations
 
+import calendar
 import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from dateutil.relativedelta import relativedelta
 
 from depot.domain.text import Reason
 
@@ -48,12 +47,19 @@ class WarrantyDecision:
         return self.status is WarrantyStatus.IN_WARRANTY
 
 
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, clamping to the month's last day (as dateutil's relativedelta)."""
+    years, month_index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def warranty_end(purchase_date: date, months: int) -> date:
     """Last covered day: purchase date + N calendar months (month ends clamp) - 1 day.
 
     2025-03-02 + 12 months -> 2026-03-01; 2024-02-29 + 12 months -> 2025-02-28 - 1 = 2025-02-27.
     """
-    return purchase_date + relativedelta(months=months) - timedelta(days=1)
+    return add_months(purchase_date, months) - timedelta(days=1)
 
 
 def judge_warranty(

@@ -115,3 +115,12 @@ def test_repair_warranty_applies_without_a_purchase_date():
     unit = UnitFacts("AT-100", 12, None, repair_shipped_on=date(2026, 5, 1))
     assert judge_warranty(unit, date(2026, 5, 20)).status is WarrantyStatus.IN_WARRANTY
     assert judge_warranty(unit, date(2026, 9, 20)).status is WarrantyStatus.UNKNOWN
+
+
+@given(st.dates(date(1990, 1, 1), date(2090, 12, 31)), st.integers(0, 600))
+def test_month_arithmetic_agrees_with_dateutil(day, months):
+    from dateutil.relativedelta import relativedelta
+
+    from depot.domain.warranty import add_months
+
+    assert add_months(day, months) == day + relativedelta(months=months)
