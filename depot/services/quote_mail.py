@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from depot.domain.damage import DamageClass
 from depot.domain.text import Reason
+from depot.errors import InvalidInputError
 from depot.mail import MailAttachment, compose
 from depot.models import Attachment, Quote, User
 from depot.quotes import EvidencePhoto, QuoteDocument, QuoteLineView, render_quote
 from depot.services import findings as finding_catalogue
 from depot.services import outbox, quoting
 from depot.services.common import local_date
+from depot.services.intake import prepare_photos
 from depot.services.links import quote_token
 from depot.services.settings import DepotSettings
 
@@ -121,6 +124,41 @@ def remind(session: Session, settings: DepotSettings, *, now: datetime
         quote.reminded_at = now
     session.commit()
     return [q.number for q in expired], [q.number for q in due]
+
+
+OFFLINE_VIA = ("phone", "fax", "email", "paper")
+
+
+def record_offline_answer(session: Session, number: str, quote_number: str, *, approve: bool,
+                          via: str, comment: str = "",
+                          signed_copy: tuple[str, str, bytes] | None = None,
+                          max_bytes: int, max_pixels: int, ip: str | None,
+                          user_agent: str | None, actor: User | None, now: datetime,
+                          tz: ZoneInfo) -> Quote:
+    """The customer answered by phone, fax or on paper: staff record it, with the signed copy
+    (a PDF kept as it is, or a photo made upright and stripped) — same checks as the link."""
+    if via not in OFFLINE_VIA:
+        raise InvalidInputError(f"via must be one of {', '.join(OFFLINE_VIA)}",
+                                code="invalid_field", field="via", known=list(OFFLINE_VIA))
+    target = quoting.get_quote(session, number, quote_number)
+    attachment_id = None
+    if signed_copy is not None:
+        name, content_type, data = signed_copy
+        if not (content_type == "application/pdf" and data.startswith(b"%PDF")):
+            photo = prepare_photos([(name or "signed", data)], max_bytes=max_bytes,
+                                   max_pixels=max_pixels)[0]
+            name, content_type, data = photo.filename, photo.content_type, photo.data
+        attachment_id = store_signed_copy(session, target, name or "signed.pdf", content_type,
+                                          data, actor=actor, now=now).id
+    try:
+        return quoting.answer_quote(
+            session, target.id,
+            quoting.Answer(approve, comment, via=via, ip=ip, user_agent=user_agent,
+                           attachment_id=attachment_id),
+            actor=actor, now=now, tz=tz)
+    except Exception:
+        session.rollback()
+        raise
 
 
 def store_signed_copy(session: Session, quote: Quote, filename: str, content_type: str,

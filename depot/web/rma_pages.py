@@ -121,21 +121,17 @@ def offline_answer(number: str, quote: str):
     try:
         form = request.form.to_dict()
         decision = schemas.choice(form, "decision", ("approve", "decline"))
-        via = schemas.choice(form, "via", ("phone", "fax", "email", "paper"))
-        target = quoting.get_quote(db.session, number, quote)
-        attachment_id = None
         upload = request.files.get("signed_copy")
-        if upload and upload.filename:
-            photo = prepare_photos([(upload.filename, upload.read())],
-                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
-                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
-            attachment_id = quote_mail.store_signed_copy(
-                db.session, target, photo.filename, photo.content_type, photo.data,
-                actor=current_actor(), now=_now()).id
-        quoting.answer_quote(db.session, target.id, quoting.Answer(
-            decision == "approve", form.get("comment", ""), via=via, ip=request.remote_addr,
-            user_agent=request.user_agent.string, attachment_id=attachment_id),
-            actor=current_actor(), now=_now(), tz=_settings().tz)
+        quote_mail.record_offline_answer(
+            db.session, number, quote, approve=decision == "approve",
+            via=schemas.choice(form, "via", quote_mail.OFFLINE_VIA),
+            comment=form.get("comment", ""),
+            signed_copy=(upload.filename, upload.mimetype, upload.read())
+            if upload and upload.filename else None,
+            max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+            max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
+            user_agent=request.user_agent.string, actor=current_actor(), now=_now(),
+            tz=_settings().tz)
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)

@@ -74,28 +74,17 @@ def get_quote_pdf(number: str, quote: str):
 def post_offline_answer(number: str, quote: str):
     """The customer answered by phone, fax or a signed paper: staff record it, with the copy."""
     form = request.form if request.form or request.files else schemas.body_object(json_body())
-    decision = schemas.choice(form, "decision", ("approve", "decline"))
-    via = schemas.choice(form, "via", ("phone", "fax", "email", "paper"))
-    target = quoting.get_quote(db.session, number, quote)
-    attachment_id = None
     signed = request.files.get("signed_copy")
-    if signed is not None:
-        data = signed.read()
-        if signed.mimetype == "application/pdf" and data.startswith(b"%PDF"):
-            name, content_type = signed.filename or "signed.pdf", "application/pdf"
-        else:
-            photo = prepare_photos([(signed.filename or "signed", data)],
-                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
-                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
-            name, content_type, data = photo.filename, photo.content_type, photo.data
-        attachment_id = quote_mail.store_signed_copy(
-            db.session, target, name, content_type, data, actor=current_actor(), now=utcnow()).id
-    answered = quoting.answer_quote(
-        db.session, target.id,
-        quoting.Answer(decision == "approve", str(form.get("comment") or ""), via=via,
-                       ip=request.remote_addr, user_agent=request.user_agent.string,
-                       attachment_id=attachment_id),
-        actor=current_actor(), now=utcnow(), tz=settings().tz)
+    answered = quote_mail.record_offline_answer(
+        db.session, number, quote,
+        approve=schemas.choice(form, "decision", ("approve", "decline")) == "approve",
+        via=schemas.choice(form, "via", quote_mail.OFFLINE_VIA),
+        comment=str(form.get("comment") or ""),
+        signed_copy=(signed.filename or "", signed.mimetype, signed.read()) if signed else None,
+        max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+        max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
+        user_agent=request.user_agent.string, actor=current_actor(), now=utcnow(),
+        tz=settings().tz)
     return jsonify({**serialize.quote(answered), "rma": rma_json(answered.rma)})
 
 
