@@ -3,26 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, session
-from flask_babel import Babel
-from flask_login import LoginManager, current_user
-from flask_migrate import Migrate
-from flask_wtf import CSRFProtect
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from depot import cli
 from depot.config import ROOT, Config
 from depot.domain.roles import may
-from depot.domain.text import LANGUAGES, best_language
-from depot.models import User, db
-
-csrf = CSRFProtect()
-migrate = Migrate()
-login_manager = LoginManager()
-babel = Babel()
+from depot.extensions import babel, csrf, db, login_manager, migrate
+from depot.models import User
+from depot.web import admin_pages, api, errors, pages, public, rma_pages
+from depot.web.common import select_locale
 
 
 def create_app(config: Any | None = None) -> Flask:
+    """Build an app from `config`: extensions, blueprints, error handlers, commands."""
     config = config or Config()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(config.INSTANCE_PATH))
@@ -43,10 +38,9 @@ def create_app(config: Any | None = None) -> Flask:
     app.jinja_env.globals["current_lang"] = select_locale
     app.jinja_env.globals["may"] = may
 
-    from depot.web import admin_pages, api, errors, pages, public, rma_pages
-
     app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)  # bearer tokens, not cookies: no cross-site forgery to guard against
+    for area in api.AREAS:  # bearer tokens, not cookies; a page's cookie call is checked in auth
+        csrf.exempt(area)
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(rma_pages.bp)
@@ -54,22 +48,8 @@ def create_app(config: Any | None = None) -> Flask:
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
     errors.init_app(app)
-
-    from depot import cli
-
     cli.init_app(app)
     return app
-
-
-def select_locale() -> str:
-    """The language the user picked, else their account's, else the browser's; Chinese first."""
-    chosen = request.args.get("lang") or session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
-        return current_user.locale
-    best = request.accept_languages.best_match(["zh_CN", "zh", "zh_TW", "zh_Hant", "en"])
-    return best_language(best) if best else "zh_CN"
 
 
 def _tune_sqlite(engine: Engine) -> None:

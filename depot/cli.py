@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 
 from depot.domain.roles import ROLES
 from depot.errors import DepotError
-from depot.models import CalendarOverride, db
+from depot.extensions import db
+from depot.models import CalendarOverride
 from depot.services import outbox, quote_mail, shipping, units, users
 from depot.services.settings import DepotSettings
 
@@ -20,7 +21,7 @@ depot_cli = AppGroup("depot", help="Depot housekeeping.")
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC)  # the CLI's clock, handed to services like the web's
 
 
 def _fail(error: DepotError) -> None:

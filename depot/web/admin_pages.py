@@ -4,7 +4,7 @@ back with what was typed and why."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -12,10 +12,12 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from depot.errors import DepotError, InvalidInputError
-from depot.models import CalendarOverride, db
+from depot.extensions import csrf, db
+from depot.models import CalendarOverride
 from depot.services import catalog, findings, parts, printing
 from depot.web import schemas
 from depot.web.auth import page_requires
+from depot.web.common import now
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,10 +28,6 @@ CLASS_OPTIONS = [("man_made", "Man-made damage"), ("quality", "Quality faults")]
 TRANSLATED_CELLS = frozenset({"retired", "in use", "working day", "holiday", "Man-made damage",
                               "Quality faults"})
 SIZE_OPTIONS = [("4x6", "4×6 in"), ("100x150", "100×150 mm"), ("100x180", "100×180 mm")]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _whole(form: MultiDict, name: str, low: int, high: int) -> int:
@@ -48,8 +46,6 @@ def _page(title: str, endpoint: str, headers: list[str], rows: list[list[Any]],
           row_actions: Callable[[Any], list[dict[str, Any]]] | None = None,
           items: list[Any] | None = None):
     """GET shows the table and the form; POST runs `action` with the form and comes back."""
-    from depot import csrf
-
     error = None
     if request.method == "POST":
         csrf.protect()
@@ -74,7 +70,7 @@ def models():
                              form.get("name", "").strip(),
                              _whole(form, "warranty_months", 0, 240),
                              serial_pattern=form.get("serial_pattern", "").strip() or None,
-                             now=_now())
+                             now=now())
 
     rows = [[m.code, m.name, m.warranty_months, m.serial_pattern or ""]
             for m in catalog.list_models(db.session)]
@@ -119,8 +115,6 @@ def finding_codes():
 @bp.post("/findings/<code>/retire")
 @page_requires("admin")
 def retire_finding(code: str):
-    from depot import csrf
-
     csrf.protect()
     findings.update_finding(db.session, code, retired=request.args.get("retired") == "1")
     return redirect(url_for("admin.finding_codes"))
@@ -136,7 +130,7 @@ def part_list():
                           schemas.money(form.to_dict(), "cost_price"),
                           name_en=form.get("name_en", "").strip(),
                           stock=_whole(form, "stock", 0, 1_000_000), model_codes=models_fit,
-                          now=_now())
+                          now=now())
 
     items = parts.list_parts(db.session)
     rows = [[p.part_number, p.name_zh, p.name_en, f"{p.cost_price:.2f}", p.stock,
@@ -159,8 +153,6 @@ def part_list():
 @bp.post("/parts/<part>/stock")
 @page_requires("admin")
 def receive(part: str):
-    from depot import csrf
-
     csrf.protect()
     try:
         parts.receive_stock(db.session, part, _whole(request.form, "quantity", 1, 1_000_000))
@@ -202,7 +194,7 @@ def calendar():
         db.session.commit()
 
     overrides = db.session.scalars(select(CalendarOverride).where(
-        CalendarOverride.day >= date(_now().year - 1, 1, 1)).order_by(CalendarOverride.day))
+        CalendarOverride.day >= date(now().year - 1, 1, 1)).order_by(CalendarOverride.day))
     rows = [[o.day.isoformat(), "working day" if o.is_working else "holiday", o.note]
             for o in overrides]
     return _page("Working-day calendar", "admin.calendar", ["Day", "Kind", "Note"], rows,

@@ -14,7 +14,8 @@ from flask_login import current_user
 
 from depot.domain.roles import may
 from depot.errors import AuthenticationError, PermissionDeniedError
-from depot.models import User, db
+from depot.extensions import csrf, db, login_manager
+from depot.models import User
 from depot.services import users
 
 
@@ -30,8 +31,6 @@ def api_user() -> User:
         return user
     if current_user.is_authenticated:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            from depot import csrf
-
             csrf.protect()
         return current_user._get_current_object()
     raise AuthenticationError("a bearer token is needed", code="unauthorized")
@@ -61,8 +60,6 @@ def page_requires(*permissions: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            from depot import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if permissions and not any(may(current_user.role, p) for p in permissions):

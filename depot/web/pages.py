@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length
 
 from depot.domain.roles import may
 from depot.domain.text import LANGUAGES
-from depot.models import db
+from depot.extensions import csrf, db
 from depot.services import catalog, users
 from depot.services.intake import ACCESSORIES
 from depot.web.auth import page_requires
@@ -58,8 +58,6 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    from depot import csrf
-
     csrf.protect()
     logout_user()
     return redirect(url_for("pages.login"))

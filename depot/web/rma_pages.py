@@ -5,8 +5,6 @@ typed and the reason, so nothing is lost.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import (
     Blueprint,
     current_app,
@@ -18,28 +16,20 @@ from flask import (
 )
 from sqlalchemy import select
 
-from depot import select_locale
 from depot.domain.pricing import LineKind
 from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
-from depot.models import Rma, db
+from depot.extensions import db
+from depot.models import Rma
 from depot.services import inspection, outbox, payments, quote_mail, quoting
-from depot.services.common import get_rma, local_date
+from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
-from depot.services.settings import DepotSettings
 from depot.web import schemas, serialize
 from depot.web.auth import current_actor, page_requires
+from depot.web.common import lang, now, settings, today
 from depot.web.errors import status_of
 
 bp = Blueprint("rmas", __name__)
-
-
-def _settings() -> DepotSettings:
-    return DepotSettings.from_config(current_app.config)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @bp.get("/rmas")
@@ -59,10 +49,9 @@ def rma_list():
 @bp.get("/rmas/<number>")
 @page_requires("rmas.read")
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
-    settings = _settings()
+    config = settings()
     rma = get_rma(db.session, number)
-    today = local_date(_now(), settings.tz)
-    data = serialize.rma(rma, select_locale(), settings.tz, today)
+    data = serialize.rma(rma, lang(), config.tz, today())
     draft = next((q for q in rma.quotes if q.status == "draft"), None)
     return render_template("rma.html", rma=rma, data=data, draft=draft, error=error,
                            form=form or {}, kinds=[k.value for k in LineKind],
@@ -83,8 +72,8 @@ def _refused(number: str, error: DepotError):
 def new_quote(number: str):
     try:
         quote = quoting.create_quote(db.session, number, None, tax_rate=None,
-                                     policy=_settings().pricing, actor=current_actor(),
-                                     now=_now(), tz=_settings().tz)
+                                     policy=settings().pricing, actor=current_actor(),
+                                     now=now(), tz=settings().tz)
     except DepotError as error:
         return _refused(number, error)
     return _back(number, f"{quote.number}")
@@ -106,11 +95,11 @@ def save_lines(number: str, quote: str):
 @page_requires("quotes.send")
 def send_quote(number: str, quote: str):
     try:
-        _, emailed = quote_mail.send_quote(db.session, number, quote, _settings(),
-                                           actor=current_actor(), now=_now())
+        _, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
+                                           actor=current_actor(), now=now())
     except DepotError as error:
         return _refused(number, error)
-    outbox.deliver_pending(db.session, _settings().mail, now=_now())
+    outbox.deliver_pending(db.session, settings().mail, now=now())
     return _back(number, quote if emailed else f"{quote}: no email address, print the PDF")
 
 
@@ -130,8 +119,8 @@ def offline_answer(number: str, quote: str):
             if upload and upload.filename else None,
             max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
             max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
-            user_agent=request.user_agent.string, actor=current_actor(), now=_now(),
-            tz=_settings().tz)
+            user_agent=request.user_agent.string, actor=current_actor(), now=now(),
+            tz=settings().tz)
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
@@ -147,7 +136,7 @@ def override(number: str):
         covered = {"yes": True, "no": False}.get(form.get("covered", ""))
         inspection.override(db.session, number, reason=form.get("reason", ""),
                             warranty=form.get("warranty") or None, covered=covered,
-                            actor=current_actor(), now=_now())
+                            actor=current_actor(), now=now())
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
@@ -167,7 +156,7 @@ def add_payment(number: str):
         form = request.form.to_dict()
         payments.record_payment(db.session, number, schemas.money(form, "amount"),
                                 form.get("method", ""), form.get("reference", ""), slip=slip,
-                                actor=current_actor(), now=_now())
+                                actor=current_actor(), now=now())
     except DepotError as error:
         return _refused(number, error)
     return _back(number, request.form.get("amount", ""))

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from depot.services.common import local_date
-from depot.web.api import utcnow
+from depot.web.common import now as utcnow
 
 CUSTOMER = {"name": "深圳某科技有限公司", "phone": "0755-88886666", "email": "it@example.cn",
             "address": "广东省深圳市南山区科技园南区高新南七道 R2-B 栋 5 楼"}

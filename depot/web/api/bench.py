@@ -1,17 +1,20 @@
 """Bench API: findings, inspection, overrides, actions, technicians, the queue, parts."""
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from depot.domain.roles import ACTION_PERMISSIONS, may
 from depot.domain.workflow import parse_action
 from depot.errors import PermissionDeniedError
+from depot.extensions import db
 from depot.labels.findings import render_finding_sheet
-from depot.models import db
 from depot.services import findings, inspection, parts, repair
 from depot.web import schemas, serialize
-from depot.web.api import bp, json_body, lang, rma_json, today, tz, utcnow
+from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor, requires
+from depot.web.common import json_body, lang, now, pdf_response, today, tz
+
+bp = Blueprint("bench", __name__)
 
 
 @bp.get("/findings")
@@ -49,8 +52,7 @@ def patch_finding(code: str):
 @requires("rmas.read")
 def get_finding_sheet():
     active = [f for f in findings.catalogue(db.session).values() if not f.retired]
-    return Response(render_finding_sheet(active), mimetype="application/pdf",
-                    headers={"Content-Disposition": 'inline; filename="findings.pdf"'})
+    return pdf_response(render_finding_sheet(active), "findings.pdf")
 
 
 @bp.post("/rmas/<number>/inspection")
@@ -60,7 +62,7 @@ def post_inspection(number: str):
     result = inspection.record_inspection(
         db.session, number, schemas.code_list(data, "findings"),
         schemas.text(data, "notes", required=False, max_len=4000),
-        actor=current_actor(), now=utcnow(), tz=tz())
+        actor=current_actor(), now=now(), tz=tz())
     return jsonify({"damage_class": result.damage_class.value, "covered": result.covered,
                     "reasons": [r.text(lang()) for r in result.reasons],
                     "rma": rma_json(result.rma)})
@@ -73,7 +75,7 @@ def post_override(number: str):
     rma = inspection.override(
         db.session, number, reason=schemas.text(data, "reason", max_len=1000),
         warranty=schemas.text(data, "warranty", required=False) or None,
-        covered=schemas.optional_bool(data, "covered"), actor=current_actor(), now=utcnow())
+        covered=schemas.optional_bool(data, "covered"), actor=current_actor(), now=now())
     return jsonify(rma_json(rma))
 
 
@@ -89,7 +91,7 @@ def post_action(number: str):
                                     role=actor.role, action=action.value)
     rma = repair.apply_action(db.session, number, action,
                               reason=schemas.text(data, "reason", required=False, max_len=1000),
-                              actor=actor, now=utcnow(), tz=tz())
+                              actor=actor, now=now(), tz=tz())
     return jsonify(rma_json(rma))
 
 
@@ -99,7 +101,7 @@ def post_assign(number: str):
     data = schemas.body_object(json_body())
     rma = repair.assign(db.session, number,
                         schemas.text(data, "technician", required=False, max_len=80) or None,
-                        actor=current_actor(), now=utcnow())
+                        actor=current_actor(), now=now())
     return jsonify(rma_json(rma))
 
 
@@ -132,7 +134,7 @@ def post_part():
         schemas.text(data, "name_zh", max_len=200), schemas.money(data, "cost_price"),
         name_en=schemas.text(data, "name_en", required=False, max_len=200),
         stock=schemas.integer(data, "stock", minimum=0, maximum=1_000_000, default=0),
-        model_codes=schemas.code_list(data, "models"), now=utcnow())
+        model_codes=schemas.code_list(data, "models"), now=now())
     return jsonify(serialize.part(part)), 201
 
 
@@ -151,7 +153,7 @@ def post_part_use(number: str):
     data = schemas.body_object(json_body())
     result = parts.use_part(db.session, number, schemas.text(data, "part_number", max_len=80),
                             schemas.integer(data, "quantity", minimum=1, maximum=1000, default=1),
-                            actor=current_actor(), now=utcnow(), tz=tz())
+                            actor=current_actor(), now=now(), tz=tz())
     body = {"used": result.use is not None, "shortage": result.shortage,
             "rma": rma_json(result.rma)}
     return jsonify(body), 201 if result.use is not None else 200

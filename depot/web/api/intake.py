@@ -1,25 +1,27 @@
 """Intake API: product models, units, CSV import, scans, RMAs, intake photos and documents."""
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
-from depot import scanning
 from depot.domain.roles import may
 from depot.errors import InvalidInputError, PermissionDeniedError
-from depot.models import db
+from depot.extensions import db
+from depot.scanning import codes_from_text, decode_image
 from depot.services import catalog, documents, intake, scans, units
 from depot.services.common import get_rma, get_unit
-from depot.services.settings import DepotSettings
 from depot.web import schemas, serialize
-from depot.web.api import bp, json_body, lang, rma_json, tz, unit_json, utcnow
+from depot.web.api.shapes import rma_json, unit_json
 from depot.web.auth import current_actor, requires
+from depot.web.common import json_body, lang, now, pdf_response, settings, tz
+
+bp = Blueprint("intake", __name__)
 
 
 @bp.post("/models")
 @requires("models")
 def post_model():
     code, name, months = schemas.parse_model(json_body())
-    model = catalog.create_model(db.session, code, name, months, now=utcnow())
+    model = catalog.create_model(db.session, code, name, months, now=now())
     return jsonify(serialize.model(model)), 201
 
 
@@ -34,7 +36,7 @@ def get_models():
 def post_unit():
     fields = schemas.parse_unit(json_body())
     unit = units.register_unit(db.session, fields.pop("serial"), fields.pop("model_code"),
-                               fields.pop("purchase_date"), fields.pop("customer"), now=utcnow(),
+                               fields.pop("purchase_date"), fields.pop("customer"), now=now(),
                                **fields)
     return jsonify(unit_json(unit)), 201
 
@@ -49,7 +51,7 @@ def post_units_import():
     if not data:
         raise InvalidInputError("send the CSV as the body (text/csv) or as the form field 'file'",
                                 code="empty_file")
-    report = units.import_units(db.session, data, now=utcnow())
+    report = units.import_units(db.session, data, now=now())
     return jsonify({"created": report.created, "updated": report.updated,
                     "errors": report.errors})
 
@@ -65,12 +67,12 @@ def get_unit_view(serial: str):
 def post_scan():
     image = request.files.get("image")
     if image is not None:
-        codes = scanning.decode_image(
+        codes = decode_image(
             image.read(), max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
             max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])
     else:
         body = schemas.body_object(json_body())
-        codes = scanning.codes_from_text(schemas.text(body, "text", max_len=500))
+        codes = codes_from_text(schemas.text(body, "text", max_len=500))
     result = scans.resolve_codes(db.session, codes)
     return jsonify({
         "codes": [{"text": c.text, "symbology": c.symbology} for c in result.codes],
@@ -91,7 +93,7 @@ def post_rma():
     rma, created = intake.receive_unit(
         db.session, fields["serial"], fields["fault_description"], fields["accessories"],
         reported_on=fields["reported_on"], idempotency_key=key, actor=current_actor(),
-        now=utcnow(), tz=tz())
+        now=now(), tz=tz())
     return jsonify(rma_json(rma)), 201 if created else 200
 
 
@@ -119,7 +121,7 @@ def post_rma_photos(number: str):
         db.session, number, [(f.filename or "photo", f.read()) for f in files], kind=kind,
         max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
         max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], actor=current_actor(),
-        now=utcnow())
+        now=now())
     return jsonify(rma_json(rma)), 201
 
 
@@ -127,15 +129,14 @@ def post_rma_photos(number: str):
 @requires("rmas.read")
 def get_tag(number: str):
     pdf = documents.intake_tag(db.session, number)
-    return _pdf(pdf, f"{number}-tag.pdf")
+    return pdf_response(pdf, f"{number}-tag.pdf")
 
 
 @bp.get("/rmas/<number>/receipt.pdf")
 @requires("rmas.read")
 def get_receipt(number: str):
-    pdf = documents.receipt(db.session, number, depot=DepotSettings.from_config(
-        current_app.config).depot, lang=lang())
-    return _pdf(pdf, f"{number}-receipt.pdf")
+    pdf = documents.receipt(db.session, number, depot=settings().depot, lang=lang())
+    return pdf_response(pdf, f"{number}-receipt.pdf")
 
 
 @bp.get("/attachments/<int:attachment_id>")
@@ -145,8 +146,3 @@ def get_attachment(attachment_id: int):
     return Response(item.data, mimetype=item.content_type,
                     headers={"Cache-Control": "private, max-age=3600",
                              "X-Content-Type-Options": "nosniff"})
-
-
-def _pdf(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})

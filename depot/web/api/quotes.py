@@ -1,26 +1,24 @@
 """Quote and payment API: draft, edit, send, PDF, offline answers, payments."""
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from depot.errors import InvalidInputError
-from depot.models import db
+from depot.extensions import db
 from depot.services import outbox, payments, quote_mail, quoting
 from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
-from depot.services.settings import DepotSettings
 from depot.web import schemas, serialize
-from depot.web.api import bp, json_body, lang, rma_json, utcnow
+from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor, requires
+from depot.web.common import json_body, lang, now, pdf_response, settings
 
-
-def settings() -> DepotSettings:
-    return DepotSettings.from_config(current_app.config)
+bp = Blueprint("quotes", __name__)
 
 
 def deliver_mail() -> None:
     """Hand queued mail over now; what fails stays queued for `flask depot send-mail`."""
-    outbox.deliver_pending(db.session, settings().mail, now=utcnow())
+    outbox.deliver_pending(db.session, settings().mail, now=now())
 
 
 @bp.post("/rmas/<number>/quotes")
@@ -29,7 +27,7 @@ def post_quote(number: str):
     data = schemas.body_object(json_body() if request.data else {})
     quote = quoting.create_quote(
         db.session, number, schemas.quote_lines(data), tax_rate=schemas.tax_rate(data),
-        policy=settings().pricing, actor=current_actor(), now=utcnow(), tz=settings().tz)
+        policy=settings().pricing, actor=current_actor(), now=now(), tz=settings().tz)
     return jsonify(serialize.quote(quote)), 201
 
 
@@ -55,7 +53,7 @@ def put_quote(number: str, quote: str):
 @requires("quotes.send")
 def post_quote_send(number: str, quote: str):
     sent, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                          actor=current_actor(), now=utcnow())
+                                          actor=current_actor(), now=now())
     body = {**serialize.quote(sent), "emailed": emailed, "rma": rma_json(sent.rma)}
     deliver_mail()
     return jsonify(body)
@@ -65,8 +63,7 @@ def post_quote_send(number: str, quote: str):
 @requires("rmas.read")
 def get_quote_pdf(number: str, quote: str):
     pdf = quote_mail.quote_pdf(db.session, number, quote, settings(), lang=lang())
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{quote}.pdf"'})
+    return pdf_response(pdf, f"{quote}.pdf")
 
 
 @bp.post("/rmas/<number>/quotes/<quote>/answer")
@@ -83,7 +80,7 @@ def post_offline_answer(number: str, quote: str):
         signed_copy=(signed.filename or "", signed.mimetype, signed.read()) if signed else None,
         max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
         max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
-        user_agent=request.user_agent.string, actor=current_actor(), now=utcnow(),
+        user_agent=request.user_agent.string, actor=current_actor(), now=now(),
         tz=settings().tz)
     return jsonify({**serialize.quote(answered), "rma": rma_json(answered.rma)})
 
@@ -102,6 +99,6 @@ def post_payment(number: str):
         db.session, number, schemas.money(dict(form), "amount"),
         schemas.text(dict(form), "method", max_len=30),
         schemas.text(dict(form), "reference", required=False, max_len=200),
-        slip=slip, actor=current_actor(), now=utcnow())
+        slip=slip, actor=current_actor(), now=now())
     return jsonify({**serialize.payment(payment),
                     "rma": rma_json(get_rma(db.session, number))}), 201

@@ -1,20 +1,18 @@
 """Shipping API: labels (one or a batch, PDF or ZPL, or straight to a printer), the shipment."""
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from depot.errors import InvalidInputError
-from depot.models import db
+from depot.extensions import db
 from depot.services import outbox, printing, shipping
 from depot.services.payments import balance
-from depot.services.settings import DepotSettings
 from depot.web import schemas, serialize
-from depot.web.api import bp, json_body, rma_json, utcnow
+from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor, requires
+from depot.web.common import json_body, now, pdf_response, settings, zpl_response
 
-
-def settings() -> DepotSettings:
-    return DepotSettings.from_config(current_app.config)
+bp = Blueprint("shipping", __name__)
 
 
 def _numbers() -> list[str]:
@@ -22,41 +20,31 @@ def _numbers() -> list[str]:
     return [n.strip() for n in raw.split(",") if n.strip()]
 
 
-def _zpl(text: str, filename: str) -> Response:
-    return Response(text.encode(), mimetype="application/x-zpl",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
-
-
-def _pdf(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
-
-
 @bp.get("/rmas/<number>/label.pdf")
 @requires("labels")
-def get_label_pdf(number: str):
+def get_labelpdf_response(number: str):
     pdf = printing.labels_pdf(db.session, [number], settings(), request.args.get("size"))
-    return _pdf(pdf, f"{number}-label.pdf")
+    return pdf_response(pdf, f"{number}-label.pdf")
 
 
 @bp.get("/rmas/<number>/label.zpl")
 @requires("labels")
-def get_label_zpl(number: str):
+def get_labelzpl_response(number: str):
     zpl = printing.labels_zpl(db.session, [number], settings(), request.args.get("size"))
-    return _zpl(zpl, f"{number}-label.zpl")
+    return zpl_response(zpl, f"{number}-label.zpl")
 
 
 @bp.get("/labels.pdf")
 @requires("labels")
 def get_labels_pdf():
-    return _pdf(printing.labels_pdf(db.session, _numbers(), settings(),
+    return pdf_response(printing.labels_pdf(db.session, _numbers(), settings(),
                                     request.args.get("size")), "labels.pdf")
 
 
 @bp.get("/labels.zpl")
 @requires("labels")
 def get_labels_zpl():
-    return _zpl(printing.labels_zpl(db.session, _numbers(), settings(),
+    return zpl_response(printing.labels_zpl(db.session, _numbers(), settings(),
                                     request.args.get("size")), "labels.zpl")
 
 
@@ -118,7 +106,7 @@ def post_shipment(number: str):
         tracking_number=schemas.text(data, "tracking_number", max_len=60),
         scanned=schemas.code_list(data, "scanned"),
         packed=schemas.code_list(data, "accessories"), missing=missing, settings=settings(),
-        actor=current_actor(), now=utcnow())
+        actor=current_actor(), now=now())
     body = rma_json(rma)
-    outbox.deliver_pending(db.session, settings().mail, now=utcnow())
+    outbox.deliver_pending(db.session, settings().mail, now=now())
     return jsonify(body)

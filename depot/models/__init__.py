@@ -1,0 +1,17 @@
+"""SQLAlchemy 2 typed models, one module per feature. Rules live in depot/domain; these hold
+the facts. `from depot.models import Rma` is the public way in."""
+from depot.extensions import Base, db
+from depot.models.base import UTCDateTime
+from depot.models.bench import CalendarOverride, FindingCode, Part, PartUse
+from depot.models.outbox import OutboxMessage
+from depot.models.quotes import Payment, Quote, QuoteLineRow
+from depot.models.rmas import Attachment, Rma, RmaCounter, RmaEvent
+from depot.models.shipping import Printer, Shipment
+from depot.models.units import Customer, ProductModel, Unit
+from depot.models.users import User
+
+__all__ = [
+    "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "OutboxMessage", "Part",
+    "PartUse", "Payment", "Printer", "ProductModel", "Quote", "QuoteLineRow", "Rma", "RmaCounter",
+    "RmaEvent", "Shipment", "UTCDateTime", "Unit", "User", "db",
+]

@@ -1,0 +1,81 @@
+"""Quotes, their lines, and the payments made against them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from depot.extensions import db
+from depot.models.base import UTCDateTime
+
+if TYPE_CHECKING:
+    from depot.models.rmas import Rma
+
+
+class Quote(db.Model):
+    """A version of the non-warranty repair quote. A new version supersedes the old one."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (UniqueConstraint("rma_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # draft sent approved declined superseded expired
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0"))
+    subtotal: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    tax: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    valid_until: Mapped[date] = mapped_column(Date)
+    token_nonce: Mapped[str] = mapped_column(String(32))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answer_via: Mapped[str | None] = mapped_column(String(20))  # link, phone, fax, email
+    answer_ip: Mapped[str | None] = mapped_column(String(64))
+    answer_user_agent: Mapped[str | None] = mapped_column(String(500))
+    answer_comment: Mapped[str | None] = mapped_column(Text)
+    answer_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+
+    rma: Mapped[Rma] = relationship(back_populates="quotes")
+    lines: Mapped[list[QuoteLineRow]] = relationship(
+        back_populates="quote", order_by="QuoteLineRow.position", cascade="all, delete-orphan")
+
+
+class QuoteLineRow(db.Model):
+    __tablename__ = "quote_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(500))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+    quote: Mapped[Quote] = relationship(back_populates="lines")
+
+
+class Payment(db.Model):
+    """Money received for an RMA: remittance reference and, often, a photo of the slip."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    method: Mapped[str] = mapped_column(String(30))
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    slip_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,131 @@
+"""RMAs, their numbering, their events and their attachments."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from depot.extensions import db
+from depot.models.base import UTCDateTime
+
+if TYPE_CHECKING:
+    from depot.models.bench import PartUse
+    from depot.models.quotes import Payment, Quote
+    from depot.models.shipping import Shipment
+    from depot.models.units import Unit
+    from depot.models.users import User
+
+
+class RmaCounter(db.Model):
+    """Last RMA number handed out per year; locked while a number is taken, so none is skipped."""
+
+    __tablename__ = "rma_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Rma(db.Model):
+    __tablename__ = "rmas"
+    __table_args__ = (UniqueConstraint("year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    fault_description: Mapped[str] = mapped_column(Text, default="")
+    accessories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    received_on: Mapped[date] = mapped_column(Date)
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    warranty_status: Mapped[str] = mapped_column(String(20))
+    warranty_starts_on: Mapped[date | None] = mapped_column(Date)
+    warranty_ends_on: Mapped[date | None] = mapped_column(Date)
+    warranty_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    damage_class: Mapped[str | None] = mapped_column(String(20))
+    covered: Mapped[bool | None] = mapped_column(Boolean)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    findings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    inspection_notes: Mapped[str] = mapped_column(Text, default="")
+    damage_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    coverage_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    paused_since: Mapped[date | None] = mapped_column(Date)
+    paused_working_days: Mapped[int] = mapped_column(Integer, default=0)
+    shipped_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit] = relationship(back_populates="rmas", lazy="joined", foreign_keys=[unit_id])
+    technician: Mapped[User | None] = relationship(foreign_keys=[technician_id], lazy="joined")
+    part_uses: Mapped[list[PartUse]] = relationship(back_populates="rma", order_by="PartUse.id")
+    quotes: Mapped[list[Quote]] = relationship(back_populates="rma", order_by="Quote.version")
+    payments: Mapped[list[Payment]] = relationship(order_by="Payment.id")
+    shipment: Mapped[Shipment | None] = relationship(uselist=False)
+    events: Mapped[list[RmaEvent]] = relationship(
+        back_populates="rma", order_by="RmaEvent.id", cascade="all, delete-orphan"
+    )
+    photos: Mapped[list[Attachment]] = relationship(
+        primaryjoin="and_(Attachment.rma_id == Rma.id, Attachment.kind == 'intake_photo')",
+        viewonly=True,
+        order_by="Attachment.id",
+    )
+    evidence: Mapped[list[Attachment]] = relationship(
+        primaryjoin="and_(Attachment.rma_id == Rma.id, Attachment.kind == 'evidence_photo')",
+        viewonly=True,
+        order_by="Attachment.id",
+    )
+
+
+class RmaEvent(db.Model):
+    """One row per change of an RMA: who, when, from, to, why."""
+
+    __tablename__ = "rma_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    rma: Mapped[Rma] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Attachment(db.Model):
+    """Uploaded photos and documents live in the database, so app servers keep no state."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # intake_photo, proof_of_purchase, ...
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    rma_id: Mapped[int | None] = mapped_column(ForeignKey("rmas.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    rma: Mapped[Rma | None] = relationship(foreign_keys=[rma_id])

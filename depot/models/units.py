@@ -1,0 +1,59 @@
+"""Customers, product models and the units they own."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from depot.extensions import db
+from depot.models.base import UTCDateTime
+
+if TYPE_CHECKING:
+    from depot.models.rmas import Rma
+
+
+class Customer(db.Model):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    key_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProductModel(db.Model):
+    __tablename__ = "product_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    warranty_months: Mapped[int] = mapped_column(Integer, default=12)
+    serial_pattern: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(80), unique=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("product_models.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    extended_months: Mapped[int] = mapped_column(Integer, default=0)
+    proof_attachment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachments.id", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    model: Mapped[ProductModel] = relationship(lazy="joined")
+    customer: Mapped[Customer | None] = relationship(lazy="joined")
+    rmas: Mapped[list[Rma]] = relationship(
+        back_populates="unit", order_by="Rma.id", foreign_keys="Rma.unit_id"
+    )
