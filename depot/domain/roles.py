@@ -23,12 +23,3 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 def may(role: str, permission: str) -> bool:
     return permission in PERMISSIONS.get(role, frozenset())
-
-# The permission each action of POST /rmas/<number>/actions needs.
-BENCH_ACTIONS = ("start_repair", "wait_parts", "resume", "finish_repair", "pass_qa", "fail_qa",
-                 "return_unrepaired")
-ACTION_PERMISSIONS: dict[str, str] = {
-    **{action: "actions.bench" for action in BENCH_ACTIONS},
-    "close": "actions.close",
-    "cancel": "actions.cancel",
-}

@@ -1,9 +1,16 @@
-"""The RMA life cycle as data: statuses, actions and one transition table."""
+"""The RMA life cycle as data: statuses, actions, one transition table and its guards.
+
+Actions that do not move the status (an override, a payment, a part used, a quote drafted) are
+rows from a status to itself, so every "may I do X now" is answered by this one table.
+"""
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from decimal import Decimal
 
-from depot.errors import InvalidInputError, InvalidTransitionError
+from depot.domain.machine import Guard, Machine, every
+from depot.domain.payments import payment_outstanding
 
 
 class Status(enum.StrEnum):
@@ -37,17 +44,34 @@ class Action(enum.StrEnum):
     SHIP = "ship"
     CLOSE = "close"
     CANCEL = "cancel"
+    # Actions that leave the status as it is; each is still one event row.
+    OVERRIDE = "override"
+    CREATE_QUOTE = "create_quote"
+    USE_PART = "use_part"
+    PAYMENT = "payment"
+    ASSIGN = "assign"
 
 
 S, A = Status, Action
 
-TRANSITIONS: dict[tuple[Status, Action], Status] = {
+CLOSED_STATUSES = frozenset({S.SHIPPED, S.CLOSED, S.CANCELLED})
+OPEN_STATUSES = frozenset(Status) - CLOSED_STATUSES
+# The repair clock stops while the customer decides.
+PAUSED_STATUSES = frozenset({S.AWAITING_APPROVAL})
+# Statuses in which the 5-working-day promise is running (overdue and due today make sense).
+CLOCKED_STATUSES = OPEN_STATUSES - PAUSED_STATUSES - {S.READY_TO_SHIP}
+# Work on the bench.
+BENCH_STATUSES = (S.RECEIVED, S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS,
+                  S.REPAIRED)
+
+_MOVES: dict[tuple[Status | None, Action], Status] = {
+    (None, A.RECEIVE): S.RECEIVED,
     (S.RECEIVED, A.INSPECT): S.INSPECTED,
-    (S.INSPECTED, A.INSPECT): S.INSPECTED,
+    (S.INSPECTED, A.INSPECT): S.INSPECTED,  # findings may be corrected
     (S.INSPECTED, A.START_REPAIR): S.IN_REPAIR,
     (S.INSPECTED, A.SEND_QUOTE): S.AWAITING_APPROVAL,
     (S.INSPECTED, A.RETURN_UNREPAIRED): S.READY_TO_SHIP,
-    (S.AWAITING_APPROVAL, A.SEND_QUOTE): S.AWAITING_APPROVAL,
+    (S.AWAITING_APPROVAL, A.SEND_QUOTE): S.AWAITING_APPROVAL,  # a new version
     (S.AWAITING_APPROVAL, A.APPROVE): S.APPROVED,
     (S.AWAITING_APPROVAL, A.DECLINE): S.DECLINED,
     (S.APPROVED, A.START_REPAIR): S.IN_REPAIR,
@@ -59,51 +83,81 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (S.REPAIRED, A.FAIL_QA): S.IN_REPAIR,
     (S.READY_TO_SHIP, A.SHIP): S.SHIPPED,
     (S.SHIPPED, A.CLOSE): S.CLOSED,
+    # Any status before shipped may be cancelled (by a supervisor, with a reason).
+    **every(sorted(OPEN_STATUSES, key=list(Status).index), A.CANCEL, S.CANCELLED),
 }
-# Any status before shipped may be cancelled (by a supervisor, with a reason).
-for _status in Status:
-    if _status not in (S.SHIPPED, S.CLOSED, S.CANCELLED):
-        TRANSITIONS[_status, A.CANCEL] = S.CANCELLED
+_STAYS: dict[tuple[Status | None, Action], Status] = {
+    # Decisions change only before the customer has said yes.
+    **every((S.RECEIVED, S.INSPECTED, S.AWAITING_APPROVAL), A.OVERRIDE),
+    **every((S.INSPECTED, S.AWAITING_APPROVAL), A.CREATE_QUOTE),
+    **every((S.IN_REPAIR,), A.USE_PART),
+    # Money may arrive at any time until the RMA is closed or cancelled.
+    **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED)], A.PAYMENT),
+    **every(sorted(OPEN_STATUSES, key=list(Status).index), A.ASSIGN),
+}
+TRANSITIONS: dict[tuple[Status | None, Action], Status] = {**_MOVES, **_STAYS}
 
-OPEN_STATUSES = frozenset(Status) - {S.SHIPPED, S.CLOSED, S.CANCELLED}
+# The actions a person sees as buttons: those that move the status.
+MOVING_ACTIONS = tuple(dict.fromkeys(a for (_s, a), _t in _MOVES.items() if a is not A.RECEIVE))
+
+
+@dataclass(frozen=True)
+class RmaFacts:
+    """What the guards need to know about an RMA besides its status."""
+
+    covered: bool | None = None
+    outstanding: Decimal = Decimal("0.00")
+
+
+COVERED = Guard(
+    "quote_required",
+    "this repair is not covered: send a quote and wait for the customer's approval",
+    lambda facts: facts.covered is True)
+PAID = Guard(
+    "payment_required", "%(outstanding)s CNY is still unpaid",
+    lambda facts: not payment_outstanding(facts.covered, facts.outstanding),
+    lambda facts: {"outstanding": f"{facts.outstanding:.2f}"})
+
+RMA = Machine(
+    "an RMA", Status, Action, TRANSITIONS,
+    guards={(S.INSPECTED, A.START_REPAIR): (COVERED,), (S.READY_TO_SHIP, A.SHIP): (PAID,)},
+    offered=frozenset(MOVING_ACTIONS))
+RMA.check()
+
+# The actions of POST /rmas/<number>/actions and the permission each needs; the other moves
+# have calls of their own (inspection, quotes, the customer's answer, the shipment).
+ACTION_PERMISSIONS: dict[Action, str] = {
+    A.START_REPAIR: "actions.bench", A.WAIT_PARTS: "actions.bench", A.RESUME: "actions.bench",
+    A.FINISH_REPAIR: "actions.bench", A.PASS_QA: "actions.bench", A.FAIL_QA: "actions.bench",
+    A.RETURN_UNREPAIRED: "actions.bench", A.CLOSE: "actions.close", A.CANCEL: "actions.cancel",
+}
+API_ACTIONS = tuple(ACTION_PERMISSIONS)
+REASON_REQUIRED = frozenset({A.CANCEL, A.FAIL_QA, A.OVERRIDE})
+
+
+def next_status(current: Status | None, action: Action, facts: RmaFacts | None = None
+                ) -> Status:
+    """Return the status after `action`; raise InvalidTransitionError if not allowed."""
+    return RMA.next_status(current, action, facts)
+
+
+def allowed_actions(current: Status, facts: RmaFacts | None = None) -> list[Action]:
+    """The status-moving actions allowed now (buttons); with facts, guards are asked too."""
+    return [a for a in RMA.allowed(current, facts) if a in MOVING_ACTIONS]
 
 
 def parse_action(value: object) -> Action:
-    try:
-        return Action(str(value))
-    except ValueError:
-        raise InvalidInputError(
-            f"unknown action {value!r}", code="unknown_action", known=[a.value for a in Action]
-        ) from None
+    return RMA.parse_action(value)
 
 
-def allowed_actions(current: Status, *, covered: bool | None = None) -> list[Action]:
-    """What may be done now. An inspected repair known not to be covered needs a quote first."""
-    actions = [action for (status, action) in TRANSITIONS if status is current]
-    if current is Status.INSPECTED and covered is False:
-        actions.remove(Action.START_REPAIR)
-    return actions
-
-
-def check_action(current: Status, action: Action, *, covered: bool | None) -> Status:
-    """next_status(), plus the coverage rule: repair starts from `inspected` only if covered."""
-    if current is Status.INSPECTED and action is Action.START_REPAIR and not covered:
-        covered = False
-        raise InvalidTransitionError(
-            "this repair is not covered: send a quote and wait for the customer's approval",
-            code="quote_required", status=current.value, action=action.value,
-            allowed=[a.value for a in allowed_actions(current, covered=covered)])
-    return next_status(current, action)
-
-
-def next_status(current: Status, action: Action) -> Status:
-    """Return the status after `action`; raise InvalidTransitionError if not allowed."""
-    try:
-        return TRANSITIONS[current, action]
-    except KeyError:
-        raise InvalidTransitionError(
-            f"cannot {action} an RMA that is {current}",
-            status=current.value,
-            action=action.value,
-            allowed=[a.value for a in allowed_actions(current)],
-        ) from None
+def waiting_for(status: Status, facts: RmaFacts, *, quote_lapsed: bool = False) -> str | None:
+    """What the RMA waits for, as a word the screens translate; `quote_lapsed`: the quote
+    the customer was sent is past its date (a new version is needed)."""
+    if status is S.AWAITING_APPROVAL:
+        return "new_quote" if quote_lapsed else "customer_approval"
+    if status is S.AWAITING_PARTS:
+        return "parts"
+    if status in (S.READY_TO_SHIP, S.REPAIRED, S.IN_REPAIR, S.APPROVED) and \
+            payment_outstanding(facts.covered, facts.outstanding):
+        return "payment"
+    return None

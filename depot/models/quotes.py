@@ -13,6 +13,7 @@ from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
     from depot.models.rmas import Rma
+    from depot.models.users import User
 
 
 class Quote(db.Model):
@@ -25,7 +26,7 @@ class Quote(db.Model):
     rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20))  # draft sent approved declined superseded expired
+    status: Mapped[str] = mapped_column(String(20))  # a domain.quotes.QuoteStatus
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0"))
     subtotal: Mapped[Decimal] = mapped_column(Numeric(12, 2))
@@ -48,6 +49,26 @@ class Quote(db.Model):
     rma: Mapped[Rma] = relationship(back_populates="quotes")
     lines: Mapped[list[QuoteLineRow]] = relationship(
         back_populates="quote", order_by="QuoteLineRow.position", cascade="all, delete-orphan")
+    events: Mapped[list[QuoteEvent]] = relationship(
+        back_populates="quote", order_by="QuoteEvent.id", cascade="all, delete-orphan")
+
+
+class QuoteEvent(db.Model):
+    """One row per change of a quote version's status: who, when, from, to, why."""
+
+    __tablename__ = "quote_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    quote: Mapped[Quote] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 class QuoteLineRow(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from depot.domain.workflow import OPEN_STATUSES
@@ -37,17 +37,20 @@ def get_unit(session: Session, serial: str, *, lock: bool = False) -> Unit:
     return unit
 
 
-def find_rma(session: Session, number: str, *, lock: bool = False) -> Rma | None:
-    query = select(Rma).where(Rma.number == number.strip().upper())
-    if lock:  # PostgreSQL row lock; SQLite's transactions are serialised already
-        query = query.with_for_update(of=Rma)
-    return session.scalar(query)
+def rma_number_query(number: str) -> Select[tuple[Rma]]:
+    return select(Rma).where(Rma.number == number.strip().upper())
 
 
-def get_rma(session: Session, number: str, *, lock: bool = False) -> Rma:
-    rma = find_rma(session, number, lock=lock)
+def find_rma(session: Session, number: str) -> Rma | None:
+    """Read an RMA. To change one, use services.workflow.lock_rma: it locks the row first."""
+    return session.scalar(rma_number_query(number))
+
+
+def get_rma(session: Session, number: str) -> Rma:
+    rma = find_rma(session, number)
     if rma is None:
-        raise NotFoundError(f"no RMA numbered {number!r}", code="rma_not_found", number=number)
+        raise NotFoundError("no RMA numbered %(number)s", code="rma_not_found",
+                            number=number.strip()[:40])
     return rma
 
 

@@ -10,14 +10,12 @@ from sqlalchemy.orm import Session
 from depot.domain.damage import DamageClass, classify, judge_coverage
 from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyStatus
-from depot.domain.workflow import Action, Status
-from depot.errors import InvalidInputError, InvalidTransitionError
+from depot.domain.workflow import Action
+from depot.errors import InvalidInputError
 from depot.models import Rma, User
 from depot.services import findings as finding_catalogue
-from depot.services.common import DEFAULT_TZ, get_rma
-from depot.services.workflow import change_status, record_event
-
-OVERRIDABLE = (Status.RECEIVED, Status.INSPECTED, Status.AWAITING_APPROVAL)
+from depot.services.common import DEFAULT_TZ
+from depot.services.workflow import change_status, lock_rma
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def record_inspection(session: Session, number: str, findings: list[str], notes:
 
     A received RMA is inspected; an inspected one may be inspected again to correct findings.
     """
-    rma = get_rma(session, number, lock=True)
+    rma = lock_rma(session, number)
     damage = classify(findings, finding_catalogue.catalogue(session))
     coverage = judge_coverage(WarrantyStatus(rma.warranty_status), damage.damage_class)
     change_status(session, rma, Action.INSPECT, actor=actor, now=now, tz=tz,
@@ -67,15 +65,16 @@ def override(session: Session, number: str, *, reason: str, warranty: str | None
     if warranty is not None and warranty not in [s.value for s in WarrantyStatus]:
         raise InvalidInputError(f"unknown warranty status {warranty!r}", code="invalid_field",
                                 field="warranty")
-    rma = get_rma(session, number, lock=True)
-    if Status(rma.status) not in OVERRIDABLE:
-        raise InvalidTransitionError(
-            f"decisions cannot change once the RMA is {rma.status}", code="invalid_transition",
-            status=rma.status, allowed=[])
-    note = Reason("override", {"actor": actor.username, "reason": reason.strip()})
+    rma = lock_rma(session, number)
     changes = []
     if warranty is not None:
         changes.append(f"warranty {rma.warranty_status} -> {warranty}")
+    if covered is not None:
+        changes.append(f"covered {rma.covered} -> {covered}")
+    change_status(session, rma, Action.OVERRIDE, actor=actor, now=now,
+                  reason=f"{'; '.join(changes)}: {reason.strip()}")
+    note = Reason("override", {"actor": actor.username, "reason": reason.strip()})
+    if warranty is not None:
         rma.warranty_status = warranty
         rma.warranty_reasons = [*rma.warranty_reasons, *_stored((note,))]
         if rma.damage_class and covered is None:  # coverage follows the new warranty
@@ -83,11 +82,7 @@ def override(session: Session, number: str, *, reason: str, warranty: str | None
             rma.covered = coverage.covered
             rma.coverage_reasons = _stored(coverage.reasons)
     if covered is not None:
-        changes.append(f"covered {rma.covered} -> {covered}")
         rma.covered = covered
         rma.coverage_reasons = [*rma.coverage_reasons, *_stored((note,))]
-    record_event(session, rma, "override", actor=actor, now=now,
-                 reason=f"{'; '.join(changes)}: {reason.strip()}")
-    rma.updated_at = now
     session.commit()
     return rma

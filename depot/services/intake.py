@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from depot.domain.calendar import due_date
-from depot.domain.workflow import Action, Status
+from depot.domain.workflow import Action
 from depot.errors import ConflictError, InvalidInputError
-from depot.models import Attachment, Rma, RmaCounter, RmaEvent, User
+from depot.models import Attachment, Rma, RmaCounter, User
 from depot.photos import normalise_photo
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
 from depot.services.units import unit_warranty
+from depot.services.workflow import change_status
 
 ACCESSORIES = ("power_adapter", "data_cable", "battery", "other")
 MAX_PHOTOS = 12
@@ -124,7 +125,7 @@ def receive_unit(
     seq = take_number(session, year)
     rma = Rma(
         number=rma_number(year, seq), year=year, seq=seq, unit=unit,
-        status=Status.RECEIVED.value, fault_description=fault_description.strip(),
+        status=None, fault_description=fault_description.strip(),
         accessories=list(dict.fromkeys(accessories)), received_on=received_on,
         reported_on=reported_on,
         due_on=due_date(calendar_around(session, received_on), received_on),
@@ -135,9 +136,7 @@ def receive_unit(
         created_at=now, updated_at=now,
     )
     session.add(rma)
-    session.add(RmaEvent(rma=rma, action=Action.RECEIVE.value, from_status=None,
-                         to_status=Status.RECEIVED.value, actor_id=actor.id if actor else None,
-                         at=now, reason=None))
+    change_status(session, rma, Action.RECEIVE, actor=actor, now=now, tz=tz)
     for photo in photos:
         session.add(_attachment(photo, rma, actor, now))
     try:

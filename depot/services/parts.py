@@ -9,16 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from depot.domain.workflow import Action, Status
-from depot.errors import (
-    ConflictError,
-    InvalidInputError,
-    InvalidTransitionError,
-    NotFoundError,
-)
+from depot.domain.workflow import Action
+from depot.errors import ConflictError, InvalidInputError, NotFoundError
 from depot.models import Part, PartUse, Rma, User
-from depot.services.common import DEFAULT_TZ, get_rma
-from depot.services.workflow import change_status, record_event
+from depot.services.common import DEFAULT_TZ
+from depot.services.workflow import change_status, check, lock_rma
 
 
 @dataclass(frozen=True)
@@ -70,16 +65,13 @@ def use_part(session: Session, number: str, part_number: str, quantity: int = 1,
     if quantity <= 0:
         raise InvalidInputError("quantity must be positive", code="invalid_field",
                                 field="quantity")
-    rma = get_rma(session, number, lock=True)
-    if rma.status != Status.IN_REPAIR:
-        raise InvalidTransitionError(f"parts are used while in repair, not when {rma.status}",
-                                     code="invalid_transition", status=rma.status,
-                                     allowed=[])
+    rma = lock_rma(session, number)
     part = get_part(session, part_number)
     model = rma.unit.model.code
     if part.model_codes and model not in part.model_codes:
         raise InvalidInputError(f"part {part_number} does not fit model {model}",
                                 code="part_incompatible", part=part_number, model=model)
+    check(session, rma, Action.USE_PART)
     taken = session.execute(
         update(Part).where(Part.id == part.id, Part.stock >= quantity)
         .values(stock=Part.stock - quantity)).rowcount
@@ -93,7 +85,7 @@ def use_part(session: Session, number: str, part_number: str, quantity: int = 1,
     use = PartUse(rma=rma, part=part, quantity=quantity, unit_cost=part.cost_price,
                   actor_id=actor.id if actor else None, at=now)
     session.add(use)
-    record_event(session, rma, "use_part", actor=actor, now=now,
-                 reason=f"{part_number} × {quantity}")
+    change_status(session, rma, Action.USE_PART, actor=actor, now=now, tz=tz,
+                  reason=f"{part_number} × {quantity}")
     session.commit()
     return PartUseResult(rma, use)

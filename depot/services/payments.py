@@ -2,34 +2,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from depot.domain.workflow import Status
-from depot.errors import InvalidInputError, InvalidTransitionError
-from depot.models import Attachment, Payment, Rma, User
-from depot.services.common import get_rma
+from depot.domain.workflow import Action
+from depot.errors import InvalidInputError
+from depot.models import Attachment, Payment, User
 from depot.services.intake import Photo
-from depot.services.workflow import record_event
+from depot.services.workflow import change_status, check, lock_rma
 
 METHODS = ("bank_transfer", "alipay", "wechat_pay", "cash", "card", "other")
-
-
-@dataclass(frozen=True)
-class Balance:
-    due: Decimal    # the approved quote's total (0 when nothing is owed)
-    paid: Decimal
-    outstanding: Decimal
-
-
-def balance(rma: Rma) -> Balance:
-    approved = [q for q in rma.quotes if q.status == "approved"]
-    due = approved[-1].total if approved else Decimal("0.00")
-    paid = sum((p.amount for p in rma.payments), Decimal("0.00"))
-    return Balance(due, paid, max(due - paid, Decimal("0.00")))
 
 
 def record_payment(session: Session, number: str, amount: Decimal, method: str,
@@ -40,10 +24,8 @@ def record_payment(session: Session, number: str, amount: Decimal, method: str,
     if method not in METHODS:
         raise InvalidInputError(f"method must be one of {', '.join(METHODS)}",
                                 code="invalid_field", field="method", known=list(METHODS))
-    rma = get_rma(session, number, lock=True)
-    if Status(rma.status) in (Status.CANCELLED, Status.CLOSED):
-        raise InvalidTransitionError(f"no payments on a {rma.status} RMA", status=rma.status,
-                                     allowed=[])
+    rma = lock_rma(session, number)
+    check(session, rma, Action.PAYMENT)
     attachment = None
     if slip is not None:
         attachment = Attachment(kind="payment_slip", filename=slip.filename,
@@ -58,7 +40,7 @@ def record_payment(session: Session, number: str, amount: Decimal, method: str,
                       slip_attachment_id=attachment.id if attachment else None,
                       actor_id=actor.id if actor else None, received_at=now)
     session.add(payment)
-    record_event(session, rma, "payment", actor=actor, now=now,
-                 reason=f"{amount} CNY {method} {reference}".strip())
+    change_status(session, rma, Action.PAYMENT, actor=actor, now=now,
+                  reason=f"{amount} CNY {method} {reference}".strip())
     session.commit()
     return payment

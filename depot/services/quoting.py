@@ -15,19 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.pricing import PricingPolicy, QuoteLine, propose_lines, totals
-from depot.domain.workflow import Action, Status
+from depot.domain.quotes import QUOTE, QuoteAction, QuoteFacts, QuoteStatus, answer_refusal
+from depot.domain.workflow import Action
 from depot.errors import (
     ConflictError,
     InvalidInputError,
     InvalidTransitionError,
     NotFoundError,
 )
-from depot.models import Quote, QuoteLineRow, Rma, User
-from depot.services.common import DEFAULT_TZ, get_rma, local_date
+from depot.models import Quote, QuoteEvent, QuoteLineRow, Rma, User
+from depot.services.common import DEFAULT_TZ, local_date
 from depot.services.links import read_quote_token
-from depot.services.workflow import change_status, record_event
+from depot.services.workflow import change_status, lock_rma
 
-QUOTABLE = (Status.INSPECTED, Status.AWAITING_APPROVAL)
+Q, QA = QuoteStatus, QuoteAction
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,38 @@ class Answer:
     attachment_id: int | None = None
 
 
-def get_quote(session: Session, number: str, quote_number: str, *, lock: bool = False) -> Quote:
-    query = select(Quote).join(Rma).where(Quote.number == quote_number.strip(),
-                                          Rma.number == number.strip().upper())
-    if lock:
-        query = query.with_for_update(of=Quote)
-    quote = session.scalar(query)
+def get_quote(session: Session, number: str, quote_number: str) -> Quote:
+    quote = session.scalar(select(Quote).join(Rma).where(Quote.number == quote_number.strip(),
+                                                         Rma.number == number.strip().upper()))
     if quote is None:
-        raise NotFoundError(f"no quote {quote_number!r} on {number}", code="quote_not_found")
+        raise NotFoundError("no quote %(quote)s on %(number)s", code="quote_not_found",
+                            quote=quote_number.strip()[:40], number=number.strip()[:40])
     return quote
+
+
+def locked_quote(session: Session, number: str, quote_number: str) -> Quote:
+    """The quote with its RMA's row locked (the RMA's lock guards its quotes), read afresh."""
+    lock_rma(session, number)
+    quote = get_quote(session, number, quote_number)
+    session.refresh(quote)
+    return quote
+
+
+def change_quote_status(session: Session, quote: Quote, action: QuoteAction, *,
+                        actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+                        reason: str | None = None) -> QuoteStatus:
+    """The one way a quote's status changes: checked by the table, one event row. The caller
+    holds the RMA's lock."""
+    before = QuoteStatus(quote.status) if quote.status else None
+    guarded = (before, action) in QUOTE.guards
+    facts = QuoteFacts(quote.valid_until, local_date(now, tz)) if guarded else None
+    after = QUOTE.next_status(before, action, facts)
+    quote.status = after.value
+    quote.events.append(QuoteEvent(action=action.value,
+                                   from_status=before.value if before else None,
+                                   to_status=after.value, actor_id=actor.id if actor else None,
+                                   at=now, reason=reason or None))
+    return after
 
 
 def create_quote(session: Session, number: str, lines: list[QuoteLine] | None, *,
@@ -56,36 +80,38 @@ def create_quote(session: Session, number: str, lines: list[QuoteLine] | None, *
                  now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Quote:
     """A new draft version. Without lines, one is proposed from the parts used (at cost),
     labour, the inspection fee and return shipping."""
-    rma = get_rma(session, number, lock=True)
-    if Status(rma.status) not in QUOTABLE:
-        raise InvalidTransitionError(f"a quote is made after inspection, not when {rma.status}",
-                                     status=rma.status, allowed=[])
-    draft = next((q for q in rma.quotes if q.status == "draft"), None)
+    rma = lock_rma(session, number)
+    draft = next((q for q in rma.quotes if q.status == Q.DRAFT), None)
     if draft is not None:
-        raise ConflictError(f"draft {draft.number} is open: change it or send it",
+        raise ConflictError("draft %(quote)s is open: change it or send it",
                             code="draft_exists", quote=draft.number)
     if lines is None:
         lines = propose_lines(
             [(f"{u.part.name_zh} {u.part.part_number}", u.quantity, u.unit_cost)
              for u in rma.part_uses], policy=policy)
     version = max((q.version for q in rma.quotes), default=0) + 1
-    quote = Quote(rma=rma, number=f"{rma.number}-Q{version}", version=version, status="draft",
+    change_status(session, rma, Action.CREATE_QUOTE, actor=actor, now=now, tz=tz,
+                  reason=f"{rma.number}-Q{version}")
+    quote = Quote(rma=rma, number=f"{rma.number}-Q{version}", version=version, status=None,
                   currency="CNY", token_nonce=secrets.token_hex(8), created_at=now,
                   created_by_id=actor.id if actor else None,
                   valid_until=local_date(now, tz) + timedelta(days=policy.valid_days),
                   subtotal=Decimal(0), tax=Decimal(0), total=Decimal(0), reminders=0)
     _set_lines(quote, lines, policy.tax_rate if tax_rate is None else tax_rate)
+    change_quote_status(session, quote, QA.CREATE, actor=actor, now=now, tz=tz)
     session.add(quote)
     session.commit()
     return quote
 
 
 def update_draft(session: Session, number: str, quote_number: str, lines: list[QuoteLine], *,
-                 tax_rate: Decimal | None) -> Quote:
-    quote = get_quote(session, number, quote_number, lock=True)
-    if quote.status != "draft":
-        raise InvalidTransitionError(f"quote {quote.number} is {quote.status}: make a new version",
-                                     code="quote_not_draft", status=quote.status, allowed=[])
+                 tax_rate: Decimal | None, actor: User | None = None, now: datetime) -> Quote:
+    quote = locked_quote(session, number, quote_number)
+    if quote.status != Q.DRAFT:
+        raise InvalidTransitionError("quote %(quote)s is %(status)s: make a new version",
+                                     code="quote_not_draft", quote=quote.number,
+                                     status=quote.status, allowed=[])
+    change_quote_status(session, quote, QA.EDIT, actor=actor, now=now)
     _set_lines(quote, lines, quote.tax_rate if tax_rate is None else tax_rate)
     session.commit()
     return quote
@@ -107,17 +133,20 @@ def mark_sent(session: Session, number: str, quote_number: str, *, valid_days: i
               actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Quote:
     """Inside the caller's transaction: the draft becomes the quote the customer answers, the
     older versions' links die, the RMA waits for the customer (its clock stops)."""
-    quote = get_quote(session, number, quote_number, lock=True)
+    quote = locked_quote(session, number, quote_number)
     rma = quote.rma
-    if quote.status != "draft":
-        raise InvalidTransitionError(f"quote {quote.number} is {quote.status}, not a draft",
-                                     code="quote_not_draft", status=quote.status, allowed=[])
+    if quote.status != Q.DRAFT:
+        raise InvalidTransitionError("quote %(quote)s is %(status)s, not a draft",
+                                     code="quote_not_draft", quote=quote.number,
+                                     status=quote.status, allowed=[])
     change_status(session, rma, Action.SEND_QUOTE, actor=actor, now=now, tz=tz,
                   reason=f"{quote.number} {quote.total} {quote.currency}")
     for older in rma.quotes:
-        if older is not quote and older.status == "sent":
-            older.status = "superseded"
-    quote.status, quote.sent_at = "sent", now
+        if older is not quote and older.status == Q.SENT:
+            change_quote_status(session, older, QA.SUPERSEDE, actor=actor, now=now, tz=tz,
+                                reason=quote.number)
+    change_quote_status(session, quote, QA.SEND, actor=actor, now=now, tz=tz)
+    quote.sent_at = now
     quote.valid_until = local_date(now, tz) + timedelta(days=valid_days)
     return quote
 
@@ -131,42 +160,39 @@ def quote_by_token(session: Session, secret: str, token: str) -> Quote:
 
 
 def refusal(quote: Quote, today: date) -> tuple[str, str] | None:
-    """Why this quote cannot be answered now, or None. The validity date is checked for every
-    status: a 'sent' quote past its date is expired even if no job has marked it yet."""
-    if quote.status == "superseded":
-        return "quote_superseded", "a newer version of this quote was sent; use its link"
-    if quote.status in ("approved", "declined"):
-        return "quote_answered", f"this quote was already {quote.status}"
-    if quote.status == "expired" or today > quote.valid_until:
-        return "quote_expired", f"this quote was valid until {quote.valid_until}"
-    if quote.status != "sent":
-        return "quote_not_sent", "this quote has not been sent"
-    return None
+    """Why the customer cannot answer this quote now, as (code, message), or None."""
+    return answer_refusal(QuoteStatus(quote.status), QuoteFacts(quote.valid_until, today))
 
 
 def answer_quote(session: Session, quote_id: int, answer: Answer, *, actor: User | None,
                  now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Quote:
-    """Approve or decline. Time, IP, user agent and comment are kept, and the RMA moves on."""
-    quote = session.scalar(select(Quote).where(Quote.id == quote_id).with_for_update(of=Quote))
-    if quote is None:
+    """Approve or decline. Time, IP, user agent and comment are kept, and the RMA moves on.
+    The RMA is locked before the quote's status is read, like every change of an RMA."""
+    found = session.get(Quote, quote_id)
+    if found is None:
         raise NotFoundError("no such quote", code="quote_not_found")
+    quote = locked_quote(session, found.rma.number, found.number)
     why = refusal(quote, local_date(now, tz))
     if why is not None:
-        if why[0] == "quote_expired" and quote.status == "sent":
-            quote.status = "expired"
+        code, message = why
+        if code == "quote_expired" and quote.status == Q.SENT:
+            change_quote_status(session, quote, QA.EXPIRE, actor=None, now=now, tz=tz)
             session.commit()
-        raise InvalidTransitionError(why[1], code=why[0], status=quote.status, allowed=[])
-    quote.status = "approved" if answer.approve else "declined"
+        raise InvalidTransitionError(message, code=code, status=quote.status,
+                                     valid_until=quote.valid_until.isoformat(), allowed=[])
+    change_status(session, quote.rma, Action.APPROVE if answer.approve else Action.DECLINE,
+                  actor=actor, now=now, tz=tz,
+                  reason=f"{quote.number} via {answer.via} by "
+                         f"{'customer' if actor is None else actor.username}"
+                         + (f" from {answer.ip}" if answer.ip else "")
+                         + (f": {answer.comment.strip()[:2000]}" if answer.comment.strip()
+                            else ""))
+    change_quote_status(session, quote, QA.APPROVE if answer.approve else QA.DECLINE,
+                        actor=actor, now=now, tz=tz, reason=answer.via)
     quote.answered_at, quote.answer_via = now, answer.via
     quote.answer_ip, quote.answer_user_agent = answer.ip, (answer.user_agent or "")[:500]
     quote.answer_comment = answer.comment.strip()[:2000] or None
     quote.answer_attachment_id = answer.attachment_id
-    who = "customer" if actor is None else actor.username
-    change_status(session, quote.rma, Action.APPROVE if answer.approve else Action.DECLINE,
-                  actor=actor, now=now, tz=tz,
-                  reason=f"{quote.number} via {answer.via} by {who}"
-                         + (f" from {answer.ip}" if answer.ip else "")
-                         + (f": {quote.answer_comment}" if quote.answer_comment else ""))
     session.commit()
     return quote
 
@@ -174,15 +200,18 @@ def answer_quote(session: Session, quote_id: int, answer: Answer, *, actor: User
 def expire_and_remind(session: Session, *, remind_after_days: int, now: datetime,
                       tz: ZoneInfo = DEFAULT_TZ) -> tuple[list[Quote], list[Quote]]:
     """Mark sent quotes past their date expired; return (expired, to remind) — quotes sent or
-    last reminded at least `remind_after_days` ago, still unanswered."""
+    last reminded at least `remind_after_days` ago, still unanswered. Each quote is looked at
+    under its RMA's lock, so a customer answering at that moment wins or loses cleanly."""
     today = local_date(now, tz)
     expired, remind = [], []
-    for quote in session.scalars(select(Quote).where(Quote.status == "sent")
-                                 .with_for_update(of=Quote)):
+    candidates = session.execute(select(Rma.number, Quote.number).join(Quote.rma)
+                                 .where(Quote.status == Q.SENT).order_by(Quote.id)).all()
+    for rma_number, quote_number in candidates:
+        quote = locked_quote(session, rma_number, quote_number)
+        if quote.status != Q.SENT:
+            continue
         if today > quote.valid_until:
-            quote.status = "expired"
-            record_event(session, quote.rma, "quote_expired", actor=None, now=now,
-                         reason=quote.number)
+            change_quote_status(session, quote, QA.EXPIRE, actor=None, now=now, tz=tz)
             expired.append(quote)
         elif (now - (quote.reminded_at or quote.sent_at)).days >= remind_after_days:
             remind.append(quote)

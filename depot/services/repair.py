@@ -8,20 +8,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from depot.domain.workflow import Action, Status, check_action
+from depot.domain.workflow import API_ACTIONS, BENCH_STATUSES, REASON_REQUIRED, Action
 from depot.errors import InvalidInputError, NotFoundError
 from depot.models import Customer, Rma, Unit, User
-from depot.services.common import DEFAULT_TZ, get_rma
-from depot.services.workflow import change_status, record_event
-
-# Actions that come through POST /rmas/<number>/actions; the rest have their own calls
-# (inspection, quotes, the customer's answer, shipment).
-API_ACTIONS = (Action.START_REPAIR, Action.WAIT_PARTS, Action.RESUME, Action.FINISH_REPAIR,
-               Action.PASS_QA, Action.FAIL_QA, Action.RETURN_UNREPAIRED, Action.CLOSE,
-               Action.CANCEL)
-REASON_REQUIRED = frozenset({Action.CANCEL, Action.FAIL_QA})
-BENCH_STATUSES = (Status.RECEIVED, Status.INSPECTED, Status.APPROVED, Status.IN_REPAIR,
-                  Status.AWAITING_PARTS, Status.REPAIRED)
+from depot.services.common import DEFAULT_TZ
+from depot.services.workflow import change_status, lock_rma
 
 
 def apply_action(session: Session, number: str, action: Action, *, reason: str | None = None,
@@ -29,13 +20,12 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
     """One bench action as one transaction. The RMA row is locked first, so when two
     technicians press at once one wins and the other is told the status has moved on."""
     if action not in API_ACTIONS:
-        raise InvalidInputError(f"{action} is not done through actions", code="unknown_action",
-                                known=[a.value for a in API_ACTIONS])
+        raise InvalidInputError("%(action)s is not done through actions", code="unknown_action",
+                                action=action.value, known=[a.value for a in API_ACTIONS])
     if action in REASON_REQUIRED and not (reason or "").strip():
-        raise InvalidInputError(f"{action} needs a reason", code="reason_required",
-                                field="reason")
-    rma = get_rma(session, number, lock=True)
-    check_action(Status(rma.status), action, covered=rma.covered)
+        raise InvalidInputError("%(action)s needs a reason", code="reason_required",
+                                action=action.value, field="reason")
+    rma = lock_rma(session, number)
     change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz)
     session.commit()
     return rma
@@ -43,15 +33,15 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
 
 def assign(session: Session, number: str, technician: str | None, *, actor: User,
            now: datetime) -> Rma:
-    rma = get_rma(session, number, lock=True)
+    rma = lock_rma(session, number)
     user = None
     if technician:
         user = session.scalar(select(User).where(User.username == technician))
         if user is None or user.role not in ("technician", "supervisor", "admin"):
             raise NotFoundError(f"no technician {technician!r}", code="technician_not_found")
+    change_status(session, rma, Action.ASSIGN, actor=actor, now=now,
+                  reason=user.username if user else "unassigned")
     rma.technician = user
-    record_event(session, rma, "assign", actor=actor, now=now,
-                 reason=user.username if user else "unassigned")
     session.commit()
     return rma
 

@@ -19,11 +19,10 @@ from depot.labels import LabelData
 from depot.mail import compose
 from depot.models import Rma, Shipment, Unit, User
 from depot.services import outbox
-from depot.services.common import find_rma, get_rma, local_date
+from depot.services.common import find_rma, local_date
 from depot.services.intake import ACCESSORIES
-from depot.services.payments import balance
 from depot.services.settings import DepotSettings
-from depot.services.workflow import change_status
+from depot.services.workflow import change_status, check, lock_rma
 
 ACCESSORY_NAMES = {"power_adapter": "电源适配器 Power adapter", "data_cable": "数据线 Data cable",
                    "battery": "电池 Battery", "other": "其他附件 Other accessory"}
@@ -121,14 +120,10 @@ def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
     if not TRACKING_RE.match(tracking_number):
         raise InvalidInputError("a tracking number is 6-40 letters, digits or -",
                                 code="invalid_field", field="tracking_number")
-    rma = get_rma(session, number, lock=True)
-    if rma.status != Status.READY_TO_SHIP:
-        change_status(session, rma, Action.SHIP, actor=actor, now=now, tz=settings.tz)  # raises
+    rma = lock_rma(session, number)
+    check(session, rma, Action.SHIP)  # ready to ship, and paid when not covered
     check_box(session, rma, [c.strip() for c in scanned if c.strip()])
     check_accessories(rma, packed, missing)
-    if rma.covered is False and balance(rma).outstanding > 0:
-        raise ConflictError(f"{balance(rma).outstanding} CNY is still unpaid",
-                            code="payment_required", outstanding=str(balance(rma).outstanding))
     rma.shipment = Shipment(carrier=carrier, tracking_number=tracking_number,
                             freight=freight_of(rma, settings), scanned=scanned,
                             packed=list(dict.fromkeys(packed)),
@@ -170,9 +165,13 @@ def close_delivered(session: Session, settings: DepotSettings, *, now: datetime)
     """Close RMAs shipped at least close_after_days ago (delivery is assumed by then)."""
     cutoff = local_date(now, settings.tz) - timedelta(days=settings.close_after_days)
     closed = []
-    for rma in session.scalars(select(Rma).where(Rma.status == Status.SHIPPED.value,
-                                                 Rma.shipped_on <= cutoff)
-                               .with_for_update(of=Rma)):
+    numbers = session.scalars(select(Rma.number).where(Rma.status == Status.SHIPPED.value,
+                                                       Rma.shipped_on <= cutoff)
+                              .order_by(Rma.id)).all()
+    for number in numbers:
+        rma = lock_rma(session, number)
+        if rma.status != Status.SHIPPED:
+            continue  # changed while we looked
         change_status(session, rma, Action.CLOSE, actor=None, now=now, tz=settings.tz,
                       reason=f"shipped {rma.shipped_on}, {settings.close_after_days} days ago")
         closed.append(rma.number)

@@ -1,32 +1,88 @@
-"""The one function every status change goes through: check, move, write one event row.
+"""The one function every change of an RMA goes through: lock, check, move, write one event.
 
-It also runs the repair clock: the clock stops while the RMA waits for the customer's answer,
-and the due date moves by the working days spent waiting.
+`change_status` locks the RMA's row (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions
+hold the write lock from BEGIN IMMEDIATE) and reads the status again under the lock before it
+decides, so two changes that meet have exactly one winner and the other is told the status has
+moved on. The lock order is always the RMA first, then anything of it (its quotes, payments,
+parts), so concurrent changes never deadlock. It also runs the repair clock: the clock stops
+while the RMA waits for the customer, and the due date moves by the working days spent waiting.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.calendar import due_date
-from depot.domain.workflow import Action, Status, next_status
+from depot.domain.payments import Balance
+from depot.domain.payments import balance as balance_of
+from depot.domain.quotes import QuoteStatus
+from depot.domain.workflow import (
+    PAUSED_STATUSES,
+    RMA,
+    Action,
+    RmaFacts,
+    Status,
+    next_status,
+)
+from depot.errors import NotFoundError
 from depot.models import Rma, RmaEvent, User
 from depot.services.calendars import calendar_around
-from depot.services.common import DEFAULT_TZ, local_date
+from depot.services.common import DEFAULT_TZ, local_date, rma_number_query
 
-PAUSED_STATUSES = frozenset({Status.AWAITING_APPROVAL})
+# What hangs off an RMA and may have changed while we waited for its lock.
+_COLLECTIONS = ["quotes", "payments", "part_uses", "shipment"]
+
+
+def lock_rma(session: Session, number: str) -> Rma:
+    """The RMA numbered `number`, its row locked for this transaction and read afresh."""
+    rma = session.scalar(rma_number_query(number).with_for_update(of=Rma)
+                         .execution_options(populate_existing=True))
+    if rma is None:
+        raise NotFoundError("no RMA numbered %(number)s", code="rma_not_found",
+                            number=number.strip()[:40])
+    session.expire(rma, _COLLECTIONS)
+    return rma
+
+
+def relock(session: Session, rma: Rma) -> Rma:
+    """Lock a loaded RMA's row and read it again: what was read before the lock may be stale."""
+    if rma.id is None:  # new in this transaction: nobody else can see it yet
+        return rma
+    session.execute(select(Rma).where(Rma.id == rma.id).with_for_update(of=Rma)
+                    .execution_options(populate_existing=True))
+    session.expire(rma, _COLLECTIONS)
+    return rma
+
+
+def balance(rma: Rma) -> Balance:
+    approved = [q.total for q in rma.quotes if q.status == QuoteStatus.APPROVED]
+    return balance_of(approved[-1] if approved else None, (p.amount for p in rma.payments))
+
+
+def facts(rma: Rma) -> RmaFacts:
+    return RmaFacts(covered=rma.covered, outstanding=balance(rma).outstanding)
+
+
+def check(session: Session, rma: Rma, action: Action) -> tuple[Status | None, Status]:
+    """(status now, status after `action`) with the RMA locked and read afresh, writing
+    nothing; raises InvalidTransitionError as change_status would."""
+    relock(session, rma)
+    before = Status(rma.status) if rma.status else None
+    guarded = (before, action) in RMA.guards  # the facts cost queries: read them when asked
+    return before, next_status(before, action, facts(rma) if guarded else None)
 
 
 def change_status(session: Session, rma: Rma, action: Action, *, actor: User | None,
                   now: datetime, reason: str | None = None, tz: ZoneInfo = DEFAULT_TZ) -> Status:
-    """Apply `action` to a locked RMA inside the caller's transaction; return the new status.
+    """Apply `action` to the RMA inside the caller's transaction; return the new status.
 
-    Raises InvalidTransitionError (and changes nothing) when the status does not allow it.
+    Raises InvalidTransitionError (and changes nothing) when the table or a guard refuses it.
+    Actions that leave the status as it is (an override, a payment) are written the same way.
     """
-    before = Status(rma.status)
-    after = next_status(before, action)
+    before, after = check(session, rma, action)
     today = local_date(now, tz)
     if after in PAUSED_STATUSES and before not in PAUSED_STATUSES:
         rma.paused_since = today
@@ -39,14 +95,7 @@ def change_status(session: Session, rma: Rma, action: Action, *, actor: User | N
         rma.shipped_on = today
     rma.status = after.value
     rma.updated_at = now
-    session.add(RmaEvent(rma=rma, action=action.value, from_status=before.value,
-                         to_status=after.value, actor_id=actor.id if actor else None, at=now,
-                         reason=reason or None))
-    return after
-
-
-def record_event(session: Session, rma: Rma, action: str, *, actor: User | None, now: datetime,
-                 reason: str | None = None) -> None:
-    """An event that does not move the status (an override, an assignment, a part used)."""
-    session.add(RmaEvent(rma=rma, action=action, from_status=rma.status, to_status=rma.status,
+    session.add(RmaEvent(rma=rma, action=action.value,
+                         from_status=before.value if before else None, to_status=after.value,
                          actor_id=actor.id if actor else None, at=now, reason=reason or None))
+    return after

@@ -17,6 +17,7 @@ from flask import (
 from sqlalchemy import select
 
 from depot.domain.pricing import LineKind
+from depot.domain.quotes import QuoteStatus
 from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
@@ -52,8 +53,10 @@ def rma_page(number: str, *, error: DepotError | None = None, form: dict | None 
     config = settings()
     rma = get_rma(db.session, number)
     data = serialize.rma(rma, lang(), config.tz, today())
-    draft = next((q for q in rma.quotes if q.status == "draft"), None)
-    return render_template("rma.html", rma=rma, data=data, draft=draft, error=error,
+    draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
+    open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
+    return render_template("rma.html", rma=rma, data=data, draft=draft, open_quote=open_quote,
+                           error=error,
                            form=form or {}, kinds=[k.value for k in LineKind],
                            methods=payments.METHODS), status_of(error) if error else 200
 
@@ -85,7 +88,8 @@ def save_lines(number: str, quote: str):
     try:
         quoting.update_draft(db.session, number, quote, _lines_from_form(),
                              tax_rate=schemas.tax_rate({"tax_rate": request.form.get("tax_rate")
-                                                        or None}))
+                                                        or None}),
+                             actor=current_actor(), now=now())
     except DepotError as error:
         return _refused(number, error)
     return _back(number, quote)
@@ -178,6 +182,7 @@ def _lines_from_form() -> list:
                                    schemas.decimal_value(price, "unit_price")))
         except InvalidInputError as exc:
             exc.details["index"] = index
-            exc.message = f"line {index + 1}: {exc.message}"
+            exc.details["line"] = index + 1
+            exc.template = "line %(line)s: " + exc.template
             raise
     return lines

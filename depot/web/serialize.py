@@ -7,9 +7,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from depot.domain.damage import Finding
+from depot.domain.quotes import QuoteStatus
 from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyDecision
-from depot.domain.workflow import Status, allowed_actions
+from depot.domain.workflow import CLOCKED_STATUSES, Status, allowed_actions
+from depot.domain.workflow import waiting_for as waiting_for_rule
 from depot.models import (
     Customer,
     Part,
@@ -20,7 +22,7 @@ from depot.models import (
     RmaEvent,
     Unit,
 )
-from depot.services.payments import balance
+from depot.services.workflow import balance, facts
 
 
 def iso(value: date | None) -> str | None:
@@ -98,8 +100,8 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "status": r.status, "fault_description": r.fault_description,
         "accessories": list(r.accessories or []), "received_on": iso(r.received_on),
         "reported_on": iso(r.reported_on), "due_on": iso(r.due_on),
-        "overdue": status.value in _CLOCKED and r.due_on < today,
-        "due_today": status.value in _CLOCKED and r.due_on == today,
+        "overdue": status in CLOCKED_STATUSES and r.due_on < today,
+        "due_today": status in CLOCKED_STATUSES and r.due_on == today,
         "clock_paused_since": iso(r.paused_since),
         "warranty": rma_warranty(r, lang), "damage_class": r.damage_class, "covered": r.covered,
         "findings": list(r.findings or []), "inspection_notes": r.inspection_notes or "",
@@ -116,7 +118,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "waiting_for": waiting_for(r, today),
         "photos": [_photo(p) for p in r.photos],
         "evidence": [_photo(p) for p in r.evidence],
-        "allowed_actions": [a.value for a in allowed_actions(status, covered=r.covered)],
+        "allowed_actions": [a.value for a in allowed_actions(status, facts(r))],
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
         "shipment": shipment(r),
@@ -169,25 +171,14 @@ def _balance(r: Rma) -> dict[str, Any]:
 
 def waiting_for(r: Rma, today: date) -> str | None:
     """What the RMA waits for, in a word the screens translate."""
-    if r.status == "awaiting_approval":
-        sent = [q for q in r.quotes if q.status in ("sent", "expired")]
-        if sent and (sent[-1].status == "expired" or sent[-1].valid_until < today):
-            return "new_quote"  # the customer let it lapse: send a new version
-        return "customer_approval"
-    if r.status == "awaiting_parts":
-        return "parts"
-    if r.status in ("ready_to_ship", "repaired", "in_repair", "approved") and r.covered is False \
-            and balance(r).outstanding > 0:
-        return "payment"
-    return None
+    sent = [q for q in r.quotes if q.status in (QuoteStatus.SENT, QuoteStatus.EXPIRED)]
+    lapsed = bool(sent) and (sent[-1].status == QuoteStatus.EXPIRED
+                             or sent[-1].valid_until < today)
+    return waiting_for_rule(Status(r.status), facts(r), quote_lapsed=lapsed)
 
 
 def _at(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
-_CLOCKED = {s.value for s in Status} - {"awaiting_approval", "shipped", "closed", "cancelled",
-                                        "ready_to_ship"}
 
 
 def _photo(p) -> dict[str, Any]:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from depot.domain.roles import ACTION_PERMISSIONS, may
-from depot.domain.workflow import parse_action
+from depot.domain.roles import may
+from depot.domain.workflow import ACTION_PERMISSIONS, parse_action
 from depot.errors import PermissionDeniedError
 from depot.extensions import db
 from depot.labels.findings import render_finding_sheet
@@ -85,7 +85,7 @@ def post_action(number: str):
     data = schemas.body_object(json_body())
     action = parse_action(data.get("action"))
     actor = current_actor()
-    needed = ACTION_PERMISSIONS.get(action.value)
+    needed = ACTION_PERMISSIONS.get(action)
     if needed and not may(actor.role, needed):
         raise PermissionDeniedError(f"a {actor.role} may not {action.value}", code="forbidden",
                                     role=actor.role, action=action.value)

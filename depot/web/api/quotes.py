@@ -45,7 +45,8 @@ def put_quote(number: str, quote: str):
     if lines is None:
         raise InvalidInputError("lines are required", code="missing_field", field="lines")
     updated = quoting.update_draft(db.session, number, quote, lines,
-                                   tax_rate=schemas.tax_rate(data))
+                                   tax_rate=schemas.tax_rate(data), actor=current_actor(),
+                                   now=now())
     return jsonify(serialize.quote(updated))
 
 

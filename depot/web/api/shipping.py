@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from depot.errors import InvalidInputError
 from depot.extensions import db
 from depot.services import outbox, printing, shipping
-from depot.services.payments import balance
+from depot.services.workflow import balance
 from depot.web import schemas, serialize
 from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor, requires
