@@ -15,14 +15,18 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from depot.labels.barcodes import (
-    MODULE_PT,
-    QUIET_MODULES,
-    can_encode,
-    code128,
-    fit_code128,
-)
+from depot.labels.barcodes import MODULE_PT, can_encode, code128, fit_code128
 from depot.labels.fonts import ELLIPSIS, fit_text, register_cjk_font, text_width
+from depot.labels.layout import (
+    BOLD_MIN_FONT,
+    LABEL_MIN_FONT,
+    Badge,
+    Barcode,
+    Box,
+    Item,
+    Layout,
+    Text,
+)
 
 LABEL_SIZES: dict[str, tuple[float, float]] = {
     "4x6": (288.0, 432.0),
@@ -30,12 +34,7 @@ LABEL_SIZES: dict[str, tuple[float, float]] = {
     "100x180": (100 * mm, 180 * mm),
 }
 MARGIN = 3 * mm
-LABEL_MIN_FONT = 7.0
-"""Smallest text on the label (about 20 dots high at 203 dpi)."""
 FREIGHT_MARKS: dict[str, str] = {"prepaid": "寄付 PREPAID", "collect": "到付 COLLECT"}
-BOLD_MIN_FONT = 9.5
-"""Fake bold (stroked outlines) only from this size: below it a printer dot of stroke
-clogs CJK glyphs, so smaller "bold" text prints regular (the PDF and ZPL alike)."""
 RULE = 1.5
 GAP = 4.0
 _CLOSING = set("，。、；：？！）》」』】〕,.;:?!)]}%")
@@ -60,74 +59,6 @@ class LabelData:
     def __post_init__(self) -> None:
         if self.freight not in FREIGHT_MARKS:
             raise ValueError(f"freight must be 'prepaid' or 'collect', not {self.freight!r}")
-
-
-# --------------------------------------------------------------------------- layout items
-
-
-@dataclass(frozen=True)
-class Text:
-    """One line of text; ``x`` is its left end, ``baseline`` from the page top."""
-
-    x: float
-    baseline: float
-    text: str
-    size: float
-    bold: bool = False
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle: filled black when ``line`` is 0, else outlined with that stroke."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    line: float = 0.0
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A black box with white text (到付, 收): one ``Text`` placed inside the box."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    text: Text
-
-
-@dataclass(frozen=True)
-class Barcode:
-    """Code128 of ``value``; ``x`` is the outer edge of the left quiet zone. The value is
-    printed centred below the bars at ``text_size`` (in ZPL: the interpretation line)."""
-
-    x: float
-    y: float
-    value: str
-    module: float
-    bar_height: float
-    width: float
-    text_size: float
-
-    @property
-    def quiet(self) -> float:
-        return QUIET_MODULES * self.module
-
-    @property
-    def height(self) -> float:
-        return self.bar_height + 2 + self.text_size * 1.15
-
-
-Item = Text | Box | Badge | Barcode
-
-
-@dataclass(frozen=True)
-class Layout:
-    width: float
-    height: float
-    items: tuple[Item, ...]
 
 
 # --------------------------------------------------------------------------- text helpers

@@ -18,17 +18,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from depot.labels.barcodes import MODULE_PT, code128
 from depot.labels.fonts import FONT_PATH, FONT_SUBFONT_INDEX, register_cjk_font
-from depot.labels.shipping import (
-    BOLD_MIN_FONT,
-    Badge,
-    Barcode,
-    Box,
-    Item,
-    LabelData,
-    Layout,
-    Text,
-    layout_label,
-)
+from depot.labels.layout import BOLD_MIN_FONT, Badge, Barcode, Box, Item, Layout, Text
+from depot.labels.shipping import LabelData, layout_label
 
 ZPL_DPIS: tuple[int, ...] = (152, 203, 300, 600)
 _START = {103: ">9", 104: ">:", 105: ">;"}  # ZPL invocation codes: Start Code A / B / C
