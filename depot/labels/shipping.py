@@ -14,7 +14,8 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from depot.labels.barcodes import MODULE_PT, can_encode, code128, fit_code128
+from depot.labels.barcodes import MODULE_PT, can_encode, code128
+from depot.labels.column import GAP, RULE, Column
 from depot.labels.fonts import ELLIPSIS, fit_text, register_cjk_font, text_width
 from depot.labels.layout import (
     BOLD_MIN_FONT,
@@ -35,8 +36,6 @@ LABEL_SIZES: dict[str, tuple[float, float]] = {
 }
 MARGIN = 3 * mm
 FREIGHT_MARKS: dict[str, str] = {"prepaid": "寄付 PREPAID", "collect": "到付 COLLECT"}
-RULE = 1.5
-GAP = 4.0
 
 
 @dataclass(frozen=True)
@@ -62,44 +61,7 @@ class LabelData:
 # --------------------------------------------------------------------------- layout
 
 
-class _Column:
-    """Stacks items top-down in a column ``width`` wide starting at ``x``."""
-
-    def __init__(self, x: float, y: float, width: float) -> None:
-        self.x, self.y, self.width = x, y, width
-        self.items: list[Item] = []
-
-    def line(self, text: str, size: float, *, bold: bool = False, centre: bool = False,
-             min_size: float = LABEL_MIN_FONT) -> None:
-        text, size = fit_text(text, self.width, size, min_size)
-        x = self.x + (self.width - text_width(text, size)) / 2 if centre else self.x
-        self.items.append(Text(x, self.y + size * 0.95, text, size, bold))
-        self.y += size * 1.25
-
-    def lines(self, lines: Sequence[str], size: float, *, bold: bool = False) -> None:
-        for text in lines:
-            self.line(text, size, bold=bold, min_size=size)
-
-    def rule(self, x: float, width: float, thickness: float = RULE) -> None:
-        self.y += GAP
-        self.items.append(Box(x, self.y, width, thickness))
-        self.y += thickness + GAP
-
-    def barcode(self, value: str, bar_height: float, text_size: float,
-                modules: Sequence[float]) -> bool:
-        """A centred symbol, widest module that fits; False (nothing drawn) if none fits."""
-        symbol = fit_code128(value, max_width=self.width, bar_height=bar_height, modules=modules)
-        if symbol is None:
-            return False
-        module = float(symbol.barWidth)
-        item = Barcode(self.x + (self.width - symbol.width) / 2, self.y, value, module,
-                       bar_height, float(symbol.width), text_size)
-        self.items.append(item)
-        self.y += item.height
-        return True
-
-
-def _header(col: _Column, data: LabelData) -> None:
+def _header(col: Column, data: LabelData) -> None:
     collect = data.freight == "collect"
     mark, size = FREIGHT_MARKS[data.freight], (15.0 if collect else 13.0)
     w, h = text_width(mark, size) + 14, 26.0
@@ -113,7 +75,7 @@ def _header(col: _Column, data: LabelData) -> None:
     col.y = max(col.y, top + h)
 
 
-def _tracking(col: _Column, value: str) -> None:
+def _tracking(col: Column, value: str) -> None:
     """The carrier's number as a big symbol; unknown yet: a frame to write it in."""
     modules = (2 * MODULE_PT, MODULE_PT)
     if not value:
@@ -126,7 +88,7 @@ def _tracking(col: _Column, value: str) -> None:
         col.line(f"运单号 Tracking {value}", 13, bold=True)
 
 
-def _party(col: _Column, marker: str, name: str, phone: str, address: str, *,
+def _party(col: Column, marker: str, name: str, phone: str, address: str, *,
            big: bool, address_lines: int) -> None:
     """收 (ship-to, big, black marker) or 寄 (ship-from, small, outlined marker) block."""
     side, name_size, addr_size = (30.0, 16.0, 14.0) if big else (20.0, 9.5, 8.5)
@@ -156,7 +118,7 @@ def _name_and_phone(name: str, phone: str, width: float, size: float,
     return f"{name}  {phone}", size
 
 
-def _contents(col: _Column, contents: Sequence[str], bottom: float) -> None:
+def _contents(col: Column, contents: Sequence[str], bottom: float) -> None:
     """One line per item, shrunk then cut to the width; as many as fit above ``bottom``,
     the rest counted on a last "…(+N)" line."""
     col.line("内件 Contents", BOLD_MIN_FONT, bold=True)
@@ -187,7 +149,7 @@ def layout_label(data: LabelData, size: str = "4x6") -> Layout:
         raise ValueError(f"cannot encode RMA number {data.rma_number!r} as Code128")
     page_w, page_h = LABEL_SIZES[size]
     x, width = MARGIN, page_w - 2 * MARGIN
-    col = _Column(x, MARGIN, width)
+    col = Column(x, MARGIN, width)
     _header(col, data)
     col.rule(x, width, 2.5)
     _tracking(col, data.tracking_number)
