@@ -1,8 +1,9 @@
 """The return shipping label 退货/返修寄回面单 (thermal 4x6 in, 100x150 mm or 100x180 mm).
 
 One layout, two outputs: :func:`layout_label` places every text line, box, rule and
-barcode on the page (points, origin top left); :func:`render_label_pdf` draws it with
-reportlab and :mod:`depot.labels.zpl` turns the same layout into ZPL II.
+barcode on the page (points, origin top left; built with :mod:`depot.labels.column`);
+:func:`render_label_pdf` paints it with :mod:`depot.labels.paint_pdf` and
+:mod:`depot.labels.zpl` turns the same layout into ZPL II.
 """
 from __future__ import annotations
 
@@ -14,19 +15,11 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from depot.labels.barcodes import MODULE_PT, can_encode, code128
+from depot.labels.barcodes import MODULE_PT, can_encode
 from depot.labels.column import GAP, RULE, Column
 from depot.labels.fonts import ELLIPSIS, fit_text, register_cjk_font, text_width
-from depot.labels.layout import (
-    BOLD_MIN_FONT,
-    LABEL_MIN_FONT,
-    Badge,
-    Barcode,
-    Box,
-    Item,
-    Layout,
-    Text,
-)
+from depot.labels.layout import BOLD_MIN_FONT, LABEL_MIN_FONT, Badge, Box, Layout, Text
+from depot.labels.paint_pdf import paint_layout
 from depot.labels.wrap import fit_lines
 
 LABEL_SIZES: dict[str, tuple[float, float]] = {
@@ -56,9 +49,6 @@ class LabelData:
     def __post_init__(self) -> None:
         if self.freight not in FREIGHT_MARKS:
             raise ValueError(f"freight must be 'prepaid' or 'collect', not {self.freight!r}")
-
-
-# --------------------------------------------------------------------------- layout
 
 
 def _header(col: Column, data: LabelData) -> None:
@@ -95,7 +85,8 @@ def _party(col: Column, marker: str, name: str, phone: str, address: str, *,
     top, x0, w0 = col.y, col.x, col.width
     glyph = side * 0.72
     text = Text(x0 + (side - glyph) / 2, top + side / 2 + glyph * 0.36, marker, glyph, bold=True)
-    col.items += [Badge(x0, top, side, side, text)] if big else [Box(x0, top, side, side, 1.2), text]
+    col.items += ([Badge(x0, top, side, side, text)] if big
+                  else [Box(x0, top, side, side, 1.2), text])
     col.x, col.width = x0 + side + 6, w0 - side - 6
     min_size = 11.0 if big else LABEL_MIN_FONT
     if not big or text_width(f"{name}  {phone}", min_size) <= col.width:
@@ -175,58 +166,6 @@ def layout_label(data: LabelData, size: str = "4x6") -> Layout:
     return Layout(page_w, page_h, tuple(col.items))
 
 
-# --------------------------------------------------------------------------- PDF
-
-
-@dataclass
-class _PdfPainter:
-    canvas: Canvas
-    font: str
-    page_h: float
-
-    def text(self, item: Text, *, white: bool = False) -> None:
-        c = self.canvas
-        c.saveState()  # the text render mode and colours are graphics state: restore them
-        c.setFillGray(1 if white else 0)
-        c.setStrokeGray(1 if white else 0)
-        t = c.beginText(item.x, self.page_h - item.baseline)
-        t.setFont(self.font, item.size)
-        if item.bold and item.size >= BOLD_MIN_FONT:  # WQY has no bold: stroke the outline
-            c.setLineWidth(item.size * 0.035)
-            t.setTextRenderMode(2)
-        t.textOut(item.text)
-        c.drawText(t)
-        c.restoreState()
-
-    def box(self, item: Box) -> None:
-        c = self.canvas
-        if item.line:
-            c.setLineWidth(item.line)
-            half = item.line / 2
-            c.rect(item.x + half, self.page_h - item.y - item.h + half,
-                   item.w - item.line, item.h - item.line, stroke=1, fill=0)
-        else:
-            c.rect(item.x, self.page_h - item.y - item.h, item.w, item.h, stroke=0, fill=1)
-
-    def barcode(self, item: Barcode) -> None:
-        symbol = code128(item.value, bar_height=item.bar_height, module=item.module)
-        symbol.drawOn(self.canvas, item.x, self.page_h - item.y - item.bar_height)
-        size = item.text_size
-        x = item.x + (item.width - text_width(item.value, size)) / 2
-        self.text(Text(x, item.y + item.bar_height + 2 + size * 0.95, item.value, size, True))
-
-    def draw(self, item: Item) -> None:
-        if isinstance(item, Text):
-            self.text(item)
-        elif isinstance(item, Box):
-            self.box(item)
-        elif isinstance(item, Badge):
-            self.box(Box(item.x, item.y, item.w, item.h))
-            self.text(item.text, white=True)
-        else:
-            self.barcode(item)
-
-
 def render_label_pdf(labels: Sequence[LabelData], size: str = "4x6") -> bytes:
     """A PDF with one portrait page per label (byte-identical for the same input)."""
     if not labels:
@@ -238,9 +177,7 @@ def render_label_pdf(labels: Sequence[LabelData], size: str = "4x6") -> bytes:
     canvas.setTitle(f"Return label {labels[0].rma_number}")
     canvas.setAuthor("Depot")
     for layout in layouts:
-        painter = _PdfPainter(canvas, font, layout.height)
-        for item in layout.items:
-            painter.draw(item)
+        paint_layout(canvas, layout, font)
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
