@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 
 from depot.labels.barcodes import code128
-from depot.labels.fonts import text_width
+from depot.labels.fonts import set_faux_bold, text_width
 from depot.labels.layout import BOLD_MIN_FONT, Badge, Barcode, Box, Item, Layout, Text
 
 
@@ -38,8 +38,7 @@ class PdfPainter:
         t = c.beginText(item.x, self.page_h - item.baseline)
         t.setFont(self.font, item.size)
         if item.bold and item.size >= BOLD_MIN_FONT:  # WQY has no bold: stroke the outline
-            c.setLineWidth(item.size * 0.035)
-            t.setTextRenderMode(2)
+            set_faux_bold(c, t, item.size)
         t.textOut(item.text)
         c.drawText(t)
         c.restoreState()

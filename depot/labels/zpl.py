@@ -17,7 +17,12 @@ from math import ceil, floor
 from PIL import Image, ImageDraw, ImageFont
 
 from depot.labels.barcodes import MODULE_PT, code128
-from depot.labels.fonts import FONT_PATH, FONT_SUBFONT_INDEX, register_cjk_font
+from depot.labels.fonts import (
+    FAUX_BOLD_STROKE,
+    FONT_PATH,
+    FONT_SUBFONT_INDEX,
+    register_cjk_font,
+)
 from depot.labels.layout import BOLD_MIN_FONT, Badge, Barcode, Box, Item, Layout, Text
 from depot.labels.shipping import LabelData, layout_label
 
@@ -88,10 +93,11 @@ def _font(pixels: float) -> ImageFont.FreeTypeFont:
 
 
 def _stroke(item: Text, dpi: int) -> int:
-    """Fake bold like the PDF (outline stroked ~0.035 em wide), in whole dots."""
+    """Fake bold like the PDF (outline stroked FAUX_BOLD_STROKE em wide), in whole dots;
+    Pillow's stroke width is per side, so half of it."""
     if not item.bold or item.size < BOLD_MIN_FONT:
         return 0
-    return max(1, round(item.size * dpi / 72 * 0.0175))
+    return max(1, round(item.size * dpi / 72 * (FAUX_BOLD_STROKE / 2)))
 
 
 def text_bitmap(item: Text, dpi: int) -> tuple[Image.Image, int, int]:

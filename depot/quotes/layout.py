@@ -9,6 +9,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, Table
 
+from depot.labels.fonts import set_faux_bold
 from depot.labels.paragraphs import cjk_style, cjk_table_style, esc, line_paragraphs
 
 INK = colors.HexColor("#1A1A1A")
@@ -113,10 +114,9 @@ class BoldText(Flowable):
         canvas.saveState()
         canvas.setFillColor(self.color)
         canvas.setStrokeColor(self.color)
-        canvas.setLineWidth(self.size * 0.035)
         text = canvas.beginText(x, self.size * 0.3)
         text.setFont(self.font, self.size)
-        text.setTextRenderMode(2)  # fill, then stroke the outline: faux bold
+        set_faux_bold(canvas, text, self.size)
         text.textOut(self.text)
         canvas.drawText(text)
         canvas.restoreState()
