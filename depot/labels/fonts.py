@@ -65,7 +65,9 @@ def text_width(text: str, size: float) -> float:
     return float(pdfmetrics.stringWidth(text, register_cjk_font(), size))
 
 
-def fit_text(text: str, max_width: float, size: float, min_size: float = MIN_FONT) -> tuple[str, float]:
+def fit_text(
+    text: str, max_width: float, size: float, min_size: float = MIN_FONT
+) -> tuple[str, float]:
     """(text, size) that fits ``max_width``: shrink down to ``min_size``, then cut with "…"."""
     while size > min_size and text_width(text, size) > max_width:
         size = max(min_size, round(size - 0.25, 2))

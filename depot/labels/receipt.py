@@ -187,9 +187,10 @@ class _ReceiptFlow:
 
     def header(self) -> Table:
         d = self.d
+        phone = "{} / {}: ".format(*self.pair("phone")) + d.depot_phone
         depot = [Paragraph(esc(d.depot_name), self.s.depot),
                  Paragraph(esc(d.depot_address), self.s.small),
-                 Paragraph(esc("{} / {}: ".format(*self.pair("phone")) + d.depot_phone), self.s.small)]
+                 Paragraph(esc(phone), self.s.small)]
         right_w = self.width * 0.46
         symbol = fit_code128(d.rma_number, max_width=right_w, bar_height=13 * mm,
                              modules=(MODULE_PT, 2 * MODULE_PT))
@@ -281,8 +282,8 @@ class _ReceiptFlow:
         """Clerk and customer: a signature line and a date line each, captions below."""
         def caption(key: str) -> Paragraph:
             primary, secondary = self.pair(key)
-            return Paragraph(f'{esc(primary)} <font size="6.5" color="#666666">{esc(secondary)}</font>',
-                             self.s.label)
+            return Paragraph(f'{esc(primary)} <font size="6.5" color="#666666">'
+                             f"{esc(secondary)}</font>", self.s.label)
 
         gap, date_w = 3 * mm, 17 * mm
         sign_w = (self.width - 3 * gap) / 2 - date_w

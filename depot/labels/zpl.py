@@ -71,8 +71,8 @@ def _field(item: Item, dpi: int, compress: bool, width: int, height: int) -> str
     if isinstance(item, Barcode):
         return _barcode(item, dpi)
     with _font_lock:
-        image, x, y = _badge_bitmap(item, dpi) if isinstance(item, Badge) else text_bitmap(item, dpi)
-    image, x, y = _clip(image, x, y, width, height)
+        bitmap = _badge_bitmap(item, dpi) if isinstance(item, Badge) else text_bitmap(item, dpi)
+    image, x, y = _clip(*bitmap, width, height)
     if image.width == 0 or image.height == 0:
         return ""
     return f"^FO{x},{y}{graphic_field(image, compress)}^FS"
@@ -125,7 +125,9 @@ def _badge_bitmap(item: Badge, dpi: int) -> tuple[Image.Image, int, int]:
     return image, x, y
 
 
-def _clip(image: Image.Image, x: int, y: int, width: int, height: int) -> tuple[Image.Image, int, int]:
+def _clip(
+    image: Image.Image, x: int, y: int, width: int, height: int
+) -> tuple[Image.Image, int, int]:
     """Crop whatever a glyph's overhang would put outside the label."""
     left, top = max(0, -x), max(0, -y)
     right, bottom = min(image.width, width - x), min(image.height, height - y)

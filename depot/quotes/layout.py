@@ -75,7 +75,8 @@ def wrapped(text: str, style: ParagraphStyle, width: float) -> list[Flowable]:
 
 def splitable(rows: Sequence[Sequence[object]]) -> int:
     """1 when a cell holds more than SPLIT_LINES flowables (rows may then split), else 0."""
-    return int(any(isinstance(cell, list) and len(cell) > SPLIT_LINES for row in rows for cell in row))
+    return int(any(isinstance(cell, list) and len(cell) > SPLIT_LINES
+                   for row in rows for cell in row))
 
 
 def table(rows: list[list[object]], widths: Sequence[float], font: str, commands: Commands,
