@@ -14,6 +14,8 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 FONT_NAME = "WQY"
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -22,6 +24,8 @@ INSTALL_HINT = "apt-get install fonts-wqy-microhei"
 MIN_FONT = 4.5
 """Smallest size fit_text shrinks to (about 13 dots high at 203 dpi)."""
 ELLIPSIS = "…"
+FAUX_BOLD_STROKE = 0.035
+"""WenQuanYi has no bold face: bold text is filled and its outline stroked this wide (em)."""
 
 _lock = threading.Lock()
 
@@ -47,12 +51,23 @@ def register_cjk_font(path: Path = FONT_PATH) -> str:
         return FONT_NAME
 
 
+def set_faux_bold(canvas: Canvas, text: PDFTextObject, size: float) -> None:
+    """Make ``text`` (set at ``size`` on ``canvas``) print bold: fill and stroke its glyphs.
+
+    The stroke width is graphics state: call inside ``saveState``/``restoreState``.
+    """
+    canvas.setLineWidth(size * FAUX_BOLD_STROKE)
+    text.setTextRenderMode(2)
+
+
 def text_width(text: str, size: float) -> float:
     """Width in points of ``text`` set in the CJK font at ``size``."""
     return float(pdfmetrics.stringWidth(text, register_cjk_font(), size))
 
 
-def fit_text(text: str, max_width: float, size: float, min_size: float = MIN_FONT) -> tuple[str, float]:
+def fit_text(
+    text: str, max_width: float, size: float, min_size: float = MIN_FONT
+) -> tuple[str, float]:
     """(text, size) that fits ``max_width``: shrink down to ``min_size``, then cut with "…"."""
     while size > min_size and text_width(text, size) > max_width:
         size = max(min_size, round(size - 0.25, 2))

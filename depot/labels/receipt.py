@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -26,6 +25,7 @@ from reportlab.platypus import (
 
 from depot.labels.barcodes import MODULE_PT, fit_code128
 from depot.labels.fonts import register_cjk_font
+from depot.labels.paragraphs import cjk_style, cjk_table_style, esc, line_paragraphs
 from depot.labels.tag import ACCESSORY_CODES, Lang
 
 WarrantyStatus = Literal["in_warranty", "out_of_warranty", "unknown"]
@@ -122,8 +122,7 @@ class _ReceiptStyles:
 
         def style(name: str, size: float, **kw: object) -> ParagraphStyle:
             kw.setdefault("leading", size * 1.35)
-            return ParagraphStyle(name, fontName=font, bulletFontName=font, fontSize=size,
-                                  wordWrap="CJK", **kw)
+            return cjk_style(name, font, size, **kw)
 
         self.depot = style("depot", 13, leading=17)
         self.small = style("small", 8, textColor=GREY)
@@ -139,33 +138,6 @@ class _ReceiptStyles:
 GREY = colors.HexColor("#666666")
 LINE = colors.HexColor("#999999")
 SHADE = colors.HexColor("#EEEEEE")
-
-
-def _esc(text: str) -> str:
-    return escape(text).replace("\n", "<br/>")
-
-
-def _line_paragraphs(text: str, style: ParagraphStyle, width: float,
-                     bullet: str | None = None) -> list[Flowable]:
-    """``text`` wrapped at ``width``, as one single-line Paragraph per line.
-
-    reportlab drops spaces when it splits a CJK-wrapped Paragraph across pages, so
-    multi-line values are pre-wrapped here and the table splits between lines.
-    """
-    whole = Paragraph(_esc(text) or "—", style, bulletText=bullet)
-    whole.wrap(width, 1e9)
-    lines = whole.blPara.lines
-    if len(lines) <= 1:
-        return [whole]
-    out: list[Flowable] = []
-    for i, line in enumerate(lines):
-        # single-frag paragraphs give (space, [text]) tuples, others FragLines
-        parts = line[1] if isinstance(line, tuple) else [word.text for word in line.words]
-        words = "".join(str(part) for part in parts).rstrip()
-        first = bullet if i == 0 else None
-        out.append(Paragraph(_esc(words), style, bulletText=first) if words
-                   else Spacer(1, style.leading))
-    return out
 
 
 def _footer(rma_number: str, lang: str, font: str) -> Callable[[Canvas, object], None]:
@@ -199,15 +171,15 @@ class _ReceiptFlow:
 
     def table_style(self, commands: Sequence[tuple[object, ...]]) -> TableStyle:
         """Commands plus the CJK font for empty cells (else reportlab selects Helvetica)."""
-        return TableStyle([("FONTNAME", (0, 0), (-1, -1), self.s.font), *commands])
+        return cjk_table_style(self.s.font, commands)
 
     def pair(self, key: str) -> tuple[str, str]:
         return receipt_text(key, self.lang)
 
     def bilingual(self, key: str, style: ParagraphStyle, second_size: float) -> Paragraph:
         primary, secondary = self.pair(key)
-        return Paragraph(f'{_esc(primary)}<br/><font size="{second_size}" color="#666666">'
-                         f"{_esc(secondary)}</font>", style)
+        return Paragraph(f'{esc(primary)}<br/><font size="{second_size}" color="#666666">'
+                         f"{esc(secondary)}</font>", style)
 
     def story(self) -> list[Flowable]:
         return [self.header(), Spacer(1, 2 * mm), self.bilingual("title", self.s.title, 10),
@@ -215,15 +187,16 @@ class _ReceiptFlow:
 
     def header(self) -> Table:
         d = self.d
-        depot = [Paragraph(_esc(d.depot_name), self.s.depot),
-                 Paragraph(_esc(d.depot_address), self.s.small),
-                 Paragraph(_esc("{} / {}: ".format(*self.pair("phone")) + d.depot_phone), self.s.small)]
+        phone = "{} / {}: ".format(*self.pair("phone")) + d.depot_phone
+        depot = [Paragraph(esc(d.depot_name), self.s.depot),
+                 Paragraph(esc(d.depot_address), self.s.small),
+                 Paragraph(esc(phone), self.s.small)]
         right_w = self.width * 0.46
         symbol = fit_code128(d.rma_number, max_width=right_w, bar_height=13 * mm,
                              modules=(MODULE_PT, 2 * MODULE_PT))
         if symbol is None:
             raise ValueError(f"RMA number {d.rma_number!r} is too long for the receipt barcode")
-        code = [symbol, Spacer(1, 1), Paragraph(_esc(d.rma_number), self.s.rma)]
+        code = [symbol, Spacer(1, 1), Paragraph(esc(d.rma_number), self.s.rma)]
         table = Table([[depot, code]], colWidths=[self.width - right_w, right_w])
         table.setStyle(self.table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
@@ -263,8 +236,8 @@ class _ReceiptFlow:
         ]
         if isinstance(row, str):  # section heading
             primary, secondary = self.pair(row)
-            cells: list[object] = [Paragraph(f'{_esc(primary)}  <font size="7.5" color="#666666">'
-                                             f"{_esc(secondary)}</font>", self.s.section)]
+            cells: list[object] = [Paragraph(f'{esc(primary)}  <font size="7.5" color="#666666">'
+                                             f"{esc(secondary)}</font>", self.s.section)]
             widths = [self.width]
             style += [("BACKGROUND", (0, 0), (-1, -1), SHADE),
                       ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
@@ -274,7 +247,7 @@ class _ReceiptFlow:
             cells = []
             for key, value in row:
                 inner = value_w - 2 * pad
-                content = (_line_paragraphs(value, self.s.value, inner) if isinstance(value, str)
+                content = (line_paragraphs(value, self.s.value, inner) if isinstance(value, str)
                            else value(inner))
                 cells += [self.bilingual(key, self.s.label, 6.5), content]
                 lines = max(lines, len(content))
@@ -292,9 +265,9 @@ class _ReceiptFlow:
 
     def warranty(self, width: float) -> list[Flowable]:
         status = self.d.warranty_status if self.d.warranty_status in WARRANTY_STATUSES else "unknown"
-        out = _line_paragraphs(self.joined([status]), self.s.value, width)
+        out = line_paragraphs(self.joined([status]), self.s.value, width)
         for reason in self.d.warranty_reasons:
-            out += _line_paragraphs(reason, self.s.bullet, width, bullet="•")
+            out += line_paragraphs(reason, self.s.bullet, width, bullet="•")
         return out
 
     def closing(self) -> KeepTogether:
@@ -309,8 +282,8 @@ class _ReceiptFlow:
         """Clerk and customer: a signature line and a date line each, captions below."""
         def caption(key: str) -> Paragraph:
             primary, secondary = self.pair(key)
-            return Paragraph(f'{_esc(primary)} <font size="6.5" color="#666666">{_esc(secondary)}</font>',
-                             self.s.label)
+            return Paragraph(f'{esc(primary)} <font size="6.5" color="#666666">'
+                             f"{esc(secondary)}</font>", self.s.label)
 
         gap, date_w = 3 * mm, 17 * mm
         sign_w = (self.width - 3 * gap) / 2 - date_w

@@ -1,13 +1,13 @@
 """The return shipping label 退货/返修寄回面单 (thermal 4x6 in, 100x150 mm or 100x180 mm).
 
 One layout, two outputs: :func:`layout_label` places every text line, box, rule and
-barcode on the page (points, origin top left); :func:`render_label_pdf` draws it with
-reportlab and :mod:`depot.labels.zpl` turns the same layout into ZPL II.
+barcode on the page (points, origin top left; built with :mod:`depot.labels.column`);
+:func:`render_label_pdf` paints it with :mod:`depot.labels.paint_pdf` and
+:mod:`depot.labels.zpl` turns the same layout into ZPL II.
 """
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,14 +15,12 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from depot.labels.barcodes import (
-    MODULE_PT,
-    QUIET_MODULES,
-    can_encode,
-    code128,
-    fit_code128,
-)
+from depot.labels.barcodes import MODULE_PT, can_encode
+from depot.labels.column import GAP, RULE, Column
 from depot.labels.fonts import ELLIPSIS, fit_text, register_cjk_font, text_width
+from depot.labels.layout import BOLD_MIN_FONT, LABEL_MIN_FONT, Badge, Box, Layout, Text
+from depot.labels.paint_pdf import paint_layout
+from depot.labels.wrap import fit_lines
 
 LABEL_SIZES: dict[str, tuple[float, float]] = {
     "4x6": (288.0, 432.0),
@@ -30,16 +28,7 @@ LABEL_SIZES: dict[str, tuple[float, float]] = {
     "100x180": (100 * mm, 180 * mm),
 }
 MARGIN = 3 * mm
-LABEL_MIN_FONT = 7.0
-"""Smallest text on the label (about 20 dots high at 203 dpi)."""
 FREIGHT_MARKS: dict[str, str] = {"prepaid": "寄付 PREPAID", "collect": "到付 COLLECT"}
-BOLD_MIN_FONT = 9.5
-"""Fake bold (stroked outlines) only from this size: below it a printer dot of stroke
-clogs CJK glyphs, so smaller "bold" text prints regular (the PDF and ZPL alike)."""
-RULE = 1.5
-GAP = 4.0
-_CLOSING = set("，。、；：？！）》」』】〕,.;:?!)]}%")
-_TOKEN = re.compile(r"\s+|[^\s\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]+|.")
 
 
 @dataclass(frozen=True)
@@ -62,176 +51,7 @@ class LabelData:
             raise ValueError(f"freight must be 'prepaid' or 'collect', not {self.freight!r}")
 
 
-# --------------------------------------------------------------------------- layout items
-
-
-@dataclass(frozen=True)
-class Text:
-    """One line of text; ``x`` is its left end, ``baseline`` from the page top."""
-
-    x: float
-    baseline: float
-    text: str
-    size: float
-    bold: bool = False
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle: filled black when ``line`` is 0, else outlined with that stroke."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    line: float = 0.0
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A black box with white text (到付, 收): one ``Text`` placed inside the box."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    text: Text
-
-
-@dataclass(frozen=True)
-class Barcode:
-    """Code128 of ``value``; ``x`` is the outer edge of the left quiet zone. The value is
-    printed centred below the bars at ``text_size`` (in ZPL: the interpretation line)."""
-
-    x: float
-    y: float
-    value: str
-    module: float
-    bar_height: float
-    width: float
-    text_size: float
-
-    @property
-    def quiet(self) -> float:
-        return QUIET_MODULES * self.module
-
-    @property
-    def height(self) -> float:
-        return self.bar_height + 2 + self.text_size * 1.15
-
-
-Item = Text | Box | Badge | Barcode
-
-
-@dataclass(frozen=True)
-class Layout:
-    width: float
-    height: float
-    items: tuple[Item, ...]
-
-
-# --------------------------------------------------------------------------- text helpers
-
-
-def wrap_text(text: str, width: float, size: float) -> list[str]:
-    """Lines no wider than ``width``: CJK breaks at any character, Latin at spaces
-    (a word longer than a line is cut), closing punctuation never starts a line."""
-    lines: list[str] = []
-    line = ""
-    for token in _TOKEN.findall(text):
-        if token.isspace():
-            line = line + " " if line else line
-            continue
-        if text_width(line + token, size) <= width:
-            line += token
-            continue
-        if token in _CLOSING and _can_carry(line.rstrip(), token, width, size):
-            lines.append(line.rstrip()[:-1])  # the last CJK character goes down with it
-            line = line.rstrip()[-1] + token
-            continue
-        if line.strip():
-            lines.append(line.rstrip())
-        while text_width(token, size) > width and len(token) > 1:
-            cut = max(1, _fitting_prefix(token, width, size))
-            lines.append(token[:cut])
-            token = token[cut:]
-        line = token
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
-
-
-def _can_carry(line: str, token: str, width: float, size: float) -> bool:
-    return len(line) > 1 and not line[-1].isascii() and text_width(line[-1] + token, size) <= width
-
-
-def _fitting_prefix(text: str, width: float, size: float) -> int:
-    n = len(text)
-    while n > 0 and text_width(text[:n], size) > width:
-        n -= 1
-    return n
-
-
-def fit_lines(
-    text: str, width: float, size: float, max_lines: int, min_size: float = LABEL_MIN_FONT
-) -> tuple[list[str], float]:
-    """Wrap into at most ``max_lines``: shrink to ``min_size``, then cut the last line with "…"."""
-    while True:
-        lines = wrap_text(text, width, size)
-        if len(lines) <= max_lines:
-            return lines, size
-        if size <= min_size:
-            break
-        size = max(min_size, size - 0.5)
-    kept = lines[:max_lines]
-    last = kept[-1]
-    while last and text_width(last + ELLIPSIS, size) > width:
-        last = last[:-1]
-    kept[-1] = last.rstrip() + ELLIPSIS
-    return kept, size
-
-
-# --------------------------------------------------------------------------- layout
-
-
-class _Column:
-    """Stacks items top-down in a column ``width`` wide starting at ``x``."""
-
-    def __init__(self, x: float, y: float, width: float) -> None:
-        self.x, self.y, self.width = x, y, width
-        self.items: list[Item] = []
-
-    def line(self, text: str, size: float, *, bold: bool = False, centre: bool = False,
-             min_size: float = LABEL_MIN_FONT) -> None:
-        text, size = fit_text(text, self.width, size, min_size)
-        x = self.x + (self.width - text_width(text, size)) / 2 if centre else self.x
-        self.items.append(Text(x, self.y + size * 0.95, text, size, bold))
-        self.y += size * 1.25
-
-    def lines(self, lines: Sequence[str], size: float, *, bold: bool = False) -> None:
-        for text in lines:
-            self.line(text, size, bold=bold, min_size=size)
-
-    def rule(self, x: float, width: float, thickness: float = RULE) -> None:
-        self.y += GAP
-        self.items.append(Box(x, self.y, width, thickness))
-        self.y += thickness + GAP
-
-    def barcode(self, value: str, bar_height: float, text_size: float,
-                modules: Sequence[float]) -> bool:
-        """A centred symbol, widest module that fits; False (nothing drawn) if none fits."""
-        symbol = fit_code128(value, max_width=self.width, bar_height=bar_height, modules=modules)
-        if symbol is None:
-            return False
-        module = float(symbol.barWidth)
-        item = Barcode(self.x + (self.width - symbol.width) / 2, self.y, value, module,
-                       bar_height, float(symbol.width), text_size)
-        self.items.append(item)
-        self.y += item.height
-        return True
-
-
-def _header(col: _Column, data: LabelData) -> None:
+def _header(col: Column, data: LabelData) -> None:
     collect = data.freight == "collect"
     mark, size = FREIGHT_MARKS[data.freight], (15.0 if collect else 13.0)
     w, h = text_width(mark, size) + 14, 26.0
@@ -245,7 +65,7 @@ def _header(col: _Column, data: LabelData) -> None:
     col.y = max(col.y, top + h)
 
 
-def _tracking(col: _Column, value: str) -> None:
+def _tracking(col: Column, value: str) -> None:
     """The carrier's number as a big symbol; unknown yet: a frame to write it in."""
     modules = (2 * MODULE_PT, MODULE_PT)
     if not value:
@@ -258,14 +78,15 @@ def _tracking(col: _Column, value: str) -> None:
         col.line(f"运单号 Tracking {value}", 13, bold=True)
 
 
-def _party(col: _Column, marker: str, name: str, phone: str, address: str, *,
+def _party(col: Column, marker: str, name: str, phone: str, address: str, *,
            big: bool, address_lines: int) -> None:
     """收 (ship-to, big, black marker) or 寄 (ship-from, small, outlined marker) block."""
     side, name_size, addr_size = (30.0, 16.0, 14.0) if big else (20.0, 9.5, 8.5)
     top, x0, w0 = col.y, col.x, col.width
     glyph = side * 0.72
     text = Text(x0 + (side - glyph) / 2, top + side / 2 + glyph * 0.36, marker, glyph, bold=True)
-    col.items += [Badge(x0, top, side, side, text)] if big else [Box(x0, top, side, side, 1.2), text]
+    col.items += ([Badge(x0, top, side, side, text)] if big
+                  else [Box(x0, top, side, side, 1.2), text])
     col.x, col.width = x0 + side + 6, w0 - side - 6
     min_size = 11.0 if big else LABEL_MIN_FONT
     if not big or text_width(f"{name}  {phone}", min_size) <= col.width:
@@ -288,7 +109,7 @@ def _name_and_phone(name: str, phone: str, width: float, size: float,
     return f"{name}  {phone}", size
 
 
-def _contents(col: _Column, contents: Sequence[str], bottom: float) -> None:
+def _contents(col: Column, contents: Sequence[str], bottom: float) -> None:
     """One line per item, shrunk then cut to the width; as many as fit above ``bottom``,
     the rest counted on a last "…(+N)" line."""
     col.line("内件 Contents", BOLD_MIN_FONT, bold=True)
@@ -319,7 +140,7 @@ def layout_label(data: LabelData, size: str = "4x6") -> Layout:
         raise ValueError(f"cannot encode RMA number {data.rma_number!r} as Code128")
     page_w, page_h = LABEL_SIZES[size]
     x, width = MARGIN, page_w - 2 * MARGIN
-    col = _Column(x, MARGIN, width)
+    col = Column(x, MARGIN, width)
     _header(col, data)
     col.rule(x, width, 2.5)
     _tracking(col, data.tracking_number)
@@ -345,58 +166,6 @@ def layout_label(data: LabelData, size: str = "4x6") -> Layout:
     return Layout(page_w, page_h, tuple(col.items))
 
 
-# --------------------------------------------------------------------------- PDF
-
-
-@dataclass
-class _PdfPainter:
-    canvas: Canvas
-    font: str
-    page_h: float
-
-    def text(self, item: Text, *, white: bool = False) -> None:
-        c = self.canvas
-        c.saveState()  # the text render mode and colours are graphics state: restore them
-        c.setFillGray(1 if white else 0)
-        c.setStrokeGray(1 if white else 0)
-        t = c.beginText(item.x, self.page_h - item.baseline)
-        t.setFont(self.font, item.size)
-        if item.bold and item.size >= BOLD_MIN_FONT:  # WQY has no bold: stroke the outline
-            c.setLineWidth(item.size * 0.035)
-            t.setTextRenderMode(2)
-        t.textOut(item.text)
-        c.drawText(t)
-        c.restoreState()
-
-    def box(self, item: Box) -> None:
-        c = self.canvas
-        if item.line:
-            c.setLineWidth(item.line)
-            half = item.line / 2
-            c.rect(item.x + half, self.page_h - item.y - item.h + half,
-                   item.w - item.line, item.h - item.line, stroke=1, fill=0)
-        else:
-            c.rect(item.x, self.page_h - item.y - item.h, item.w, item.h, stroke=0, fill=1)
-
-    def barcode(self, item: Barcode) -> None:
-        symbol = code128(item.value, bar_height=item.bar_height, module=item.module)
-        symbol.drawOn(self.canvas, item.x, self.page_h - item.y - item.bar_height)
-        size = item.text_size
-        x = item.x + (item.width - text_width(item.value, size)) / 2
-        self.text(Text(x, item.y + item.bar_height + 2 + size * 0.95, item.value, size, True))
-
-    def draw(self, item: Item) -> None:
-        if isinstance(item, Text):
-            self.text(item)
-        elif isinstance(item, Box):
-            self.box(item)
-        elif isinstance(item, Badge):
-            self.box(Box(item.x, item.y, item.w, item.h))
-            self.text(item.text, white=True)
-        else:
-            self.barcode(item)
-
-
 def render_label_pdf(labels: Sequence[LabelData], size: str = "4x6") -> bytes:
     """A PDF with one portrait page per label (byte-identical for the same input)."""
     if not labels:
@@ -408,9 +177,7 @@ def render_label_pdf(labels: Sequence[LabelData], size: str = "4x6") -> bytes:
     canvas.setTitle(f"Return label {labels[0].rma_number}")
     canvas.setAuthor("Depot")
     for layout in layouts:
-        painter = _PdfPainter(canvas, font, layout.height)
-        for item in layout.items:
-            painter.draw(item)
+        paint_layout(canvas, layout, font)
         canvas.showPage()
     canvas.save()
     return buf.getvalue()

@@ -17,18 +17,14 @@ from math import ceil, floor
 from PIL import Image, ImageDraw, ImageFont
 
 from depot.labels.barcodes import MODULE_PT, code128
-from depot.labels.fonts import FONT_PATH, FONT_SUBFONT_INDEX, register_cjk_font
-from depot.labels.shipping import (
-    BOLD_MIN_FONT,
-    Badge,
-    Barcode,
-    Box,
-    Item,
-    LabelData,
-    Layout,
-    Text,
-    layout_label,
+from depot.labels.fonts import (
+    FAUX_BOLD_STROKE,
+    FONT_PATH,
+    FONT_SUBFONT_INDEX,
+    register_cjk_font,
 )
+from depot.labels.layout import BOLD_MIN_FONT, Badge, Barcode, Box, Item, Layout, Text
+from depot.labels.shipping import LabelData, layout_label
 
 ZPL_DPIS: tuple[int, ...] = (152, 203, 300, 600)
 _START = {103: ">9", 104: ">:", 105: ">;"}  # ZPL invocation codes: Start Code A / B / C
@@ -75,8 +71,8 @@ def _field(item: Item, dpi: int, compress: bool, width: int, height: int) -> str
     if isinstance(item, Barcode):
         return _barcode(item, dpi)
     with _font_lock:
-        image, x, y = _badge_bitmap(item, dpi) if isinstance(item, Badge) else text_bitmap(item, dpi)
-    image, x, y = _clip(image, x, y, width, height)
+        bitmap = _badge_bitmap(item, dpi) if isinstance(item, Badge) else text_bitmap(item, dpi)
+    image, x, y = _clip(*bitmap, width, height)
     if image.width == 0 or image.height == 0:
         return ""
     return f"^FO{x},{y}{graphic_field(image, compress)}^FS"
@@ -97,10 +93,11 @@ def _font(pixels: float) -> ImageFont.FreeTypeFont:
 
 
 def _stroke(item: Text, dpi: int) -> int:
-    """Fake bold like the PDF (outline stroked ~0.035 em wide), in whole dots."""
+    """Fake bold like the PDF (outline stroked FAUX_BOLD_STROKE em wide), in whole dots;
+    Pillow's stroke width is per side, so half of it."""
     if not item.bold or item.size < BOLD_MIN_FONT:
         return 0
-    return max(1, round(item.size * dpi / 72 * 0.0175))
+    return max(1, round(item.size * dpi / 72 * (FAUX_BOLD_STROKE / 2)))
 
 
 def text_bitmap(item: Text, dpi: int) -> tuple[Image.Image, int, int]:
@@ -128,7 +125,9 @@ def _badge_bitmap(item: Badge, dpi: int) -> tuple[Image.Image, int, int]:
     return image, x, y
 
 
-def _clip(image: Image.Image, x: int, y: int, width: int, height: int) -> tuple[Image.Image, int, int]:
+def _clip(
+    image: Image.Image, x: int, y: int, width: int, height: int
+) -> tuple[Image.Image, int, int]:
     """Crop whatever a glyph's overhang would put outside the label."""
     left, top = max(0, -x), max(0, -y)
     right, bottom = min(image.width, width - x), min(image.height, height - y)

@@ -9,6 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table
 
+from depot.labels.paragraphs import esc
 from depot.quotes.document import EvidencePhoto, QuoteDocument, QuoteLineView
 from depot.quotes.layout import (
     LINE,
@@ -23,7 +24,7 @@ from depot.quotes.layout import (
     table,
     wrapped,
 )
-from depot.quotes.text import currency_symbol, day, esc, money, pair, percent, quantity
+from depot.quotes.text import currency_symbol, day, money, pair, percent, quantity
 from depot.quotes.thumbnails import thumbnail_jpeg
 
 LINE_KINDS = ("part", "labor", "shipping", "fee")

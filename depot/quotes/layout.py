@@ -7,9 +7,10 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table
 
-from depot.quotes.text import esc
+from depot.labels.fonts import set_faux_bold
+from depot.labels.paragraphs import cjk_style, cjk_table_style, esc, line_paragraphs
 
 INK = colors.HexColor("#1A1A1A")
 GREY = colors.HexColor("#666666")
@@ -49,8 +50,7 @@ class QuoteStyles:
     def _style(self, name: str, size: float, **kw: object) -> ParagraphStyle:
         kw.setdefault("leading", round(size * 1.35, 2))
         kw.setdefault("textColor", INK)
-        return ParagraphStyle(name, fontName=self.font, bulletFontName=self.font, fontSize=size,
-                              wordWrap="CJK", **kw)
+        return cjk_style(name, self.font, size, **kw)
 
 
 def grey(text: str, size: float) -> str:
@@ -68,28 +68,15 @@ def inline(words: tuple[str, str], style: ParagraphStyle, second_size: float) ->
 
 
 def wrapped(text: str, style: ParagraphStyle, width: float) -> list[Flowable]:
-    """``text`` as one Paragraph, or one Paragraph per line when it has over SPLIT_LINES lines.
-
-    reportlab drops spaces when it splits a CJK-wrapped Paragraph across pages, so long
-    values are pre-wrapped here and a table with ``splitable`` cells splits between lines.
-    """
-    whole = Paragraph(esc(text) or "—", style)
-    whole.wrap(width, 1e9)
-    lines = whole.blPara.lines
-    if len(lines) <= SPLIT_LINES:
-        return [whole]
-    out: list[Flowable] = []
-    for line in lines:
-        # single-frag paragraphs give (space, [words]) tuples, others FragLines
-        parts = line[1] if isinstance(line, tuple) else [word.text for word in line.words]
-        words = "".join(str(part) for part in parts).rstrip()
-        out.append(Paragraph(esc(words), style) if words else Spacer(1, style.leading))
-    return out
+    """``text`` as one Paragraph, or one Paragraph per line when it has over SPLIT_LINES lines,
+    so a table with ``splitable`` cells splits between lines (see ``line_paragraphs``)."""
+    return line_paragraphs(text, style, width, whole_up_to=SPLIT_LINES)
 
 
 def splitable(rows: Sequence[Sequence[object]]) -> int:
     """1 when a cell holds more than SPLIT_LINES flowables (rows may then split), else 0."""
-    return int(any(isinstance(cell, list) and len(cell) > SPLIT_LINES for row in rows for cell in row))
+    return int(any(isinstance(cell, list) and len(cell) > SPLIT_LINES
+                   for row in rows for cell in row))
 
 
 def table(rows: list[list[object]], widths: Sequence[float], font: str, commands: Commands,
@@ -100,7 +87,7 @@ def table(rows: list[list[object]], widths: Sequence[float], font: str, commands
     """
     kw.setdefault("splitInRow", splitable(rows))
     result = Table(rows, colWidths=list(widths), **kw)
-    result.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands]))
+    result.setStyle(cjk_table_style(font, commands))
     return result
 
 
@@ -128,10 +115,9 @@ class BoldText(Flowable):
         canvas.saveState()
         canvas.setFillColor(self.color)
         canvas.setStrokeColor(self.color)
-        canvas.setLineWidth(self.size * 0.035)
         text = canvas.beginText(x, self.size * 0.3)
         text.setFont(self.font, self.size)
-        text.setTextRenderMode(2)  # fill, then stroke the outline: faux bold
+        set_faux_bold(canvas, text, self.size)
         text.textOut(self.text)
         canvas.drawText(text)
         canvas.restoreState()

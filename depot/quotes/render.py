@@ -11,6 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from depot.labels.fonts import register_cjk_font
+from depot.labels.paragraphs import esc
 from depot.quotes.blocks import approval, charges, photos, settlement
 from depot.quotes.document import QuoteDocument
 from depot.quotes.layout import (
@@ -25,7 +26,7 @@ from depot.quotes.layout import (
     table,
     wrapped,
 )
-from depot.quotes.text import check_lang, day, esc, pair
+from depot.quotes.text import check_lang, day, pair
 
 MARGIN = 15 * mm
 FRAME_PADDING = 6  # reportlab's default Frame padding, each side

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from xml.sax.saxutils import escape
 
 LANGS: tuple[str, ...] = ("zh_CN", "zh_TW", "en")
 
@@ -75,11 +74,6 @@ def pair(key: str, lang: str) -> tuple[str, str]:
     words = QUOTE_TEXT[key]
     secondary = LANGS.index("en") if check_lang(lang) != "en" else LANGS.index("zh_CN")
     return words[LANGS.index(lang)], words[secondary]
-
-
-def esc(text: str) -> str:
-    """Paragraph markup for plain text; line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
 
 
 def money(value: Decimal) -> str:

@@ -29,7 +29,9 @@ from depot.labels import (
     send_zpl,
 )
 from depot.labels.fonts import text_width
-from depot.labels.shipping import MARGIN, Barcode, Text, layout_label, wrap_text
+from depot.labels.layout import Barcode, Text
+from depot.labels.shipping import MARGIN, layout_label
+from depot.labels.wrap import wrap_text
 from depot.labels.zpl import code128_field_data
 
 MM = 72 / 25.4
