@@ -7,17 +7,19 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from depot import cli
 from depot.config import ROOT, Config
-from depot.domain.roles import may
-from depot.extensions import babel, csrf, db, login_manager, migrate
-from depot.models import User
-from depot.web import admin_pages, api, errors, pages, public, rma_pages
-from depot.web.common import select_locale
 
 
 def create_app(config: Any | None = None) -> Flask:
     """Build an app from `config`: extensions, blueprints, error handlers, commands."""
+    # Imported here, not at the top, so that `import depot.domain…` stays free of Flask.
+    from depot import cli
+    from depot.domain.roles import may
+    from depot.extensions import babel, csrf, db, login_manager, migrate
+    from depot.models import User
+    from depot.web import admin_pages, api, errors, pages, public, rma_pages
+    from depot.web.common import select_locale
+
     config = config or Config()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(config.INSTANCE_PATH))
@@ -37,6 +39,7 @@ def create_app(config: Any | None = None) -> Flask:
 
     app.jinja_env.globals["current_lang"] = select_locale
     app.jinja_env.globals["may"] = may
+    app.jinja_env.globals["error_text"] = errors.localized
 
     app.register_blueprint(api.bp)
     for area in api.AREAS:  # bearer tokens, not cookies; a page's cookie call is checked in auth

@@ -7,12 +7,24 @@ failure is retried and never lost; each message has one Message-ID, so it is nev
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+import jinja2
+
+from depot.config import ROOT
+from depot.i18n import catalogue
+
+MAIL_TEMPLATES = ROOT / "templates" / "mail"
+# A customer's language is not known yet: their mail is Chinese first, then English.
+CUSTOMER_LANGUAGES = ("zh_CN", "en")
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,29 @@ class MailAttachment:
 
 class DeliveryError(Exception):
     """The message could not be handed over; it stays in the outbox and is tried again."""
+
+
+@lru_cache(maxsize=8)
+def _environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MAIL_TEMPLATES)),
+                             extensions=["jinja2.ext.i18n"], autoescape=False,
+                             keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
+    env.install_gettext_translations(catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render_mail(template: str, languages: Sequence[str] = CUSTOMER_LANGUAGES,
+                signature: str = "", **context: Any) -> tuple[str, str]:
+    """(subject, text) of templates/mail/<template>.txt in each of `languages`, the reader's
+    first: subjects joined with " / ", bodies one after another, then the signature."""
+    subjects, bodies = [], []
+    for lang in dict.fromkeys(languages):
+        page = _environment(lang).get_template(f"{template}.txt")
+        ctx = page.new_context(context)
+        subjects.append("".join(page.blocks["subject"](ctx)).strip())
+        bodies.append("".join(page.blocks["body"](ctx)).strip())
+    text = "\n\n".join(bodies) + (f"\n\n{signature.strip()}\n" if signature.strip() else "\n")
+    return " / ".join(dict.fromkeys(subjects)), text
 
 
 def compose(*, sender: str, to: str, subject: str, text: str, html: str | None = None,

@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""List template messages that a language's catalogue lacks (used by tests and translators).
+"""List messages that a language's catalogue lacks (used by tests and translators).
+
+Messages come from the templates (`_()`), the mail templates, and the Python code: the
+DepotError kinds' sentences, `N_()`, `translate()`/`both()`/`pair()` calls with a literal
+sentence, guards, and the wording tables (reasons, quote and receipt words).
 
     python scripts/messages.py            # every language
     python scripts/messages.py zh_Hans_CN # one
@@ -9,8 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from jinja2.ext import babel_extract
 
 ROOT = Path(__file__).resolve().parent.parent
 # Translated at run time: role names, and the admin pages' headers and labels
@@ -22,33 +26,67 @@ EXTRA = ("clerk", "technician", "supervisor", "logistics", "admin",
          "Quality faults", "Parts", "Part number", "Cost price (CNY)", "Stock", "Models",
          "Receive stock", "Label printers", "Host", "Port", "Label size", "Working-day calendar",
          "Day", "Kind", "Note", "working day", "holiday")
+ERRORS = ("DepotError", "InvalidInputError", "NotFoundError", "ConflictError",
+          "InvalidTransitionError", "PermissionDeniedError", "AuthenticationError",
+          "UnavailableError")
+PY_KEYWORDS = {**{name: None for name in ERRORS}, "N_": None, "Guard": (2,),
+               "translate": (2, (3, "c")), "both": (1, (2, "c"))}
+
+Message = tuple[str, str | None]  # (msgid, context)
+
+
+def _extract(folder: Path, method: str, keywords: dict) -> list[Message]:
+    found: dict[Message, None] = {}
+    if not folder.exists():
+        return []
+    for _file, _line, message, _comments, context in extract_from_dir(
+            folder, method_map=[(f"**.{'py' if method == 'python' else '*'}", method)],
+            keywords=keywords, comment_tags=(), strip_comment_tags=True):
+        if isinstance(message, tuple):
+            message = message[0]
+        if isinstance(message, str) and message:
+            found[(message, context)] = None
+    return list(found)
 
 
 def template_messages() -> list[str]:
-    seen: dict[str, None] = {}
-    for path in sorted((ROOT / "templates").rglob("*.html")):
-        with path.open("rb") as handle:
-            for _line, _func, message, _comments in babel_extract(handle, ["_"], [], {}):
-                if isinstance(message, tuple):
-                    message = message[0]
-                if isinstance(message, str):
-                    seen[message] = None
-    return list(dict.fromkeys([*seen, *EXTRA]))
+    return [m for m, _c in dict.fromkeys(
+        _extract(ROOT / "templates", "jinja2", {"_": None}) + [(m, None) for m in EXTRA])]
 
 
-def missing(language: str) -> list[str]:
+def python_messages() -> list[Message]:
+    """Sentences a person may read that the Python code carries, with their context."""
+    from depot.domain.text import REASONS
+    from depot.labels.receipt import RECEIPT_TEXT
+    from depot.quotes.text import QUOTE_TEXT
+
+    found = _extract(ROOT / "depot", "python", PY_KEYWORDS)
+    found += [(m, None) for m in REASONS.values()]
+    found += [(m, "quote") for m in QUOTE_TEXT.values()]
+    found += [(m, "receipt") for m in RECEIPT_TEXT.values()]
+    return [(m, c) for m, c in dict.fromkeys(found) if m.strip()]
+
+
+def missing(language: str, *, python: bool = False) -> list[Message] | list[str]:
     path = ROOT / "depot" / "translations" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
         catalog = read_po(handle)
+    if python:
+        return [(m, c) for m, c in python_messages()
+                if catalog.get(m, context=c) is None or not catalog.get(m, context=c).string]
     return [m for m in template_messages()
             if catalog.get(m) is None or not catalog.get(m).string]
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     languages = sys.argv[1:] or ["zh_Hans_CN", "zh_Hant_TW", "en"]
     status = 0
     for language in languages:
         for message in missing(language):
             print(f"{language}: {message!r}")
+            status = 1
+        for message, context in missing(language, python=True):
+            print(f"{language}: {message!r}" + (f" [{context}]" if context else ""))
             status = 1
     sys.exit(status)

@@ -10,14 +10,15 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from depot.domain.damage import DamageClass, Finding
+from depot.i18n import both, translate
 from depot.labels.barcodes import code128
 from depot.labels.fonts import register_cjk_font
 
 PREFIX = "F:"
 """Scanned text that names a finding: 'F:shell_damage'."""
 
-CLASS_TITLES = {DamageClass.MAN_MADE: "人为损坏 Man-made damage",
-                DamageClass.QUALITY: "质量问题 Quality faults"}
+CLASS_TITLES = {DamageClass.MAN_MADE: both("Man-made damage", "finding sheet"),
+                DamageClass.QUALITY: both("Quality faults", "finding sheet")}
 CELL_H = 27 * mm
 MARGIN = 15 * mm
 
@@ -30,7 +31,7 @@ def render_finding_sheet(findings: Sequence[Finding]) -> bytes:
     font = register_cjk_font()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, invariant=1)
-    canvas.setTitle("检测项目条码表 Finding sheet")
+    canvas.setTitle(both("Finding sheet", "finding sheet"))
     width, height = A4
     col_w = (width - 2 * MARGIN) / 2
     y = height - MARGIN
@@ -38,10 +39,11 @@ def render_finding_sheet(findings: Sequence[Finding]) -> bytes:
 
     def header() -> float:
         canvas.setFont(font, 16)
-        canvas.drawString(MARGIN, height - MARGIN - 12, "检测项目条码表  Finding sheet")
+        canvas.drawString(MARGIN, height - MARGIN - 12, both("Finding sheet", "finding sheet"))
         canvas.setFont(font, 8)
         canvas.drawRightString(width - MARGIN, height - MARGIN - 12,
-                               f"扫描条码记录检测结果 · scan to record a finding · {page}")
+                               f"{translate('zh_CN', 'scan to record a finding', 'finding sheet')} · "
+                               f"{translate('en', 'scan to record a finding', 'finding sheet')} · {page}")
         return height - MARGIN - 24
 
     y = header()

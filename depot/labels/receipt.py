@@ -23,46 +23,44 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from depot.domain.accessories import ACCESSORIES as ACCESSORY_CODES
+from depot.i18n import pair as bilingual
 from depot.labels.barcodes import MODULE_PT, fit_code128
 from depot.labels.fonts import register_cjk_font
 from depot.labels.paragraphs import cjk_style, cjk_table_style, esc, line_paragraphs
-from depot.labels.tag import ACCESSORY_CODES, Lang
+from depot.labels.tag import Lang
 
 WarrantyStatus = Literal["in_warranty", "out_of_warranty", "unknown"]
 WARRANTY_STATUSES: tuple[str, ...] = ("in_warranty", "out_of_warranty", "unknown")
 LANGS: tuple[Lang, ...] = ("zh_CN", "zh_TW", "en")
-# key -> (zh_CN, zh_TW, en)
-RECEIPT_TEXT: dict[str, tuple[str, str, str]] = {
-    "title": ("设备领取收据", "設備領取收據", "Equipment receipt"),
-    "device": ("设备信息", "設備資訊", "Device"),
-    "serial": ("序列号", "序號", "Serial number"),
-    "model": ("型号", "型號", "Model"),
-    "received_on": ("收件日期", "收件日期", "Received on"),
-    "due_on": ("预计完成", "預計完成", "Ready by"),
-    "status_url": ("进度查询", "進度查詢", "Track status"),
-    "customer": ("客户信息", "客戶資訊", "Customer"),
-    "repair": ("维修信息", "維修資訊", "Repair"),
-    "name": ("姓名", "姓名", "Name"),
-    "phone": ("电话", "電話", "Phone"),
-    "address": ("地址", "地址", "Address"),
-    "fault": ("故障描述", "故障描述", "Fault"),
-    "accessories": ("随附配件", "隨附配件", "Accessories"),
-    "warranty": ("保修判定", "保固判定", "Warranty"),
-    "in_warranty": ("保修期内", "保固期內", "In warranty"),
-    "out_of_warranty": ("已过保修期", "已過保固期", "Out of warranty"),
-    "unknown": ("待确认", "待確認", "To be confirmed"),
-    "power_adapter": ("电源适配器", "電源適配器", "Power adapter"),
-    "data_cable": ("数据线", "數據線", "Data cable"),
-    "battery": ("电池", "電池", "Battery"),
-    "other": ("其他", "其他", "Other"),
-    "none": ("无", "無", "None"),
-    "tbd": ("待定", "待定", "To be confirmed"),
-    "keep": ("请保留此收据，取回设备时出示", "請保留此收據，取回設備時出示",
-             "Keep this receipt and show it when you collect the device"),
-    "clerk_sign": ("收件人签名", "收件人簽名", "Clerk signature"),
-    "customer_sign": ("客户签名", "客戶簽名", "Customer signature"),
-    "date": ("日期", "日期", "Date"),
-    "page": ("第 {n} 页", "第 {n} 頁", "Page {n}"),
+
+# key -> the English sentence: the msgid (context 'receipt') of its translations.
+RECEIPT_TEXT: dict[str, str] = {
+    "title": "Equipment receipt",
+    "device": "Device",
+    "serial": "Serial number",
+    "model": "Model",
+    "received_on": "Received on",
+    "due_on": "Ready by",
+    "status_url": "Track status",
+    "customer": "Customer",
+    "repair": "Repair",
+    "name": "Name",
+    "phone": "Phone",
+    "address": "Address",
+    "fault": "Fault",
+    "accessories": "Accessories",
+    "warranty": "Warranty",
+    "in_warranty": "In warranty",
+    "out_of_warranty": "Out of warranty",
+    "unknown": "To be confirmed",
+    "none": "None",
+    "tbd": "To be decided",  # the date the unit will be ready: en reads "To be confirmed"
+    "keep": "Keep this receipt and show it when you collect the device",
+    "clerk_sign": "Clerk signature",
+    "customer_sign": "Customer signature",
+    "date": "Date",
+    "page": "Page %(n)s",
 }
 
 
@@ -87,13 +85,13 @@ class ReceiptData:
     status_url: str | None
 
 
-def receipt_text(key: str, lang: str) -> tuple[str, str]:
+def receipt_text(key: str, lang: str, **values: object) -> tuple[str, str]:
     """(primary, secondary) wording: ``lang`` first, then English (or zh_CN under en)."""
     if lang not in LANGS:
         raise ValueError(f"unsupported receipt language {lang!r}; use one of {LANGS}")
-    words = RECEIPT_TEXT[key]
-    secondary = LANGS.index("en") if lang != "en" else LANGS.index("zh_CN")
-    return words[LANGS.index(lang)], words[secondary]
+    if key in ACCESSORY_CODES:  # the accessories' names are shared by every screen and document
+        return bilingual(key, lang)
+    return bilingual(RECEIPT_TEXT[key], lang, "receipt", **values)
 
 
 def render_receipt(data: ReceiptData, *, lang: str = "zh_CN") -> bytes:
@@ -143,7 +141,7 @@ SHADE = colors.HexColor("#EEEEEE")
 def _footer(rma_number: str, lang: str, font: str) -> Callable[[Canvas, object], None]:
     def draw(canvas: Canvas, doc: object) -> None:
         page = canvas.getPageNumber()
-        primary, secondary = (t.format(n=page) for t in receipt_text("page", lang))
+        primary, secondary = receipt_text("page", lang, n=page)
         canvas.saveState()
         canvas.setFont(font, 7)
         canvas.setFillColor(GREY)

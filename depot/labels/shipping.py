@@ -15,6 +15,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from depot.i18n import both, translate
 from depot.labels.barcodes import MODULE_PT, can_encode
 from depot.labels.column import GAP, RULE, Column
 from depot.labels.fonts import ELLIPSIS, fit_text, register_cjk_font, text_width
@@ -28,7 +29,8 @@ LABEL_SIZES: dict[str, tuple[float, float]] = {
     "100x180": (100 * mm, 180 * mm),
 }
 MARGIN = 3 * mm
-FREIGHT_MARKS: dict[str, str] = {"prepaid": "寄付 PREPAID", "collect": "到付 COLLECT"}
+FREIGHT_MARKS: dict[str, str] = {"prepaid": both("PREPAID", "label"),
+                                 "collect": both("COLLECT", "label")}
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ def _header(col: Column, data: LabelData) -> None:
     text = Text(x + 7, col.y + h / 2 + size * 0.36, mark, size, bold=True)
     col.items += [Badge(x, col.y, w, h, text)] if collect else [Box(x, col.y, w, h, 1.6), text]
     top, col.width = col.y, col.width - w - 8
-    col.line(data.carrier or "返修寄回", 16, bold=True, min_size=9)
-    col.line("RMA 返修件寄回 Repair return", 7.5)
+    col.line(data.carrier or translate("zh_CN", "Return", "label"), 16, bold=True, min_size=9)
+    col.line("RMA " + both("Repair return", "label"), 7.5)
     col.width += w + 8
     col.y = max(col.y, top + h)
 
@@ -72,10 +74,10 @@ def _tracking(col: Column, value: str) -> None:
         top, height = col.y, 58 + 2 + 12 * 1.15
         col.items.append(Box(col.x, top, col.width, height, 0.8))
         col.x, col.y, col.width = col.x + 5, top + 4, col.width - 10
-        col.line("运单号 Tracking No.", 8)
+        col.line(both("Tracking No.", "label"), 8)
         col.x, col.y, col.width = col.x - 5, top + height, col.width + 10
     elif not (can_encode(value) and col.barcode(value, 58, 12, modules)):
-        col.line(f"运单号 Tracking {value}", 13, bold=True)
+        col.line(f"{both('Tracking', 'label')} {value}", 13, bold=True)
 
 
 def _party(col: Column, marker: str, name: str, phone: str, address: str, *,
@@ -112,7 +114,7 @@ def _name_and_phone(name: str, phone: str, width: float, size: float,
 def _contents(col: Column, contents: Sequence[str], bottom: float) -> None:
     """One line per item, shrunk then cut to the width; as many as fit above ``bottom``,
     the rest counted on a last "…(+N)" line."""
-    col.line("内件 Contents", BOLD_MIN_FONT, bold=True)
+    col.line(both("Contents", "label"), BOLD_MIN_FONT, bold=True)
     size, tail = 9.0, BOLD_MIN_FONT * 1.25
     lines = [fit_text(f"· {item}", col.width, size, LABEL_MIN_FONT) for item in contents]
     lines = lines or [("· —", size)]
@@ -145,10 +147,10 @@ def layout_label(data: LabelData, size: str = "4x6") -> Layout:
     col.rule(x, width, 2.5)
     _tracking(col, data.tracking_number)
     col.rule(x, width)
-    _party(col, "收", data.ship_to_name, data.ship_to_phone, data.ship_to_address,
+    _party(col, translate("zh_CN", "To", "label"), data.ship_to_name, data.ship_to_phone, data.ship_to_address,
            big=True, address_lines=4 + int((page_h - 432) // 60))
     col.rule(x, width)
-    _party(col, "寄", data.ship_from_name, data.ship_from_phone, data.ship_from_address,
+    _party(col, translate("zh_CN", "From", "label"), data.ship_from_name, data.ship_from_phone, data.ship_from_address,
            big=False, address_lines=2)
     col.rule(x, width)
     if not col.barcode(data.rma_number, 34, 11, (MODULE_PT,)):
@@ -162,7 +164,7 @@ def layout_label(data: LabelData, size: str = "4x6") -> Layout:
     col.y = contents_bottom
     col.rule(x, width)
     shipped = data.shipped_on.isoformat() if data.shipped_on else "____-__-__"
-    col.line(f"发货日期 Shipped {shipped}    {data.rma_number}", footer_size)
+    col.line(f"{both('Shipped', 'label')} {shipped}    {data.rma_number}", footer_size)
     return Layout(page_w, page_h, tuple(col.items))
 
 

@@ -10,15 +10,18 @@ from typing import Literal
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from depot.domain.accessories import ACCESSORIES as ACCESSORY_CODES
+from depot.i18n import translate
 from depot.labels.barcodes import MODULE_PT, can_encode, code128, fit_code128
 from depot.labels.fonts import fit_text, register_cjk_font, text_width
 
 TAG_MIN_FONT = 5.5
 """Smallest text on the tag: CJK glyphs need ~15 dots at 203 dpi to stay legible."""
-ACCESSORY_CODES: tuple[str, ...] = ("power_adapter", "data_cable", "battery", "other")
-TAG_ACCESSORY_LABELS: dict[str, str] = {
-    "power_adapter": "电源", "data_cable": "数据线", "battery": "电池", "other": "其他",
-}
+
+
+def accessory_label(code: str) -> str:
+    """The short Chinese name a tag has room for (电源, not 电源适配器)."""
+    return translate("zh_CN", code, "tag")
 
 Lang = Literal["zh_CN", "zh_TW", "en"]
 
@@ -151,7 +154,7 @@ class _TagDrawer:
 
     def date_and_customer(self, received_on: date, customer: str) -> None:
         size = self.m.font
-        head = f"收件 {received_on.isoformat()}   "
+        head = f"{translate('zh_CN', 'Received', 'tag')} {received_on.isoformat()}   "
         name, _ = fit_text(customer, self.width - text_width(head, size), size, min_size=size)
         self.left(head + name, size)
 
@@ -167,10 +170,10 @@ class _TagDrawer:
         self.c.setLineWidth(0.6)
         for code in ACCESSORY_CODES:
             self.c.rect(x, baseline - size * 0.05, box, box, stroke=1, fill=int(code in present))
-            label = TAG_ACCESSORY_LABELS[code]
+            label = accessory_label(code)
             self.c.drawString(x + box + size * 0.25, baseline, label)
             x += box + size * 0.25 + text_width(label, size) + size * 0.9
 
     def _accessories_width(self, size: float) -> float:
-        labels = TAG_ACCESSORY_LABELS.values()
+        labels = [accessory_label(code) for code in ACCESSORY_CODES]
         return sum(size * 0.8 + size * 0.25 + text_width(label, size) + size * 0.9 for label in labels)

@@ -67,7 +67,7 @@ def _story(doc: QuoteDocument, s: QuoteStyles, width: float) -> list[Flowable]:
 
 def _footer(quote_number: str, lang: str, s: QuoteStyles) -> Callable[[Canvas, object], None]:
     def draw(canvas: Canvas, _doc: object) -> None:
-        primary, secondary = (t.format(n=canvas.getPageNumber()) for t in pair("page", lang))
+        primary, secondary = pair("page", lang, n=canvas.getPageNumber())
         canvas.saveState()
         canvas.setStrokeColor(LINE)
         canvas.setLineWidth(0.4)

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from depot.domain.text import Reason
-from depot.errors import NotFoundError
+from depot.i18n import stored_reasons_text
 from depot.labels import ReceiptData, TagData, render_intake_tag, render_receipt
-from depot.models import Attachment
 from depot.services.common import get_rma
 from depot.services.settings import DepotInfo
 
@@ -24,7 +22,7 @@ def intake_tag(session: Session, number: str) -> bytes:
 def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_CN") -> bytes:
     rma = get_rma(session, number)
     unit, customer = rma.unit, rma.unit.customer
-    reasons = tuple(Reason(r["code"], r.get("params", {})).text(lang) for r in rma.warranty_reasons)
+    reasons = tuple(stored_reasons_text(rma.warranty_reasons, lang))
     return render_receipt(ReceiptData(
         depot_name=depot.name, depot_address=depot.address, depot_phone=depot.phone,
         rma_number=rma.number, received_on=rma.received_on, serial=unit.serial,
@@ -35,10 +33,3 @@ def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_
         fault_description=rma.fault_description, accessories=tuple(rma.accessories or ()),
         warranty_status=rma.warranty_status, warranty_reasons=reasons, due_on=rma.due_on,
         status_url=None), lang=lang)
-
-
-def attachment(session: Session, attachment_id: int) -> Attachment:
-    item = session.get(Attachment, attachment_id)
-    if item is None:
-        raise NotFoundError("no such attachment", code="attachment_not_found")
-    return item

@@ -27,7 +27,7 @@ class InspectionResult:
 
 
 def _stored(reasons: tuple[Reason, ...]) -> list[dict]:
-    return [{"code": r.code, "params": {k: str(v) for k, v in r.params.items()}} for r in reasons]
+    return [r.stored() for r in reasons]
 
 
 def record_inspection(session: Session, number: str, findings: list[str], notes: str = "", *,

@@ -9,17 +9,18 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from depot.domain.accessories import ACCESSORIES
 from depot.domain.calendar import due_date
 from depot.domain.workflow import Action
 from depot.errors import ConflictError, InvalidInputError
-from depot.models import Attachment, Rma, RmaCounter, User
+from depot.models import Rma, RmaCounter, User
 from depot.photos import normalise_photo
+from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
 from depot.services.units import unit_warranty
 from depot.services.workflow import change_status
 
-ACCESSORIES = ("power_adapter", "data_cable", "battery", "other")
 MAX_PHOTOS = 12
 
 
@@ -60,7 +61,8 @@ def add_photos(session: Session, number: str, files: list[tuple[str, bytes]], *,
     photos = prepare_photos(files, max_bytes=max_bytes, max_pixels=max_pixels)
     rma = get_rma(session, number)
     for photo in photos:
-        session.add(_attachment(photo, rma, actor, now, kind))
+        attach(session, rma, kind, photo.filename, photo.content_type, photo.data, actor=actor,
+               now=now)
     session.commit()
     session.refresh(rma)
     return rma
@@ -131,14 +133,15 @@ def receive_unit(
         due_on=due_date(calendar_around(session, received_on), received_on),
         warranty_status=warranty.status.value, warranty_starts_on=warranty.starts_on,
         warranty_ends_on=warranty.ends_on,
-        warranty_reasons=[{"code": r.code, "params": _jsonable(r.params)} for r in warranty.reasons],
+        warranty_reasons=[r.stored() for r in warranty.reasons],
         idempotency_key=idempotency_key or None, created_by_id=actor.id if actor else None,
         created_at=now, updated_at=now,
     )
     session.add(rma)
     change_status(session, rma, Action.RECEIVE, actor=actor, now=now, tz=tz)
     for photo in photos:
-        session.add(_attachment(photo, rma, actor, now))
+        attach(session, rma, "intake_photo", photo.filename, photo.content_type, photo.data,
+               actor=actor, now=now, flush=False)
     try:
         session.commit()
     except IntegrityError:
@@ -149,17 +152,3 @@ def receive_unit(
                 return again, False
         raise
     return rma, True
-
-
-def _attachment(photo: Photo, rma: Rma, actor: User | None, now: datetime,
-                kind: str = "intake_photo") -> Attachment:
-    import hashlib
-
-    return Attachment(kind=kind, filename=photo.filename[:255],
-                      content_type=photo.content_type, size=len(photo.data),
-                      sha256=hashlib.sha256(photo.data).hexdigest(), data=photo.data, rma=rma,
-                      created_by_id=actor.id if actor else None, created_at=now)
-
-
-def _jsonable(params: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}

@@ -1,7 +1,6 @@
 """Payments: the customer pays before a non-covered unit goes back (维修费汇款, 汇款底单)."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from depot.domain.workflow import Action
 from depot.errors import InvalidInputError
-from depot.models import Attachment, Payment, User
+from depot.models import Payment, User
+from depot.services.attachments import attach
 from depot.services.intake import Photo
 from depot.services.workflow import change_status, check, lock_rma
 
@@ -28,13 +28,8 @@ def record_payment(session: Session, number: str, amount: Decimal, method: str,
     check(session, rma, Action.PAYMENT)
     attachment = None
     if slip is not None:
-        attachment = Attachment(kind="payment_slip", filename=slip.filename,
-                                content_type=slip.content_type, size=len(slip.data),
-                                sha256=hashlib.sha256(slip.data).hexdigest(), data=slip.data,
-                                rma_id=rma.id, created_by_id=actor.id if actor else None,
-                                created_at=now)
-        session.add(attachment)
-        session.flush()
+        attachment = attach(session, rma, "payment_slip", slip.filename, slip.content_type,
+                            slip.data, actor=actor, now=now)
     payment = Payment(rma_id=rma.id, amount=amount, currency="CNY", method=method,
                       reference=reference.strip()[:200],
                       slip_attachment_id=attachment.id if attachment else None,

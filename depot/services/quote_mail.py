@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from depot.domain.damage import DamageClass
 from depot.domain.text import Reason
 from depot.errors import InvalidInputError
-from depot.mail import MailAttachment, compose
-from depot.models import Attachment, Quote, User
+from depot.i18n import reason_text, stored_reasons_text, translate
+from depot.mail import MailAttachment, compose, render_mail
+from depot.models import Quote, User
 from depot.quotes import EvidencePhoto, QuoteDocument, QuoteLineView, render_quote
 from depot.services import findings as finding_catalogue
 from depot.services import outbox, quoting
+from depot.services.attachments import attach
 from depot.services.common import local_date
 from depot.services.intake import prepare_photos
 from depot.services.links import quote_token
@@ -34,7 +36,7 @@ def quote_document(session: Session, quote: Quote, settings: DepotSettings,
     catalogue = finding_catalogue.catalogue(session)
     found = [catalogue[c] for c in rma.findings or [] if c in catalogue]
     stored = (rma.damage_reasons or []) + (rma.coverage_reasons or [])
-    reasons = [Reason(r["code"], r.get("params", {})) for r in stored]
+    reasons = [Reason.from_stored(r) for r in stored]
     photos = tuple(EvidencePhoto(p.data, p.filename) for p in rma.evidence[:MAX_PHOTOS])
     issued = local_date(quote.sent_at or quote.created_at, settings.tz)
     return QuoteDocument(
@@ -46,12 +48,11 @@ def quote_document(session: Session, quote: Quote, settings: DepotSettings,
         customer_address=customer.address if customer else "",
         model_code=unit.model.code, model_name=unit.model.name, serial=unit.serial,
         received_on=rma.received_on, warranty_status=rma.warranty_status,
-        warranty_reasons=tuple(Reason(r["code"], r.get("params", {})).text(lang)
-                               for r in rma.warranty_reasons),
+        warranty_reasons=tuple(stored_reasons_text(rma.warranty_reasons, lang)),
         damage_class=rma.damage_class or DamageClass.NO_FAULT_FOUND.value,
         findings=tuple((f.label(lang), f.label_en) for f in found),
-        reasons=tuple(r.text(lang) for r in reasons),
-        reasons_en=tuple(r.text("en") for r in reasons) if lang != "en" else (),
+        reasons=tuple(reason_text(r, lang) for r in reasons),
+        reasons_en=tuple(reason_text(r, "en") for r in reasons) if lang != "en" else (),
         lines=tuple(QuoteLineView(line.kind, line.description, line.quantity, line.unit_price,
                                   line.amount) for line in quote.lines),
         currency=quote.currency, subtotal=quote.subtotal, tax_rate=quote.tax_rate,
@@ -68,25 +69,15 @@ def quote_pdf(session: Session, number: str, quote_number: str, settings: DepotS
 
 def _email(session: Session, quote: Quote, settings: DepotSettings, *, reminder: bool):
     rma, customer = quote.rma, quote.rma.unit.customer
-    url = approval_url(settings, quote)
-    prefix = "【提醒】" if reminder else ""
-    subject = f"{prefix}非保修产品维修报价单 {rma.number} / Repair quote {quote.number}"
-    text = (
-        f"{customer.name} 您好：\n\n"
-        f"您送修的设备 {rma.unit.model.name}（序列号 {rma.unit.serial}，维修单 {rma.number}）"
-        f"经检测不在免费保修范围内。维修报价 {quote.total} {quote.currency}，"
-        f"有效期至 {quote.valid_until}。\n"
-        f"请打开以下链接（或扫描附件报价单上的二维码）确认或拒绝报价：\n{url}\n\n"
-        f"Dear {customer.name},\n\nThe unit you sent in ({rma.unit.model.code}, serial "
-        f"{rma.unit.serial}, RMA {rma.number}) is not covered by warranty. The repair quote is "
-        f"{quote.total} {quote.currency}, valid until {quote.valid_until}.\n"
-        f"Please approve or decline it at the link above or with the QR code on the attached "
-        f"PDF.\n\n{settings.depot.name}  {settings.depot.phone}\n")
+    subject, text = render_mail(
+        "quote", reminder=reminder, rma=rma, quote=quote, customer=customer,
+        model_name=rma.unit.model.name, url=approval_url(settings, quote),
+        signature=f"{settings.depot.name}  {settings.depot.phone}")
     pdf = render_quote(quote_document(session, quote, settings))
     domain = urlsplit(settings.depot.public_url).hostname or "depot.local"
+    filename = translate("zh_CN", "quote-%(quote)s.pdf", "file name", quote=quote.number)
     return compose(sender=settings.mail.sender, to=customer.email, subject=subject, text=text,
-                   attachments=(MailAttachment(f"维修报价单-{quote.number}.pdf",
-                                               "application/pdf", pdf),),
+                   attachments=(MailAttachment(filename, "application/pdf", pdf),),
                    domain=domain)
 
 
@@ -148,8 +139,8 @@ def record_offline_answer(session: Session, number: str, quote_number: str, *, a
             photo = prepare_photos([(name or "signed", data)], max_bytes=max_bytes,
                                    max_pixels=max_pixels)[0]
             name, content_type, data = photo.filename, photo.content_type, photo.data
-        attachment_id = store_signed_copy(session, target, name or "signed.pdf", content_type,
-                                          data, actor=actor, now=now).id
+        attachment_id = attach(session, target.rma, "signed_quote", name or "signed.pdf",
+                               content_type, data, actor=actor, now=now).id
     try:
         return quoting.answer_quote(
             session, target.id,
@@ -159,16 +150,3 @@ def record_offline_answer(session: Session, number: str, quote_number: str, *, a
     except Exception:
         session.rollback()
         raise
-
-
-def store_signed_copy(session: Session, quote: Quote, filename: str, content_type: str,
-                      data: bytes, *, actor: User | None, now: datetime) -> Attachment:
-    import hashlib
-
-    item = Attachment(kind="signed_quote", filename=filename[:255], content_type=content_type,
-                      size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
-                      rma_id=quote.rma_id, created_by_id=actor.id if actor else None,
-                      created_at=now)
-    session.add(item)
-    session.flush()
-    return item

@@ -13,19 +13,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from depot.domain.accessories import ACCESSORIES
 from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError
+from depot.i18n import both
 from depot.labels import LabelData
-from depot.mail import compose
+from depot.mail import compose, render_mail
 from depot.models import Rma, Shipment, Unit, User
 from depot.services import outbox
 from depot.services.common import find_rma, local_date
-from depot.services.intake import ACCESSORIES
 from depot.services.settings import DepotSettings
 from depot.services.workflow import change_status, check, lock_rma
 
-ACCESSORY_NAMES = {"power_adapter": "电源适配器 Power adapter", "data_cable": "数据线 Data cable",
-                   "battery": "电池 Battery", "other": "其他附件 Other accessory"}
 TRACKING_RE = re.compile(r"^[A-Za-z0-9\-]{6,40}$")
 CARRIERS = ("SF", "JD", "EMS", "ZTO", "YTO", "STO", "YUNDA", "DEPPON", "OTHER")
 
@@ -46,7 +45,7 @@ def label_data(rma: Rma, settings: DepotSettings) -> LabelData:
     unit, customer = rma.unit, rma.unit.customer
     shipment = rma.shipment
     contents = (f"{unit.model.code} {unit.model.name} SN {unit.serial}",
-                *(ACCESSORY_NAMES.get(a, a) for a in _going_back(rma)))
+                *(both(a) for a in _going_back(rma)))
     return LabelData(
         ship_from_name=settings.depot.name, ship_from_phone=settings.depot.phone,
         ship_from_address=settings.depot.address,
@@ -142,22 +141,12 @@ def _notify(session: Session, rma: Rma, settings: DepotSettings, now: datetime) 
     if customer is None or not customer.email:
         return
     shipment = rma.shipment
-    text = (f"{customer.name} 您好：\n\n您的设备 {rma.unit.model.name}（序列号 {rma.unit.serial}，"
-            f"维修单 {rma.number}）已于 {local_date(now, settings.tz)} 寄回。\n"
-            f"快递公司：{shipment.carrier}  运单号：{shipment.tracking_number}"
-            f"{'（到付）' if shipment.freight == 'collect' else ''}\n\n"
-            f"Dear {customer.name},\n\nYour unit {rma.unit.model.code} (serial {rma.unit.serial},"
-            f" RMA {rma.number}) has been shipped back.\nCarrier: {shipment.carrier}  Tracking "
-            f"number: {shipment.tracking_number}"
-            f"{' (freight collect)' if shipment.freight == 'collect' else ''}\n")
-    missing = [m["code"] for m in shipment.missing]
-    if missing:
-        text += "\n未随机寄回的附件 / Accessories not returned: " + ", ".join(
-            ACCESSORY_NAMES.get(m, m) for m in missing) + "\n"
-    text += f"\n{settings.depot.name}  {settings.depot.phone}\n"
-    message = compose(sender=settings.mail.sender, to=customer.email,
-                      subject=f"设备已寄回 {rma.number} / Your unit is on its way "
-                              f"({shipment.carrier} {shipment.tracking_number})", text=text)
+    subject, text = render_mail(
+        "shipped", rma=rma, shipment=shipment, customer=customer,
+        model_name=rma.unit.model.name, shipped_on=local_date(now, settings.tz),
+        missing=[m["code"] for m in shipment.missing],
+        signature=f"{settings.depot.name}  {settings.depot.phone}")
+    message = compose(sender=settings.mail.sender, to=customer.email, subject=subject, text=text)
     outbox.enqueue(session, message, kind="shipped", rma=rma, now=now)
 
 

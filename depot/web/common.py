@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, request, session
 from flask_login import current_user
 
-from depot.domain.text import LANGUAGES, best_language
+from depot.i18n import DEFAULT_LANGUAGE, LANGUAGES, best_language
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
 
@@ -43,7 +43,7 @@ def select_locale() -> str:
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     best = request.accept_languages.best_match(["zh_CN", "zh", "zh_TW", "zh_Hant", "en"])
-    return best_language(best) if best else "zh_CN"
+    return best_language(best) if best else DEFAULT_LANGUAGE
 
 
 lang = select_locale

@@ -15,6 +15,8 @@ from depot.errors import (
     PermissionDeniedError,
     UnavailableError,
 )
+from depot.i18n import translate
+from depot.web.common import lang
 
 HTTP_STATUS: dict[type[DepotError], int] = {
     InvalidInputError: 422,
@@ -56,7 +58,8 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 def init_app(app: Flask) -> None:
     @app.errorhandler(DepotError)
     def _depot_error(error: DepotError):
-        return error_response(status_of(error), error.code, error.message, _plain(error.details))
+        return error_response(status_of(error), error.code, localized(error),
+                              _plain(error.details))
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
@@ -68,6 +71,11 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         return error_response(status, HTTP_CODES.get(status, "http_error"),
                               error.description or error.name)
+
+
+def localized(error: DepotError) -> str:
+    """The error's sentence in the reader's language (the catalogues), values filled in."""
+    return translate(lang(), error.template, **error.details)
 
 
 def _plain(details: dict) -> dict:

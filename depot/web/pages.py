@@ -18,11 +18,11 @@ from sqlalchemy import text as sql_text
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from depot.domain.accessories import ACCESSORIES
 from depot.domain.roles import may
-from depot.domain.text import LANGUAGES
 from depot.extensions import csrf, db
+from depot.i18n import LANGUAGES
 from depot.services import catalog, users
-from depot.services.intake import ACCESSORIES
 from depot.web.auth import page_requires
 
 bp = Blueprint("pages", __name__)

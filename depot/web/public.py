@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from depot.domain.text import Reason
 from depot.errors import DepotError
 from depot.extensions import db
+from depot.i18n import stored_reasons_text
 from depot.services import outbox, quote_mail, quoting
 from depot.web.common import lang, now, pdf_response, settings, today
-from depot.web.errors import status_of
+from depot.web.errors import localized, status_of
 
 bp = Blueprint("public", __name__)
 
@@ -22,8 +22,8 @@ def quote_page(token: str):
     config = settings()
     quote = quoting.quote_by_token(db.session, config.secret, token)
     refusal = quoting.refusal(quote, today())
-    reasons = [Reason(r["code"], r.get("params", {})).text(lang())
-               for r in (quote.rma.damage_reasons or []) + (quote.rma.coverage_reasons or [])]
+    reasons = stored_reasons_text((quote.rma.damage_reasons or [])
+                                  + (quote.rma.coverage_reasons or []), lang())
     return render_template("public/quote.html", quote=quote, rma=quote.rma, token=token,
                            refusal=refusal, depot=config.depot, reasons=reasons)
 
@@ -62,7 +62,7 @@ def _answer(token: str, *, approve: bool):
             actor=None, now=now(), tz=config.tz)
     except DepotError as error:
         if _wants_json():
-            return jsonify({"error": error.code, "message": error.message,
+            return jsonify({"error": error.code, "message": localized(error),
                             "details": {}}), status_of(error)
         return render_template("public/answered.html", error=error, quote=None,
                                depot=config.depot), status_of(error)

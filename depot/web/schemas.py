@@ -5,9 +5,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from depot.domain.accessories import ACCESSORIES
 from depot.domain.pricing import QuoteLine, make_line
 from depot.errors import InvalidInputError
-from depot.services.intake import ACCESSORIES
 from depot.services.units import CustomerInput, parse_date
 
 

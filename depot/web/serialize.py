@@ -12,6 +12,7 @@ from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyDecision
 from depot.domain.workflow import CLOCKED_STATUSES, Status, allowed_actions
 from depot.domain.workflow import waiting_for as waiting_for_rule
+from depot.i18n import reason_text, stored_reasons_text
 from depot.models import (
     Customer,
     Part,
@@ -44,14 +45,14 @@ def customer(c: Customer | None) -> dict[str, Any] | None:
 def warranty(decision: WarrantyDecision, lang: str) -> dict[str, Any]:
     return {"status": decision.status.value, "starts_on": iso(decision.starts_on),
             "ends_on": iso(decision.ends_on),
-            "reasons": [r.text(lang) for r in decision.reasons],
+            "reasons": [reason_text(r, lang) for r in decision.reasons],
             "reason_codes": [r.code for r in decision.reasons]}
 
 
 def rma_warranty(r: Rma, lang: str) -> dict[str, Any]:
-    reasons = [Reason(x["code"], x.get("params", {})) for x in r.warranty_reasons]
+    reasons = [Reason.from_stored(x) for x in r.warranty_reasons]
     return {"status": r.warranty_status, "starts_on": iso(r.warranty_starts_on),
-            "ends_on": iso(r.warranty_ends_on), "reasons": [x.text(lang) for x in reasons],
+            "ends_on": iso(r.warranty_ends_on), "reasons": [reason_text(x, lang) for x in reasons],
             "reason_codes": [x.code for x in reasons]}
 
 
@@ -78,7 +79,7 @@ def event(e: RmaEvent, tz: ZoneInfo) -> dict[str, Any]:
 
 
 def reasons(stored: list[dict[str, Any]], lang: str) -> list[str]:
-    return [Reason(x["code"], x.get("params", {})).text(lang) for x in stored]
+    return stored_reasons_text(stored, lang)
 
 
 def finding(f: Finding) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from depot.domain.workflow import Action, Status
 from depot.errors import InvalidInputError, InvalidTransitionError
+from depot.i18n import reason_text
 from depot.models import Part, RmaEvent, User, db
 from depot.services import findings, inspection, intake, parts, repair, units
 from depot.services.common import get_rma, get_unit
@@ -62,7 +63,7 @@ def test_man_made_damage_needs_a_quote(received, tech):
     result = inspection.record_inspection(db.session, number, ["shell_damage", "no_power"],
                                           actor=tech, now=NOW)
     assert (result.damage_class.value, result.covered) == ("man_made", False)
-    assert result.reasons[0].text("zh_CN") == "外壳破裂：人为损坏，不在保修范围"
+    assert reason_text(result.reasons[0], "zh_CN") == "外壳破裂：人为损坏，不在保修范围"
     with pytest.raises(InvalidTransitionError, match="quote") as info:
         repair.apply_action(db.session, number, Action.START_REPAIR, actor=tech, now=NOW)
     assert "send_quote" in info.value.details["allowed"]

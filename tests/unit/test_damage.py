@@ -11,6 +11,7 @@ from depot.domain.damage import (
 )
 from depot.domain.warranty import WarrantyStatus
 from depot.errors import InvalidInputError
+from depot.i18n import reason_text
 
 CATALOGUE = {f.code: f for f in DEFAULT_CATALOGUE}
 MAN_MADE = [f.code for f in DEFAULT_CATALOGUE if f.damage_class is DamageClass.MAN_MADE]
@@ -39,9 +40,9 @@ def test_any_man_made_finding_wins_else_quality_else_no_fault(codes):
 
 def test_reasons_read_like_the_policy():
     decision = classify(["shell_damage", "no_power"], CATALOGUE)
-    assert decision.reasons[0].text("zh_CN") == "外壳破裂：人为损坏，不在保修范围"
-    assert decision.reasons[0].text("en") == "shell cracked: man-made damage, not covered"
-    assert decision.reasons[1].text("zh_TW") == "不通電：產品品質問題"
+    assert reason_text(decision.reasons[0], "zh_CN") == "外壳破裂：人为损坏，不在保修范围"
+    assert reason_text(decision.reasons[0], "en") == "shell cracked: man-made damage, not covered"
+    assert reason_text(decision.reasons[1], "zh_TW") == "不通電：產品品質問題"
 
 
 def test_unknown_and_retired_codes_are_refused():

@@ -7,6 +7,7 @@ from depot.domain.roles import may
 from depot.domain.workflow import ACTION_PERMISSIONS, parse_action
 from depot.errors import PermissionDeniedError
 from depot.extensions import db
+from depot.i18n import reason_text
 from depot.labels.findings import render_finding_sheet
 from depot.services import findings, inspection, parts, repair
 from depot.web import schemas, serialize
@@ -64,7 +65,7 @@ def post_inspection(number: str):
         schemas.text(data, "notes", required=False, max_len=4000),
         actor=current_actor(), now=now(), tz=tz())
     return jsonify({"damage_class": result.damage_class.value, "covered": result.covered,
-                    "reasons": [r.text(lang()) for r in result.reasons],
+                    "reasons": [reason_text(r, lang()) for r in result.reasons],
                     "rma": rma_json(result.rma)})
 
 

@@ -7,7 +7,7 @@ from depot.domain.roles import may
 from depot.errors import InvalidInputError, PermissionDeniedError
 from depot.extensions import db
 from depot.scanning import codes_from_text, decode_image
-from depot.services import catalog, documents, intake, scans, units
+from depot.services import attachments, catalog, documents, intake, scans, units
 from depot.services.common import get_rma, get_unit
 from depot.web import schemas, serialize
 from depot.web.api.shapes import rma_json, unit_json
@@ -142,7 +142,7 @@ def get_receipt(number: str):
 @bp.get("/attachments/<int:attachment_id>")
 @requires("rmas.read")
 def get_attachment(attachment_id: int):
-    item = documents.attachment(db.session, attachment_id)
+    item = attachments.get_attachment(db.session, attachment_id)
     return Response(item.data, mimetype=item.content_type,
                     headers={"Cache-Control": "private, max-age=3600",
                              "X-Content-Type-Options": "nosniff"})
