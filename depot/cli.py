@@ -12,8 +12,7 @@ from flask.cli import AppGroup
 from depot.domain.roles import ROLES
 from depot.errors import DepotError
 from depot.extensions import db
-from depot.models import CalendarOverride
-from depot.services import outbox, quote_mail, shipping, units, users
+from depot.services import calendars, outbox, quote_mail, shipping, units, users
 from depot.services.settings import DepotSettings
 
 users_cli = AppGroup("users", help="Create users and their API tokens.")
@@ -99,10 +98,7 @@ def import_units(path: Path) -> None:
 def calendar_override(day: datetime, working: bool, note: str) -> None:
     """Declare a day working or not (for years the holidays package does not know yet)."""
     the_day: date = day.date()
-    row = db.session.get(CalendarOverride, the_day) or CalendarOverride(day=the_day)
-    row.is_working, row.note = working, note
-    db.session.add(row)
-    db.session.commit()
+    calendars.set_override(db.session, the_day, working=working, note=note)
     click.echo(f"{the_day}: {'working day' if working else 'holiday'}")
 
 

@@ -20,6 +20,21 @@ def china_calendar(session: Session, years: range) -> WorkingCalendar:
                            overrides=overrides)
 
 
+def set_override(session: Session, day: date, *, working: bool, note: str = ""
+                 ) -> CalendarOverride:
+    """Declare `day` a working day or not (for years the holidays package does not know)."""
+    row = session.get(CalendarOverride, day) or CalendarOverride(day=day)
+    row.is_working, row.note = working, note.strip()[:200]
+    session.add(row)
+    session.commit()
+    return row
+
+
+def list_overrides(session: Session, since: date) -> list[CalendarOverride]:
+    return list(session.scalars(select(CalendarOverride).where(CalendarOverride.day >= since)
+                                .order_by(CalendarOverride.day)))
+
+
 def calendar_around(session: Session, day: date) -> WorkingCalendar:
     """Enough years for a due date near `day` (a cycle can run over New Year)."""
     return china_calendar(session, range(day.year - 1, day.year + 2))
