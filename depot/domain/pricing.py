@@ -67,6 +67,9 @@ def make_line(kind: str, description: str, quantity: Decimal, unit_price: Decima
     if not quantity.is_finite() or quantity <= 0 or quantity > 10000:
         raise InvalidInputError("quantity must be above 0 and at most 10000",
                                 code="invalid_line", field="quantity")
+    if quantity != money(quantity):  # the column keeps 2 decimals: 0.004 would be stored as 0
+        raise InvalidInputError("quantity has at most 2 decimals", code="invalid_line",
+                                field="quantity")
     if not unit_price.is_finite() or unit_price < 0 or unit_price > MAX_AMOUNT:
         raise InvalidInputError("unit_price must be a non-negative amount", code="invalid_line",
                                 field="unit_price")

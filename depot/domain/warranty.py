@@ -48,9 +48,12 @@ class WarrantyDecision:
 
 
 def add_months(day: date, months: int) -> date:
-    """Calendar months later, clamping to the month's last day (as dateutil's relativedelta)."""
+    """Calendar months later, clamping to the month's last day (as dateutil's relativedelta).
+    Past the last representable day it stays at date.max: a stored date is never a crash."""
     years, month_index = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month_index + 1
+    if year > date.max.year:
+        return date.max
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -59,7 +62,8 @@ def warranty_end(purchase_date: date, months: int) -> date:
 
     2025-03-02 + 12 months -> 2026-03-01; 2024-02-29 + 12 months -> 2025-02-28 - 1 = 2025-02-27.
     """
-    return add_months(purchase_date, months) - timedelta(days=1)
+    end = add_months(purchase_date, months)
+    return end if end == date.max else end - timedelta(days=1)
 
 
 def judge_warranty(
@@ -71,7 +75,7 @@ def judge_warranty(
     if base.in_warranty or facts.repair_shipped_on is None or policy.repair_warranty_days <= 0:
         return base
     shipped = facts.repair_shipped_on
-    end = shipped + timedelta(days=policy.repair_warranty_days - 1)
+    end = _plus_days(shipped, policy.repair_warranty_days - 1)
     if not shipped <= on_date <= end:
         return base
     reason = Reason("repair_warranty", {"shipped": shipped, "days": policy.repair_warranty_days,
@@ -103,3 +107,10 @@ def _purchase_warranty(facts: UnitFacts, on_date: date, policy: WarrantyPolicy
         return WarrantyDecision(WarrantyStatus.IN_WARRANTY, start, end, tuple(reasons))
     reasons.append(Reason("expired", {"end": end, "on": on_date}))
     return WarrantyDecision(WarrantyStatus.OUT_OF_WARRANTY, start, end, tuple(reasons))
+
+
+def _plus_days(day: date, days: int) -> date:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max

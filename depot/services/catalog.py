@@ -1,14 +1,14 @@
 """Product models: their codes, names, warranty terms and serial patterns."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from depot.errors import ConflictError, InvalidInputError
+from depot.errors import ConflictError
 from depot.models import ProductModel
+from depot.services.serials import check_pattern
 
 
 def create_model(
@@ -19,11 +19,7 @@ def create_model(
     if session.scalar(select(ProductModel).where(ProductModel.code == code)):
         raise ConflictError(f"product model {code!r} exists already", code="model_exists", model=code)
     if serial_pattern:
-        try:
-            re.compile(serial_pattern)
-        except re.error as exc:
-            raise InvalidInputError(f"serial pattern is not a valid expression: {exc}",
-                                    code="invalid_serial_pattern") from None
+        serial_pattern = check_pattern(serial_pattern)
     model = ProductModel(code=code, name=name.strip(), warranty_months=warranty_months,
                          serial_pattern=serial_pattern or None, created_at=now)
     session.add(model)

@@ -14,7 +14,7 @@ from depot.domain.calendar import due_date
 from depot.domain.workflow import Action
 from depot.errors import ConflictError, InvalidInputError
 from depot.models import Rma, RmaCounter, User
-from depot.photos import normalise_photo
+from depot.photos import normalise_photo, pixels_of
 from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
@@ -31,11 +31,26 @@ class Photo:
     data: bytes
 
 
-def prepare_photos(files: list[tuple[str, bytes]], *, max_bytes: int, max_pixels: int
-                   ) -> list[Photo]:
-    """Check and normalise every photo before anything is stored: one bad file refuses all."""
+def prepare_photos(files: list[tuple[str, bytes]], *, max_bytes: int, max_pixels: int,
+                   max_total_pixels: int | None = None) -> list[Photo]:
+    """Check and normalise every photo before anything is stored: one bad file refuses all.
+    The pixels of all photos together are capped too (twice one photo's limit by default), so
+    a dozen huge photos cannot tie a worker up for seconds and hundreds of megabytes."""
     if len(files) > MAX_PHOTOS:
-        raise InvalidInputError(f"at most {MAX_PHOTOS} photos at a time", code="too_many_photos")
+        raise InvalidInputError("at most %(max)s photos at a time", code="too_many_photos",
+                                max=MAX_PHOTOS)
+    budget = max_total_pixels if max_total_pixels is not None else 2 * max_pixels
+    total = 0
+    for name, data in files:
+        try:
+            total += pixels_of(data, max_bytes=max_bytes, max_pixels=max_pixels)
+        except InvalidInputError as exc:
+            exc.details["filename"] = name
+            raise
+    if total > budget:
+        raise InvalidInputError(
+            "these photos have %(pixels)s pixels together; the limit is %(limit)s: send fewer "
+            "or smaller photos", code="image_too_large", pixels=total, limit=budget)
     prepared = []
     for name, data in files:
         try:
@@ -65,6 +80,16 @@ def add_photos(session: Session, number: str, files: list[tuple[str, bytes]], *,
                now=now)
     session.commit()
     session.refresh(rma)
+    return rma
+
+
+def _same_request(rma: Rma, serial: str) -> Rma:
+    """A repeated Idempotency-Key answers its first RMA, but only for the same unit: a key
+    reused for another unit is a client's mistake, not a retry."""
+    if rma.unit.serial.casefold() != serial.strip().casefold():
+        raise InvalidInputError(
+            "this Idempotency-Key was already used for %(rma)s of another unit: use a new key",
+            code="idempotency_key_reused", rma=rma.number)
     return rma
 
 
@@ -103,7 +128,7 @@ def receive_unit(
     if idempotency_key:
         existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
         if existing is not None:
-            return existing, False
+            return _same_request(existing, serial), False
     unknown = [a for a in accessories if a not in ACCESSORIES]
     if unknown:
         raise InvalidInputError(f"unknown accessories: {', '.join(unknown)}",
@@ -113,7 +138,7 @@ def receive_unit(
         existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
         if existing is not None:
             session.rollback()
-            return existing, False
+            return _same_request(existing, serial), False
     current = open_rma_of(session, unit)
     if current is not None:
         raise ConflictError(f"unit {unit.serial} already has open RMA {current.number}",
@@ -149,6 +174,6 @@ def receive_unit(
         if idempotency_key:
             again = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
             if again is not None:
-                return again, False
+                return _same_request(again, serial), False
         raise
     return rma, True

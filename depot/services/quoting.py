@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from depot.domain.pricing import PricingPolicy, QuoteLine, propose_lines, totals
 from depot.domain.quotes import QUOTE, QuoteAction, QuoteFacts, QuoteStatus, answer_refusal
-from depot.domain.workflow import Action
+from depot.domain.workflow import Action, Status
 from depot.errors import (
     ConflictError,
     InvalidInputError,
@@ -160,8 +160,13 @@ def quote_by_token(session: Session, secret: str, token: str) -> Quote:
 
 
 def refusal(quote: Quote, today: date) -> tuple[str, str] | None:
-    """Why the customer cannot answer this quote now, as (code, message), or None."""
-    return answer_refusal(QuoteStatus(quote.status), QuoteFacts(quote.valid_until, today))
+    """Why the customer cannot answer this quote now, as (code, message), or None: the quote's
+    own state first, then whether its RMA still waits for an answer (a cancelled repair's
+    quote is not answered, however valid the link)."""
+    why = answer_refusal(QuoteStatus(quote.status), QuoteFacts(quote.valid_until, today))
+    if why is None and quote.rma.status != Status.AWAITING_APPROVAL:
+        return "rma_not_waiting", "this repair is no longer waiting for an answer to a quote"
+    return why
 
 
 def answer_quote(session: Session, quote_id: int, answer: Answer, *, actor: User | None,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from depot.models import ProductModel, Rma, Unit
 from depot.scanning import Code, looks_like_serial
 from depot.services.common import find_rma, find_unit, open_rma_of
+from depot.services.serials import fits
 
 RMA_NUMBER_RE = re.compile(r"^RMA-\d{4}-\d{6}$", re.IGNORECASE)
 
@@ -25,8 +26,8 @@ class ScanResult:
 def resolve_codes(session: Session, codes: list[Code]) -> ScanResult:
     """Look the codes up in order. A decoded text is trusted only if it fits a serial pattern
     (a model's own or the general one) or is an RMA number: misreads are rare but real."""
-    patterns = [re.compile(p) for p in session.scalars(
-        select(ProductModel.serial_pattern).where(ProductModel.serial_pattern.is_not(None)))]
+    patterns = list(session.scalars(
+        select(ProductModel.serial_pattern).where(ProductModel.serial_pattern.is_not(None))))
     for code in codes:
         text = code.text.strip()
         if RMA_NUMBER_RE.match(text):
@@ -34,7 +35,7 @@ def resolve_codes(session: Session, codes: list[Code]) -> ScanResult:
             if rma is not None:
                 return ScanResult(codes, rma.unit, rma, code)
             continue
-        if not (looks_like_serial(text) or any(p.fullmatch(text) for p in patterns)):
+        if not (looks_like_serial(text) or any(fits(p, text) for p in patterns)):
             continue
         unit = find_unit(session, text)
         if unit is not None:

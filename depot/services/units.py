@@ -20,6 +20,7 @@ from depot.domain.warranty import (
 from depot.errors import ConflictError, DepotError, InvalidInputError
 from depot.models import Customer, ProductModel, Unit
 from depot.services.common import get_model
+from depot.services.serials import fits
 
 IMPORT_COLUMNS = ("serial", "model", "purchase_date", "customer_name", "customer_phone",
                   "customer_email", "customer_address")
@@ -47,7 +48,7 @@ def check_serial(serial: str, model: ProductModel | None = None) -> str:
     if not SERIAL_RE.match(serial):
         raise InvalidInputError(
             "a serial is 3 to 80 letters, digits or - _ . /", code="invalid_serial", serial=serial)
-    if model is not None and model.serial_pattern and not re.fullmatch(model.serial_pattern, serial):
+    if model is not None and model.serial_pattern and not fits(model.serial_pattern, serial):
         raise InvalidInputError(f"serial {serial!r} does not fit model {model.code}'s pattern",
                                 code="serial_pattern_mismatch", serial=serial,
                                 pattern=model.serial_pattern)

@@ -126,3 +126,15 @@ def test_month_arithmetic_agrees_with_dateutil(day, months):
     from depot.domain.warranty import add_months
 
     assert add_months(day, months) == day + relativedelta(months=months)
+
+
+def test_a_far_future_purchase_date_is_judged_not_crashed():
+    """A date like 9999-12-31 may be stored by an old import: reading it never fails."""
+    from depot.domain.warranty import UnitFacts, judge_warranty
+
+    facts = UnitFacts("Model", 12, date(9999, 12, 31), extended_months=24,
+                      repair_shipped_on=date(9999, 12, 30))
+    decision = judge_warranty(facts, date(2026, 12, 2))
+    assert decision.ends_on == date.max
+    assert decision.status.value == "unknown"  # judged before the purchase date
+    assert reason_text(decision.reasons[-1], "en").startswith("2026-12-02 is before")
