@@ -131,17 +131,22 @@ def record_offline_answer(session: Session, number: str, quote_number: str, *, a
     if via not in OFFLINE_VIA:
         raise InvalidInputError(f"via must be one of {', '.join(OFFLINE_VIA)}",
                                 code="invalid_field", field="via", known=list(OFFLINE_VIA))
-    target = quoting.get_quote(session, number, quote_number)
-    attachment_id = None
+    copy = None
     if signed_copy is not None:
         name, content_type, data = signed_copy
         if not (content_type == "application/pdf" and data.startswith(b"%PDF")):
             photo = prepare_photos([(name or "signed", data)], max_bytes=max_bytes,
                                    max_pixels=max_pixels)[0]
             name, content_type, data = photo.filename, photo.content_type, photo.data
-        attachment_id = attach(session, target.rma, "signed_quote", name or "signed.pdf",
-                               content_type, data, actor=actor, now=now).id
+        copy = (name or "signed.pdf", content_type, data)
     try:
+        # The copy is stored only once the answer is allowed: a refused answer keeps nothing
+        # (refusing an expired quote commits its expiry, which would keep the copy with it).
+        target = quoting.locked_quote(session, number, quote_number)
+        attachment_id = None
+        if copy is not None and quoting.refusal(target, local_date(now, tz)) is None:
+            attachment_id = attach(session, target.rma, "signed_quote", *copy, actor=actor,
+                                   now=now).id
         return quoting.answer_quote(
             session, target.id,
             quoting.Answer(approve, comment, via=via, ip=ip, user_agent=user_agent,

@@ -137,6 +137,7 @@ def import_units(session: Session, data: bytes, *, now: datetime) -> ImportRepor
         raise InvalidInputError(f"the header lacks {', '.join(missing)}", code="invalid_header",
                                 missing=missing, expected=list(IMPORT_COLUMNS))
     report = ImportReport()
+    seen: dict[str, int] = {}  # serial -> the line that imported it
     line = reader.line_num  # physical line where the next record starts, minus one
     for row in reader:
         start, line = line + 1, reader.line_num
@@ -145,7 +146,7 @@ def import_units(session: Session, data: bytes, *, now: datetime) -> ImportRepor
         record = dict(zip(names, (cell.strip() for cell in row), strict=False))
         try:
             with session.begin_nested():
-                created = _import_row(session, record, now)
+                created = _import_row(session, record, now, seen, start)
         except DepotError as exc:
             report.errors.append({"line": start, "message": exc.message, "code": exc.code})
             continue
@@ -161,13 +162,17 @@ def import_units(session: Session, data: bytes, *, now: datetime) -> ImportRepor
     return report
 
 
-def _import_row(session: Session, record: dict[str, str], now: datetime) -> bool:
+def _import_row(session: Session, record: dict[str, str], now: datetime,
+                seen: dict[str, int], line: int) -> bool:
     if len(record) < len(IMPORT_COLUMNS):
         raise InvalidInputError("the row has too few columns", code="short_row")
     model = get_model(session, record["model"]) if record["model"] else None
     if model is None:
         raise InvalidInputError("model is empty", code="missing_model")
     serial = check_serial(record["serial"], model)
+    if serial in seen:  # a second row would silently overwrite the first: report it
+        raise InvalidInputError("duplicate serial in the file", code="duplicate_serial",
+                                serial=serial, first_line=seen[serial])
     purchase_date = parse_date(record["purchase_date"], "purchase_date")
     customer = find_or_create_customer(session, CustomerInput(
         record["customer_name"], record["customer_phone"], record["customer_email"],
@@ -177,11 +182,13 @@ def _import_row(session: Session, record: dict[str, str], now: datetime) -> bool
         session.add(Unit(serial=serial, model=model, purchase_date=purchase_date,
                          extended_months=0, customer=customer, created_at=now, updated_at=now))
         session.flush()
+        seen[serial] = line
         return True
     unit.model, unit.purchase_date, unit.updated_at = model, purchase_date, now
     if customer is not None:
         unit.customer = customer
     session.flush()
+    seen[serial] = line
     return False
 
 
