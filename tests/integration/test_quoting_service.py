@@ -174,10 +174,10 @@ def test_the_email_carries_the_pdf_and_the_link(flow, session, settings):
 
     message = email.message_from_bytes(row.raw, policy=policy.default)
     assert message["To"] == "zs@example.com"
-    assert message["Subject"] == (f"非保修产品维修报价单 {number} / Repair quote {quote_number}")
+    assert message["Subject"] == (f"非保修产品维修报价单 {quote_number} / Repair quote {quote_number}")
     assert row.subject == message["Subject"]
     body = message.get_body(("plain",)).get_content()
-    [token] = re.findall(r"http://depot\.test/q/(\S+)", body)
+    [token] = set(re.findall(r"http://depot\.test/q/(\S+)", body))  # once per language
     assert "258.50 CNY" in body
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"

@@ -75,8 +75,8 @@ def test_a_verified_covered_box_ships_prepaid_and_the_customer_is_told(flow, ses
     assert (mail.kind, mail.rma_id, mail.recipient, mail.status) == (
         "shipped", rma.id, "zs@example.com", "pending")
     message = email.message_from_bytes(mail.raw, policy=policy.default)
-    assert message["Subject"] == (f"设备已寄回 {number} / Your unit is on its way "
-                                  "(SF SF1234567890)")
+    assert message["Subject"] == (f"设备已寄回 {number}（SF SF1234567890） / Your unit {number} is "
+                                  "on its way (SF SF1234567890)")
     body = message.get_content()
     assert "2026-11-20" in body and "SF1234567890" in body and "到付" not in body
     assert "Accessories not returned: 数据线 Data cable" in body
