@@ -79,7 +79,7 @@ def test_a_verified_covered_box_ships_prepaid_and_the_customer_is_told(flow, ses
                                   "on its way (SF SF1234567890)")
     body = message.get_content()
     assert "2026-11-20" in body and "SF1234567890" in body and "到付" not in body
-    assert "Accessories not returned: 数据线 Data cable" in body
+    assert "未随机寄回的附件： 数据线" in body and "Accessories not returned: Data cable" in body
 
 
 def test_an_unpaid_uncovered_unit_waits_for_the_money_then_ships_collect(flow, session):
