@@ -17,13 +17,14 @@ def create_model(
 ) -> ProductModel:
     code = code.strip()
     if session.scalar(select(ProductModel).where(ProductModel.code == code)):
-        raise ConflictError(f"product model {code!r} exists already", code="model_exists", model=code)
+        raise ConflictError("product model %(model)s exists already", code="model_exists",
+                            model=code[:80])
     if serial_pattern:
         try:
             re.compile(serial_pattern)
         except re.error as exc:
-            raise InvalidInputError(f"serial pattern is not a valid expression: {exc}",
-                                    code="invalid_serial_pattern") from None
+            raise InvalidInputError("serial pattern is not a valid expression: %(error)s",
+                                    code="invalid_serial_pattern", error=str(exc)[:120]) from None
     model = ProductModel(code=code, name=name.strip(), warranty_months=warranty_months,
                          serial_pattern=serial_pattern or None, created_at=now)
     session.add(model)

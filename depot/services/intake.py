@@ -35,7 +35,8 @@ def prepare_photos(files: list[tuple[str, bytes]], *, max_bytes: int, max_pixels
                    ) -> list[Photo]:
     """Check and normalise every photo before anything is stored: one bad file refuses all."""
     if len(files) > MAX_PHOTOS:
-        raise InvalidInputError(f"at most {MAX_PHOTOS} photos at a time", code="too_many_photos")
+        raise InvalidInputError("at most %(limit)s photos at a time", code="too_many_photos",
+                                limit=MAX_PHOTOS)
     prepared = []
     for name, data in files:
         try:
@@ -56,8 +57,8 @@ def add_photos(session: Session, number: str, files: list[tuple[str, bytes]], *,
                actor: User | None, now: datetime) -> Rma:
     """Intake photos (what arrived) or evidence photos (what inspection found)."""
     if kind not in PHOTO_KINDS:
-        raise InvalidInputError(f"kind must be one of {', '.join(PHOTO_KINDS)}",
-                                code="invalid_field", field="kind")
+        raise InvalidInputError("kind must be one of %(known)s",
+                                code="invalid_field", field="kind", known=list(PHOTO_KINDS))
     photos = prepare_photos(files, max_bytes=max_bytes, max_pixels=max_pixels)
     rma = get_rma(session, number)
     for photo in photos:
@@ -106,8 +107,9 @@ def receive_unit(
             return existing, False
     unknown = [a for a in accessories if a not in ACCESSORIES]
     if unknown:
-        raise InvalidInputError(f"unknown accessories: {', '.join(unknown)}",
-                                code="invalid_accessory", unknown=unknown, known=list(ACCESSORIES))
+        raise InvalidInputError("unknown accessories: %(unknown)s",
+                                code="invalid_accessory", unknown=[u[:40] for u in unknown][:20],
+                                known=list(ACCESSORIES))
     unit = get_unit(session, serial, lock=True)  # one open RMA per unit, even under races
     if idempotency_key:  # again, now that a concurrent repeat holding the lock has committed
         existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
@@ -116,8 +118,9 @@ def receive_unit(
             return existing, False
     current = open_rma_of(session, unit)
     if current is not None:
-        raise ConflictError(f"unit {unit.serial} already has open RMA {current.number}",
-                            code="open_rma_exists", rma=current.number, status=current.status)
+        raise ConflictError("unit %(serial)s already has open RMA %(rma)s",
+                            code="open_rma_exists", rma=current.number, status=current.status,
+                            serial=unit.serial)
     received_on = local_date(now, tz)
     if reported_on is not None and reported_on > received_on:
         raise InvalidInputError("reported_on cannot be after today", code="invalid_date",
