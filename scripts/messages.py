@@ -3,7 +3,8 @@
 
 Messages come from the templates (`_()`), the mail templates, and the Python code: the
 DepotError kinds' sentences, `N_()`, `translate()`/`both()`/`pair()` calls with a literal
-sentence, guards, and the wording tables (reasons, quote and receipt words).
+sentence, guards, the machines' refusals, and the wording tables (reasons, the quote answer
+refusals, quote and receipt words).
 
     python scripts/messages.py            # every language
     python scripts/messages.py zh_Hans_CN # one
@@ -11,8 +12,10 @@ sentence, guards, and the wording tables (reasons, quote and receipt words).
 from __future__ import annotations
 
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -35,13 +38,18 @@ PY_KEYWORDS = {**{name: None for name in ERRORS}, "N_": None, "Guard": (2,),
 Message = tuple[str, str | None]  # (msgid, context)
 
 
-def _extract(folder: Path, method: str, keywords: dict) -> list[Message]:
+def _extract(folder: Path, method: str, keywords: dict, exclude: tuple[str, ...] = ()
+             ) -> list[Message]:
+    """Messages of the files under `folder`, leaving out those matching a glob of `exclude`
+    (paths relative to `folder`, e.g. "web/api/*.py")."""
     found: dict[Message, None] = {}
     if not folder.exists():
         return []
-    for _file, _line, message, _comments, context in extract_from_dir(
+    for file, _line, message, _comments, context in extract_from_dir(
             folder, method_map=[(f"**.{'py' if method == 'python' else '*'}", method)],
             keywords=keywords, comment_tags=(), strip_comment_tags=True):
+        if any(fnmatch(Path(file).as_posix(), pattern) for pattern in exclude):
+            continue
         if isinstance(message, tuple):
             message = message[0]
         if isinstance(message, str) and message:
@@ -54,25 +62,37 @@ def template_messages() -> list[str]:
         _extract(ROOT / "templates", "jinja2", {"_": None}) + [(m, None) for m in EXTRA])]
 
 
-def python_messages() -> list[Message]:
-    """Sentences a person may read that the Python code carries, with their context."""
+def python_messages(exclude: tuple[str, ...] = ()) -> list[Message]:
+    """Sentences a person may read that the Python code carries, with their context; files of
+    depot/ that match a glob of `exclude` are left out."""
+    from depot.domain.machine import Machine
+    from depot.domain.quotes import QUOTE, REFUSALS
     from depot.domain.text import REASONS
+    from depot.domain.workflow import RMA
     from depot.labels.receipt import RECEIPT_TEXT
     from depot.quotes.text import QUOTE_TEXT
 
-    found = _extract(ROOT / "depot", "python", PY_KEYWORDS)
+    found = _extract(ROOT / "depot", "python", PY_KEYWORDS, exclude)
     found += [(m, None) for m in REASONS.values()]
+    found += [(m, None) for _code, m in REFUSALS.values()]
+    found += [(m.refused, None) for m in (RMA, QUOTE)]
+    found += [(Machine.__dataclass_fields__["refused"].default, None)]
     found += [(m, "quote") for m in QUOTE_TEXT.values()]
     found += [(m, "receipt") for m in RECEIPT_TEXT.values()]
     return [(m, c) for m, c in dict.fromkeys(found) if m.strip()]
 
 
-def missing(language: str, *, python: bool = False) -> list[Message] | list[str]:
+def read_catalogue(language: str) -> Catalog:
     path = ROOT / "depot" / "translations" / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
-        catalog = read_po(handle)
+        return read_po(handle)
+
+
+def missing(language: str, *, python: bool = False, exclude: tuple[str, ...] = ()
+            ) -> list[Message] | list[str]:
+    catalog = read_catalogue(language)
     if python:
-        return [(m, c) for m, c in python_messages()
+        return [(m, c) for m, c in python_messages(exclude)
                 if catalog.get(m, context=c) is None or not catalog.get(m, context=c).string]
     return [m for m in template_messages()
             if catalog.get(m) is None or not catalog.get(m).string]

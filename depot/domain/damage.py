@@ -78,8 +78,8 @@ def classify(codes: Iterable[str], catalogue: Mapping[str, Finding], *,
     retired = [c for c in codes if c in catalogue and catalogue[c].retired]
     if unknown or (retired and not allow_retired):
         raise InvalidInputError(
-            f"unknown finding codes: {', '.join(unknown + retired)}", code="unknown_finding",
-            unknown=unknown + retired)
+            "unknown finding codes: %(unknown)s", code="unknown_finding",
+            unknown=[c[:80] for c in unknown + retired][:50])
     findings = [catalogue[c] for c in codes]
     man_made = [f for f in findings if f.damage_class is DamageClass.MAN_MADE]
     quality = [f for f in findings if f.damage_class is DamageClass.QUALITY]

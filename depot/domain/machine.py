@@ -44,6 +44,9 @@ class Machine(Generic[S, A]):
     guards: Mapping[tuple[S | None, A], tuple[Guard, ...]] = field(default_factory=dict)
     # The actions a refusal names as allowed (the ones a person can choose); None: all.
     offered: frozenset[A] | None = None
+    # The sentence of a refusal by the table. A machine that people meet names itself in it
+    # ("cannot %(action)s an RMA that is %(status)s"), so that it translates as one sentence.
+    refused: str = "cannot %(action)s %(thing)s that is %(status)s"
 
     def actions_from(self, current: S | None) -> list[A]:
         """Every action the table has from `current`, in table order, guards not asked."""
@@ -70,7 +73,7 @@ class Machine(Generic[S, A]):
         target = self.transitions.get((current, action))
         if target is None:
             raise InvalidTransitionError(
-                "cannot %(action)s %(thing)s that is %(status)s",
+                self.refused,
                 code="invalid_transition", action=_value(action), thing=self.name,
                 status=_value(current), allowed=self._named(self.actions_from(current)))
         if facts is not None:

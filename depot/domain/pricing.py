@@ -59,8 +59,9 @@ def make_line(kind: str, description: str, quantity: Decimal, unit_price: Decima
     try:
         line_kind = LineKind(kind)
     except ValueError:
-        raise InvalidInputError(f"unknown line kind {kind!r}", code="invalid_line",
-                                field="kind", known=[k.value for k in LineKind]) from None
+        raise InvalidInputError("unknown line kind %(kind)s", code="invalid_line",
+                                field="kind", kind=str(kind)[:40],
+                                known=[k.value for k in LineKind]) from None
     if not description.strip():
         raise InvalidInputError("every line needs a description", code="invalid_line",
                                 field="description")

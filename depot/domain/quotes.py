@@ -51,7 +51,8 @@ IN_TIME = Guard("quote_expired", "this quote was valid until %(valid_until)s",
                 lambda facts: {"valid_until": facts.valid_until.isoformat()})
 
 QUOTE = Machine("a quote", QuoteStatus, QuoteAction, TRANSITIONS,
-                guards={(Q.SENT, QA.APPROVE): (IN_TIME,), (Q.SENT, QA.DECLINE): (IN_TIME,)})
+                guards={(Q.SENT, QA.APPROVE): (IN_TIME,), (Q.SENT, QA.DECLINE): (IN_TIME,)},
+                refused="cannot %(action)s a quote that is %(status)s")
 QUOTE.check()
 
 # A customer's answer is refused for a reason they can act on, by the quote's status.

@@ -121,7 +121,7 @@ PAID = Guard(
 RMA = Machine(
     "an RMA", Status, Action, TRANSITIONS,
     guards={(S.INSPECTED, A.START_REPAIR): (COVERED,), (S.READY_TO_SHIP, A.SHIP): (PAID,)},
-    offered=frozenset(MOVING_ACTIONS))
+    offered=frozenset(MOVING_ACTIONS), refused="cannot %(action)s an RMA that is %(status)s")
 RMA.check()
 
 # The actions of POST /rmas/<number>/actions and the permission each needs; the other moves

@@ -118,7 +118,8 @@ def load_gray(data: bytes, *, max_bytes: int = 15 * 1024 * 1024,
             image.draft("L", image.size)  # let libjpeg decode luminance only: faster on 12 MP
         return _grayscale(ImageOps.exif_transpose(image))
     except _DAMAGED as exc:
-        raise _not_an_image("the image is damaged and cannot be read") from exc
+        raise InvalidInputError("the image is damaged and cannot be read",
+                                code="not_an_image") from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def open_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
     DecompressionBombError (images over ~179 MP) is raised before we see the size.
     """
     if len(data) > max_bytes:
-        raise InvalidInputError(f"the file is {len(data)} bytes; the limit is {max_bytes}",
+        raise InvalidInputError("the file is %(size)s bytes; the limit is %(limit)s",
                                 code="upload_too_large", size=len(data), limit=max_bytes)
     try:
         with warnings.catch_warnings():
@@ -145,12 +146,13 @@ def open_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
         pixels = int(match.group(1)) if match else None
         raise _too_large(pixels, max_pixels) from None
     except (UnidentifiedImageError, *_DAMAGED):
-        raise _not_an_image("the file is not an image Depot can read (JPEG, PNG, WebP…)") from None
+        raise InvalidInputError("the file is not an image Depot can read (JPEG, PNG, WebP…)",
+                                code="not_an_image") from None
     width, height = image.size
     if width * height > max_pixels or max(width, height) > _MAX_SIDE:
         raise _too_large(width * height, max_pixels)
     if width < 1 or height < 1:
-        raise _not_an_image("the image is empty")
+        raise InvalidInputError("the image is empty", code="not_an_image")
     return image
 
 
@@ -171,13 +173,11 @@ def _grayscale(image: Image.Image) -> np.ndarray:
 
 
 def _too_large(pixels: int | None, limit: int) -> InvalidInputError:
-    shown = f"{pixels} pixels" if pixels is not None else "too many pixels"
-    return InvalidInputError(f"the image has {shown}; the limit is {limit}",
+    if pixels is None:
+        return InvalidInputError("the image has too many pixels; the limit is %(limit)s",
+                                 code="image_too_large", pixels=pixels, limit=limit)
+    return InvalidInputError("the image has %(pixels)s pixels; the limit is %(limit)s",
                              code="image_too_large", pixels=pixels, limit=limit)
-
-
-def _not_an_image(message: str) -> InvalidInputError:
-    return InvalidInputError(message, code="not_an_image")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ def create_model(
 ) -> ProductModel:
     code = code.strip()
     if session.scalar(select(ProductModel).where(ProductModel.code == code)):
-        raise ConflictError(f"product model {code!r} exists already", code="model_exists", model=code)
+        raise ConflictError("product model %(model)s exists already", code="model_exists",
+                            model=code[:80])
     if serial_pattern:
         serial_pattern = check_pattern(serial_pattern)
     model = ProductModel(code=code, name=name.strip(), warranty_months=warranty_months,

@@ -33,7 +33,8 @@ def find_unit(session: Session, serial: str, *, lock: bool = False) -> Unit | No
 def get_unit(session: Session, serial: str, *, lock: bool = False) -> Unit:
     unit = find_unit(session, serial, lock=lock)
     if unit is None:
-        raise NotFoundError(f"no unit with serial {serial!r}", code="unit_not_found", serial=serial)
+        raise NotFoundError("no unit with serial %(serial)s", code="unit_not_found",
+                            serial=serial.strip()[:80])
     return unit
 
 
@@ -57,8 +58,8 @@ def get_rma(session: Session, number: str) -> Rma:
 def get_model(session: Session, code: str) -> ProductModel:
     model = session.scalar(select(ProductModel).where(ProductModel.code == code.strip()))
     if model is None:
-        raise NotFoundError(f"no product model with code {code!r}", code="model_not_found",
-                            model=code)
+        raise NotFoundError("no product model with code %(model)s", code="model_not_found",
+                            model=code.strip()[:80])
     return model
 
 

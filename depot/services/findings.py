@@ -33,7 +33,8 @@ def create_finding(session: Session, code: str, damage_class: str, label_zh: str
         raise InvalidInputError("damage_class must be man_made or quality",
                                 code="invalid_field", field="damage_class")
     if session.get(FindingCode, code):
-        raise ConflictError(f"finding {code!r} exists already", code="finding_exists")
+        raise ConflictError("finding %(finding)s exists already", code="finding_exists",
+                            finding=code[:80])
     last = session.scalar(select(func.max(FindingCode.sort_order))) or 0
     row = FindingCode(code=code, damage_class=damage_class, label_zh=label_zh,
                       label_zh_tw=label_zh_tw, label_en=label_en, retired=False,
@@ -49,7 +50,8 @@ def update_finding(session: Session, code: str, *, label_zh: str | None = None,
     """Labels and retirement change; the class of a code never does (old decisions rest on it)."""
     row = session.get(FindingCode, code)
     if row is None:
-        raise NotFoundError(f"no finding {code!r}", code="finding_not_found")
+        raise NotFoundError("no finding %(finding)s", code="finding_not_found",
+                            finding=code[:80])
     for name, value in (("label_zh", label_zh), ("label_en", label_en),
                         ("label_zh_tw", label_zh_tw), ("retired", retired)):
         if value is not None:

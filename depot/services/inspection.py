@@ -63,8 +63,9 @@ def override(session: Session, number: str, *, reason: str, warranty: str | None
         raise InvalidInputError("say what to override: warranty or covered",
                                 code="missing_field", field="warranty")
     if warranty is not None and warranty not in [s.value for s in WarrantyStatus]:
-        raise InvalidInputError(f"unknown warranty status {warranty!r}", code="invalid_field",
-                                field="warranty")
+        raise InvalidInputError("unknown warranty status %(warranty)s", code="invalid_field",
+                                field="warranty", warranty=str(warranty)[:40],
+                                known=[s.value for s in WarrantyStatus])
     rma = lock_rma(session, number)
     changes = []
     if warranty is not None:

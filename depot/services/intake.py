@@ -37,8 +37,8 @@ def prepare_photos(files: list[tuple[str, bytes]], *, max_bytes: int, max_pixels
     The pixels of all photos together are capped too (twice one photo's limit by default), so
     a dozen huge photos cannot tie a worker up for seconds and hundreds of megabytes."""
     if len(files) > MAX_PHOTOS:
-        raise InvalidInputError("at most %(max)s photos at a time", code="too_many_photos",
-                                max=MAX_PHOTOS)
+        raise InvalidInputError("at most %(limit)s photos at a time", code="too_many_photos",
+                                limit=MAX_PHOTOS)
     budget = max_total_pixels if max_total_pixels is not None else 2 * max_pixels
     total = 0
     for name, data in files:
@@ -71,8 +71,8 @@ def add_photos(session: Session, number: str, files: list[tuple[str, bytes]], *,
                actor: User | None, now: datetime) -> Rma:
     """Intake photos (what arrived) or evidence photos (what inspection found)."""
     if kind not in PHOTO_KINDS:
-        raise InvalidInputError(f"kind must be one of {', '.join(PHOTO_KINDS)}",
-                                code="invalid_field", field="kind")
+        raise InvalidInputError("kind must be one of %(known)s",
+                                code="invalid_field", field="kind", known=list(PHOTO_KINDS))
     photos = prepare_photos(files, max_bytes=max_bytes, max_pixels=max_pixels)
     rma = get_rma(session, number)
     for photo in photos:
@@ -131,8 +131,9 @@ def receive_unit(
             return _same_request(existing, serial), False
     unknown = [a for a in accessories if a not in ACCESSORIES]
     if unknown:
-        raise InvalidInputError(f"unknown accessories: {', '.join(unknown)}",
-                                code="invalid_accessory", unknown=unknown, known=list(ACCESSORIES))
+        raise InvalidInputError("unknown accessories: %(unknown)s",
+                                code="invalid_accessory", unknown=[u[:40] for u in unknown][:20],
+                                known=list(ACCESSORIES))
     unit = get_unit(session, serial, lock=True)  # one open RMA per unit, even under races
     if idempotency_key:  # again, now that a concurrent repeat holding the lock has committed
         existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
@@ -141,8 +142,9 @@ def receive_unit(
             return _same_request(existing, serial), False
     current = open_rma_of(session, unit)
     if current is not None:
-        raise ConflictError(f"unit {unit.serial} already has open RMA {current.number}",
-                            code="open_rma_exists", rma=current.number, status=current.status)
+        raise ConflictError("unit %(serial)s already has open RMA %(rma)s",
+                            code="open_rma_exists", rma=current.number, status=current.status,
+                            serial=unit.serial)
     received_on = local_date(now, tz)
     if reported_on is not None and reported_on > received_on:
         raise InvalidInputError("reported_on cannot be after today", code="invalid_date",

@@ -27,7 +27,8 @@ def create_part(session: Session, part_number: str, name_zh: str, cost_price: De
                 name_en: str = "", stock: int = 0, model_codes: list[str] = (),
                 now: datetime) -> Part:
     if session.scalar(select(Part.id).where(Part.part_number == part_number)):
-        raise ConflictError(f"part {part_number!r} exists already", code="part_exists")
+        raise ConflictError("part %(part)s exists already", code="part_exists",
+                            part=part_number[:80])
     part = Part(part_number=part_number, name_zh=name_zh, name_en=name_en, cost_price=cost_price,
                 stock=stock, model_codes=list(model_codes), created_at=now)
     session.add(part)
@@ -38,7 +39,7 @@ def create_part(session: Session, part_number: str, name_zh: str, cost_price: De
 def get_part(session: Session, part_number: str) -> Part:
     part = session.scalar(select(Part).where(Part.part_number == part_number))
     if part is None:
-        raise NotFoundError(f"no part {part_number!r}", code="part_not_found")
+        raise NotFoundError("no part %(part)s", code="part_not_found", part=part_number[:80])
     return part
 
 
@@ -69,8 +70,8 @@ def use_part(session: Session, number: str, part_number: str, quantity: int = 1,
     part = get_part(session, part_number)
     model = rma.unit.model.code
     if part.model_codes and model not in part.model_codes:
-        raise InvalidInputError(f"part {part_number} does not fit model {model}",
-                                code="part_incompatible", part=part_number, model=model)
+        raise InvalidInputError("part %(part)s does not fit model %(model)s",
+                                code="part_incompatible", part=part.part_number, model=model)
     check(session, rma, Action.USE_PART)
     taken = session.execute(
         update(Part).where(Part.id == part.id, Part.stock >= quantity)

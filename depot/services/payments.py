@@ -22,7 +22,7 @@ def record_payment(session: Session, number: str, amount: Decimal, method: str,
     if amount <= 0:
         raise InvalidInputError("amount must be above 0", code="invalid_field", field="amount")
     if method not in METHODS:
-        raise InvalidInputError(f"method must be one of {', '.join(METHODS)}",
+        raise InvalidInputError("method must be one of %(known)s",
                                 code="invalid_field", field="method", known=list(METHODS))
     rma = lock_rma(session, number)
     check(session, rma, Action.PAYMENT)

@@ -31,7 +31,7 @@ MAX_BATCH = 200
 def check_size(size: str | None, settings: DepotSettings) -> str:
     size = size or settings.label_size
     if size not in LABEL_SIZES:
-        raise InvalidInputError(f"label size must be one of {', '.join(LABEL_SIZES)}",
+        raise InvalidInputError("label size must be one of %(known)s",
                                 code="invalid_field", field="size", known=list(LABEL_SIZES))
     return size
 
@@ -40,8 +40,8 @@ def batch(session: Session, numbers: list[str]) -> list[Rma]:
     if not numbers:
         raise InvalidInputError("name at least one RMA", code="missing_field", field="rmas")
     if len(numbers) > MAX_BATCH:
-        raise InvalidInputError(f"at most {MAX_BATCH} labels at a time", code="invalid_field",
-                                field="rmas")
+        raise InvalidInputError("at most %(limit)s labels at a time", code="invalid_field",
+                                field="rmas", limit=MAX_BATCH)
     return [get_rma(session, n) for n in dict.fromkeys(numbers)]
 
 
@@ -65,9 +65,11 @@ def add_printer(session: Session, name: str, host: str, port: int = 9100,
     if not 1 <= port <= 65535:
         raise InvalidInputError("port must be 1-65535", code="invalid_field", field="port")
     if label_size not in LABEL_SIZES:
-        raise InvalidInputError("unknown label size", code="invalid_field", field="label_size")
+        raise InvalidInputError("unknown label size", code="invalid_field", field="label_size",
+                                known=list(LABEL_SIZES))
     if session.scalar(select(Printer.id).where(Printer.name == name)):
-        raise ConflictError(f"printer {name!r} exists already", code="printer_exists")
+        raise ConflictError("printer %(printer)s exists already", code="printer_exists",
+                            printer=name[:80])
     printer = Printer(name=name, host=host, port=port, label_size=label_size)
     session.add(printer)
     session.commit()
@@ -82,14 +84,16 @@ def print_labels(session: Session, numbers: list[str], printer_name: str,
                  settings: DepotSettings) -> tuple[Printer, int]:
     printer = session.scalar(select(Printer).where(Printer.name == printer_name))
     if printer is None:
-        raise NotFoundError(f"no printer {printer_name!r}", code="printer_not_found")
+        raise NotFoundError("no printer %(printer)s", code="printer_not_found",
+                            printer=printer_name[:80])
     zpl = labels_zpl(session, numbers, settings, printer.label_size)
     session.commit()  # nothing to write: end the read before talking to the printer
     try:
         sent = send_zpl(printer.host, zpl, port=printer.port)
     except PrinterError as exc:
-        raise UnavailableError(f"printer {printer.name} did not take the labels: {exc}",
-                               code="printer_unavailable", printer=printer.name) from None
+        raise UnavailableError("printer %(printer)s did not take the labels: %(error)s",
+                               code="printer_unavailable", printer=printer.name,
+                               error=str(exc)[:200]) from None
     return printer, sent
 
 

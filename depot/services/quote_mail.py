@@ -129,7 +129,7 @@ def record_offline_answer(session: Session, number: str, quote_number: str, *, a
     """The customer answered by phone, fax or on paper: staff record it, with the signed copy
     (a PDF kept as it is, or a photo made upright and stripped) — same checks as the link."""
     if via not in OFFLINE_VIA:
-        raise InvalidInputError(f"via must be one of {', '.join(OFFLINE_VIA)}",
+        raise InvalidInputError("via must be one of %(known)s",
                                 code="invalid_field", field="via", known=list(OFFLINE_VIA))
     copy = None
     if signed_copy is not None:

@@ -38,7 +38,8 @@ def assign(session: Session, number: str, technician: str | None, *, actor: User
     if technician:
         user = session.scalar(select(User).where(User.username == technician))
         if user is None or user.role not in ("technician", "supervisor", "admin"):
-            raise NotFoundError(f"no technician {technician!r}", code="technician_not_found")
+            raise NotFoundError("no technician %(technician)s", code="technician_not_found",
+                                technician=technician[:80])
     change_status(session, rma, Action.ASSIGN, actor=actor, now=now,
                   reason=user.username if user else "unassigned")
     rma.technician = user

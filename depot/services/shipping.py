@@ -78,34 +78,39 @@ def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
         other = find_rma(session, code) if code.upper().startswith("RMA-") else None
         if other is None:
             unit = session.scalar(select(Unit).where(Unit.serial == code))
+            if unit is not None and not unit.rmas:
+                raise ConflictError("%(scanned)s is the serial of another unit, not of %(rma)s",
+                                    code="wrong_unit", scanned=code, rma=rma.number,
+                                    other_rma=None)
             if unit is not None:
-                other_rmas = [r.number for r in unit.rmas]
+                other_rmas = [r.number for r in unit.rmas][-10:]
                 raise ConflictError(
-                    f"{code} is the serial of another unit ({', '.join(other_rmas) or 'no RMA'}),"
-                    f" not of {rma.number}", code="wrong_unit", scanned=code,
-                    other_rma=other_rmas[-1] if other_rmas else None)
+                    "%(scanned)s is the serial of another unit (%(other_rmas)s), not of %(rma)s",
+                    code="wrong_unit", scanned=code, rma=rma.number, other_rmas=other_rmas,
+                    other_rma=other_rmas[-1])
             continue
-        raise ConflictError(f"{code} is the tag of {other.number}, not of {rma.number}",
-                            code="wrong_unit", scanned=code, other_rma=other.number)
+        raise ConflictError("%(scanned)s is the tag of %(other_rma)s, not of %(rma)s",
+                            code="wrong_unit", scanned=code[:80], other_rma=other.number,
+                            rma=rma.number)
     if rma.unit.serial not in scanned:
-        raise ConflictError(f"scan the unit's serial {rma.unit.serial} before closing the box",
+        raise ConflictError("scan the unit's serial %(serial)s before closing the box",
                             code="unit_not_scanned", serial=rma.unit.serial)
 
 
 def check_accessories(rma: Rma, packed: list[str], missing: list[Missing]) -> None:
     for code in [*packed, *(m.code for m in missing)]:
         if code not in ACCESSORIES:
-            raise InvalidInputError(f"unknown accessory {code!r}", code="invalid_accessory",
-                                    known=list(ACCESSORIES))
+            raise InvalidInputError("unknown accessory %(accessory)s", code="invalid_accessory",
+                                    accessory=code[:40], known=list(ACCESSORIES))
     for item in missing:
         if not item.reason.strip():
-            raise InvalidInputError(f"say why {item.code} is missing", code="reason_required",
+            raise InvalidInputError("say why %(accessory)s is missing", code="reason_required",
                                     accessory=item.code)
     accounted = set(packed) | {m.code for m in missing}
     for code in rma.accessories or []:
         if code not in accounted:
-            raise ConflictError(f"{code} was received with the unit: pack it or say why it is "
-                                f"missing", code="accessory_unaccounted", accessory=code)
+            raise ConflictError("%(accessory)s was received with the unit: pack it or say why "
+                                "it is missing", code="accessory_unaccounted", accessory=code)
 
 
 def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
@@ -114,7 +119,7 @@ def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
     carrier = carrier.strip().upper()
     tracking_number = tracking_number.strip()
     if carrier not in CARRIERS:
-        raise InvalidInputError(f"carrier must be one of {', '.join(CARRIERS)}",
+        raise InvalidInputError("carrier must be one of %(known)s",
                                 code="invalid_field", field="carrier", known=list(CARRIERS))
     if not TRACKING_RE.match(tracking_number):
         raise InvalidInputError("a tracking number is 6-40 letters, digits or -",

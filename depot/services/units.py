@@ -18,6 +18,7 @@ from depot.domain.warranty import (
     judge_warranty,
 )
 from depot.errors import ConflictError, DepotError, InvalidInputError
+from depot.i18n import N_
 from depot.models import Customer, ProductModel, Unit
 from depot.services.common import get_model
 from depot.services.serials import fits
@@ -49,9 +50,9 @@ def check_serial(serial: str, model: ProductModel | None = None) -> str:
         raise InvalidInputError(
             "a serial is 3 to 80 letters, digits or - _ . /", code="invalid_serial", serial=serial)
     if model is not None and model.serial_pattern and not fits(model.serial_pattern, serial):
-        raise InvalidInputError(f"serial {serial!r} does not fit model {model.code}'s pattern",
+        raise InvalidInputError("serial %(serial)s does not fit model %(model)s's pattern",
                                 code="serial_pattern_mismatch", serial=serial,
-                                pattern=model.serial_pattern)
+                                pattern=model.serial_pattern, model=model.code)
     return serial
 
 
@@ -80,7 +81,7 @@ def register_unit(
     model = get_model(session, model_code)
     serial = check_serial(serial, model)
     if session.scalar(select(Unit.id).where(Unit.serial == serial)):
-        raise ConflictError(f"unit {serial!r} is registered already", code="unit_exists",
+        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
                             serial=serial)
     unit = Unit(serial=serial, model=model, purchase_date=purchase_date,
                 extended_months=extended_months,
@@ -91,7 +92,7 @@ def register_unit(
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ConflictError(f"unit {serial!r} is registered already", code="unit_exists",
+        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
                             serial=serial) from None
     return unit
 
@@ -134,7 +135,7 @@ def import_units(session: Session, data: bytes, *, now: datetime) -> ImportRepor
     names = [h.strip().lower() for h in header]
     missing = [c for c in IMPORT_COLUMNS if c not in names]
     if missing:
-        raise InvalidInputError(f"the header lacks {', '.join(missing)}", code="invalid_header",
+        raise InvalidInputError("the header lacks %(missing)s", code="invalid_header",
                                 missing=missing, expected=list(IMPORT_COLUMNS))
     report = ImportReport()
     seen: dict[str, int] = {}  # serial -> the line that imported it
@@ -151,7 +152,7 @@ def import_units(session: Session, data: bytes, *, now: datetime) -> ImportRepor
             report.errors.append({"line": start, "message": exc.message, "code": exc.code})
             continue
         except IntegrityError:
-            report.errors.append({"line": start, "message": "duplicate serial in the file",
+            report.errors.append({"line": start, "message": N_("duplicate serial in the file"),
                                   "code": "unit_exists"})
             continue
         if created:
@@ -201,5 +202,6 @@ def parse_date(value: str | None, field_name: str) -> date | None:
             raise ValueError
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidInputError(f"{field_name} must be a date YYYY-MM-DD, not {value!r}",
-                                code="invalid_date", field=field_name) from None
+        raise InvalidInputError("%(field)s must be a date YYYY-MM-DD, not %(value)s",
+                                code="invalid_date", field=field_name,
+                                value=str(value)[:40]) from None

@@ -27,9 +27,11 @@ def create_user(
     if not username or len(username) > 80:
         raise InvalidInputError("a user name of 1 to 80 characters is needed", code="invalid_username")
     if role not in ROLES:
-        raise InvalidInputError(f"unknown role {role!r}", code="invalid_role", roles=list(ROLES))
+        raise InvalidInputError("unknown role %(role)s", code="invalid_role", role=role[:40],
+                                roles=list(ROLES))
     if session.scalar(select(User).where(User.username == username)):
-        raise ConflictError(f"user {username!r} exists already", code="user_exists")
+        raise ConflictError("user %(username)s exists already", code="user_exists",
+                            username=username)
     token = secrets.token_urlsafe(32)
     user = User(username=username, role=role, display_name=display_name or username,
                 password_hash=generate_password_hash(password) if password else None,
@@ -44,7 +46,8 @@ def set_password(session: Session, username: str, password: str) -> None:
         raise InvalidInputError("a password needs at least 8 characters", code="weak_password")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFoundError(f"no user {username!r}", code="user_not_found")
+        raise NotFoundError("no user %(username)s", code="user_not_found",
+                            username=username[:80])
     user.password_hash = generate_password_hash(password)
     session.commit()
 
@@ -52,7 +55,8 @@ def set_password(session: Session, username: str, password: str) -> None:
 def new_token(session: Session, username: str) -> str:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFoundError(f"no user {username!r}", code="user_not_found")
+        raise NotFoundError("no user %(username)s", code="user_not_found",
+                            username=username[:80])
     token = secrets.token_urlsafe(32)
     user.token_hash = hash_token(token)
     session.commit()

@@ -42,8 +42,12 @@ def select_locale() -> str:
         return picked
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
-    best = request.accept_languages.best_match(["zh_CN", "zh", "zh_TW", "zh_Hant", "en"])
-    return best_language(best) if best else DEFAULT_LANGUAGE
+    # The reader's first Chinese or English tag, read by best_language: werkzeug's best_match
+    # would take 'zh-Hant-TW' or 'zh-HK' for plain 'zh', that is Simplified Chinese.
+    for tag, quality in request.accept_languages:  # most wanted first
+        if quality > 0 and tag.lower().startswith(("zh", "en")):
+            return best_language(tag)
+    return DEFAULT_LANGUAGE
 
 
 lang = select_locale

@@ -188,6 +188,33 @@ def test_unknown_rma_is_404(api):
     assert response.get_json()["error"] == "rma_not_found"
 
 
+@pytest.mark.parametrize(("accept", "message"), [
+    ("zh-CN", "没有编号为 RMA-2026-999999 的维修单"),
+    ("zh-TW", "沒有編號為 RMA-2026-999999 的維修單"),
+    ("zh-Hant-TW,zh;q=0.8", "沒有編號為 RMA-2026-999999 的維修單"),
+    ("zh-HK,en;q=0.5", "沒有編號為 RMA-2026-999999 的維修單"),
+    ("fr-FR,en;q=0.8,zh-CN;q=0.5", "no RMA numbered RMA-2026-999999"),
+    ("en-US,en;q=0.9", "no RMA numbered RMA-2026-999999"),
+    ("fr", "没有编号为 RMA-2026-999999 的维修单"),  # not offered: Chinese first
+])
+def test_an_api_error_answers_in_the_readers_language(api, accept, message):
+    response = api.get("/rmas/RMA-2026-999999", headers={"Accept-Language": accept})
+    assert response.status_code == 404
+    body = response.get_json()
+    assert (body["error"], body["message"]) == ("rma_not_found", message)
+    assert body["details"] == {"number": "RMA-2026-999999"}  # the values, whatever the language
+
+
+def test_an_error_naming_a_list_reads_it_in_the_readers_language(api, model):
+    api.post("/units", unit_body())
+    body = {"serial": "F18A0012345", "accessories": ["battery", "pencil", "eraser"]}
+    chinese = api.post("/rmas", body, headers={"Accept-Language": "zh-CN"}).get_json()
+    english = api.post("/rmas", body).get_json()
+    assert chinese["error"] == english["error"] == "invalid_accessory"
+    assert chinese["message"] == "未知的附件：pencil, eraser"
+    assert english["message"] == "unknown accessories: pencil, eraser"
+
+
 def test_scan_text_finds_unit_and_open_rma(api, model):
     api.post("/units", unit_body())
     scan = api.post("/scans", {"text": "  F18A0012345\r\n"}).get_json()
