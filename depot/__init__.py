@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from depot import cli
+from depot import cli, worker
 from depot.config import ROOT, Config
 from depot.domain.roles import may
 from depot.extensions import babel, csrf, db, login_manager, migrate
@@ -49,6 +49,7 @@ def create_app(config: Any | None = None) -> Flask:
     csrf.exempt(public.decline)
     errors.init_app(app)
     cli.init_app(app)
+    worker.init_app(app)
     return app
 
 
