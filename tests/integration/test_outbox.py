@@ -181,3 +181,27 @@ def test_the_doorbell_rings_after_a_commit_that_queued_mail_only(app):
     finally:
         outbox.unlisten(bell)
     assert db.session.query(OutboxMessage).count() == 1
+
+
+def test_migration_0006_keeps_retrying_what_the_old_outbox_would_have_retried(app):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    db.session.remove()
+    downgrade(revision="02a9c9b5cac3")
+    insert = text("INSERT INTO outbox (message_id, kind, sender, recipient, subject, raw, status,"
+                  " attempts, created_at) VALUES (:mid, 'quote', 'a@b.c', 'd@e.f', 's', :raw,"
+                  " :status, :attempts, :created)")
+    created = NOW.replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else NOW
+    with db.engine.begin() as conn:
+        for mid, status, attempts in (("<retry@x>", "failed", 3), ("<done@x>", "failed", 10),
+                                      ("<new@x>", "pending", 0)):
+            conn.execute(insert, {"mid": mid, "raw": b"x", "status": status,
+                                  "attempts": attempts, "created": created})
+    upgrade()
+    rows = {r.message_id: r for r in db.session.scalars(
+        db.select(OutboxMessage).order_by(OutboxMessage.id))}
+    assert {mid: (r.status, r.channel) for mid, r in rows.items()} == {
+        "<retry@x>": ("pending", "email"), "<done@x>": ("failed", "email"),
+        "<new@x>": ("pending", "email")}
+    assert {r.next_attempt_at for r in rows.values()} == {NOW}
