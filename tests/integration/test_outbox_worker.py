@@ -221,28 +221,38 @@ def test_the_worker_survives_a_database_error(app, mail_app, caplog):
     assert wait_for(lambda: mail_app[1]), "the worker did not go on after the error"
 
 
-def test_flask_depot_worker_runs_as_its_own_process(app, database_url, smtp_server, tmp_path):
+def test_flask_depot_worker_runs_as_its_own_process_until_sigterm(app, database_url,
+                                                                   smtp_server, tmp_path):
     queue(2)
     db.session.remove()
     env = {**os.environ, "FLASK_APP": "app.py", "DEPOT_DATABASE_URL": database_url,
            "DEPOT_INSTANCE_PATH": str(tmp_path / "worker"), "DEPOT_SMTP_URL": smtp_server[0],
            "DEPOT_SECRET_KEY": "worker-test"}
-    result = subprocess.run([sys.executable, "-m", "flask", "depot", "worker", "--once"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "sent 2, failed 0" in result.stdout
-    assert len(smtp_server[1]) == 2
+    process = subprocess.Popen([sys.executable, "-m", "flask", "depot", "worker", "--poll", "1"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: len(smtp_server[1]) == 2, seconds=120), "nothing delivered"
+        assert process.poll() is None  # still running, waiting for more
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "sent 2, failed 0" in out
     assert {m.status for m in outbox_rows()} == {OutboxStatus.SENT}
 
 
-def test_flask_depot_worker_stops_after_max_seconds_and_gives_signals_back(app, mail_app):
+def test_flask_depot_worker_once_or_for_max_seconds_and_gives_signals_back(app, mail_app):
     before = signal.getsignal(signal.SIGTERM)
+    runner = app.test_cli_runner()
+    queue(3)
+    once = runner.invoke(args=["depot", "worker", "--once"])
+    assert once.exit_code == 0, once.output
+    assert "sent 3, failed 0, database errors 0" in once.output and len(mail_app[1]) == 3
     queue(1)
-    result = app.test_cli_runner().invoke(
-        args=["depot", "worker", "--max-seconds", "0.5", "--poll", "0.1"])
-    assert result.exit_code == 0, result.output
-    assert "sent 1, failed 0, database errors 0" in result.output
-    assert len(mail_app[1]) == 1
+    timed = runner.invoke(args=["depot", "worker", "--max-seconds", "0.5", "--poll", "0.1"])
+    assert timed.exit_code == 0, timed.output
+    assert "sent 1, failed 0" in timed.output and len(mail_app[1]) == 4
     assert signal.getsignal(signal.SIGTERM) is before
 
 
