@@ -13,7 +13,7 @@ from depot.config import ROOT, Config
 def create_app(config: Any | None = None) -> Flask:
     """Build an app from `config`: extensions, blueprints, error handlers, commands."""
     # Imported here, not at the top, so that `import depot.domain…` stays free of Flask.
-    from depot import cli
+    from depot import cli, worker
     from depot.domain.roles import may
     from depot.extensions import babel, csrf, db, login_manager, migrate
     from depot.models import User
@@ -52,6 +52,7 @@ def create_app(config: Any | None = None) -> Flask:
     csrf.exempt(public.decline)
     errors.init_app(app)
     cli.init_app(app)
+    worker.init_app(app)
     return app
 
 

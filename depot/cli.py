@@ -1,7 +1,9 @@
-"""flask commands: users, imports, the first admin, calendar overrides."""
+"""flask commands: users, imports, the first admin, calendar overrides, the outbox worker."""
 from __future__ import annotations
 
 import secrets
+import signal
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from depot.errors import DepotError
 from depot.extensions import db
 from depot.services import calendars, outbox, quote_mail, shipping, units, users
 from depot.services.settings import DepotSettings
+from depot.worker import POLL_SECONDS, DeliveryLoop
 
 users_cli = AppGroup("users", help="Create users and their API tokens.")
 depot_cli = AppGroup("depot", help="Depot housekeeping.")
@@ -103,24 +106,52 @@ def calendar_override(day: datetime, working: bool, note: str) -> None:
 
 
 @depot_cli.command("send-mail")
-def send_mail() -> None:
-    """Deliver queued mail (SMTP, or .eml files in instance/outbox/); failures stay queued."""
+@click.option("--retry-failed", is_flag=True,
+              help="First queue again the messages given up on after every attempt.")
+def send_mail(retry_failed: bool) -> None:
+    """Deliver the mail that is due, once (for cron): SMTP, or .eml files in instance/outbox/.
+    A failure waits its backoff and is tried again later."""
     settings = DepotSettings.from_config(current_app.config)
-    sent, failed = outbox.deliver_pending(db.session, settings.mail, now=_now(), limit=1000)
-    click.echo(f"sent {sent}, failed {failed}")
-    if failed:
+    if retry_failed:
+        click.echo(f"queued again {outbox.retry_failed(db.session, now=_now())}")
+    done = outbox.deliver_pending(db.session, settings.mail, clock=_now, limit=1000)
+    click.echo(f"sent {done.sent}, failed {done.failed}")
+    if done.failed:
         raise SystemExit(1)
+
+
+@depot_cli.command("worker")
+@click.option("--poll", default=POLL_SECONDS, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds between looks at the outbox.")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--max-seconds", type=click.FloatRange(0), default=None,
+              help="Stop after this long (default: run until SIGTERM or Ctrl+C).")
+def run_worker(poll: float, once: bool, max_seconds: float | None) -> None:
+    """Deliver the outbox in this process, as the app's background thread does (use it with
+    DEPOT_OUTBOX_WORKER=off, or beside the threads: claims send each message once)."""
+    loop = DeliveryLoop(current_app._get_current_object(), poll=poll)  # type: ignore[attr-defined]
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGINT):
+            previous[number] = signal.signal(number, lambda *_: loop.stop())
+    try:
+        totals = loop.run(once=once, max_seconds=max_seconds)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    click.echo(f"sent {totals.sent}, failed {totals.failed}, database errors {totals.errors}")
 
 
 @depot_cli.command("remind")
 def remind() -> None:
-    """Mark lapsed quotes expired and re-send unanswered ones after DEPOT_REMIND_AFTER_DAYS."""
+    """Mark lapsed quotes expired and queue reminders for quotes unanswered after
+    DEPOT_REMIND_AFTER_DAYS. The outbox worker sends them (or `flask depot send-mail`)."""
     settings = DepotSettings.from_config(current_app.config)
     expired, reminded = quote_mail.remind(db.session, settings, now=_now())
-    sent, failed = outbox.deliver_pending(db.session, settings.mail, now=_now(), limit=1000)
     click.echo(f"expired {len(expired)}: {' '.join(expired) or '-'}")
     click.echo(f"reminded {len(reminded)}: {' '.join(reminded) or '-'}")
-    click.echo(f"mail sent {sent}, failed {failed}")
+    click.echo("reminders are queued in the outbox: the outbox worker sends them "
+               "(or run flask depot send-mail)")
 
 
 @depot_cli.command("close-delivered")

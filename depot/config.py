@@ -26,6 +26,13 @@ class Config:
         self.DEPOT_PUBLIC_URL = env.get("DEPOT_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         self.DEPOT_SMTP_URL = env.get("DEPOT_SMTP_URL") or None
         self.DEPOT_MAIL_FROM = env.get("DEPOT_MAIL_FROM", "depot@localhost")
+        # Seconds to connect to the relay and for each SMTP command; a hung relay costs one
+        # attempt this long, in the outbox worker, never in a request.
+        self.DEPOT_SMTP_TIMEOUT = float(env.get("DEPOT_SMTP_TIMEOUT", "10"))
+        # A background thread in each app process delivers the outbox; "off" leaves it to
+        # `flask depot worker` (its own process) or `flask depot send-mail` from cron.
+        self.DEPOT_OUTBOX_WORKER = env.get("DEPOT_OUTBOX_WORKER", "on").strip().lower() not in (
+            "off", "0", "false", "no")
         self.DEPOT_TIMEZONE = env.get("DEPOT_TIMEZONE", "Asia/Shanghai")
         self.DEPOT_NAME = env.get("DEPOT_NAME", "Depot 维修中心")
         self.DEPOT_ADDRESS = env.get("DEPOT_ADDRESS", "")
@@ -67,6 +74,7 @@ class TestConfig(Config):
                 "DEPOT_DATABASE_URL": database_url,
                 "DEPOT_SECRET_KEY": "test-secret-not-for-production",
                 "DEPOT_INSTANCE_PATH": str(instance_path),
+                "DEPOT_OUTBOX_WORKER": "off",  # a test starts it where it tests it
             }
         )
         for key, value in overrides.items():

@@ -83,7 +83,7 @@ def compose(*, sender: str, to: str, subject: str, text: str, html: str | None =
 
 
 def deliver(raw: bytes, *, sender: str, recipients: list[str], smtp_url: str | None,
-            outbox_dir: Path, name: str, timeout: float = 30.0) -> str:
+            outbox_dir: Path, name: str, timeout: float = 10.0) -> str:
     """Send over SMTP (smtp://host:port, smtps://… or smtp+starttls://…) or write `name`.eml.
 
     Returns where it went. Raises DeliveryError on any failure.

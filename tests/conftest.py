@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
-from depot import create_app
+from depot import create_app, worker
 from depot.config import TestConfig
 from depot.domain.roles import ROLES
 from depot.models import db
@@ -111,6 +111,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
+        worker.stop_background(app)  # if a test started it
         db.session.remove()
         db.engine.dispose()
 
@@ -219,6 +220,22 @@ def smtp_server() -> Iterator[tuple[str, list]]:
         yield f"smtp://127.0.0.1:{port}", handler.messages
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def deliver_outbox(app: Flask):
+    """What the outbox worker does a moment after a commit (tests run without it): deliver the
+    due messages once, with the app's mail settings as they are now. Returns the Delivered."""
+    def deliver():
+        from depot.services import outbox
+        from depot.services.settings import DepotSettings
+
+        done = outbox.deliver_pending(db.session, DepotSettings.from_config(app.config).mail,
+                                      clock=lambda: datetime.now(UTC))
+        db.session.close()  # let go of the database, as the worker's pass does
+        return done
+
+    return deliver
 
 
 @pytest.fixture

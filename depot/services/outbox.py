@@ -1,26 +1,53 @@
-"""The mail outbox: messages are stored with the change that caused them, then delivered.
+"""The outbox: messages are stored with the change that caused them, and delivered later by the
+outbox worker (depot/worker.py), never inside a request.
 
-A worker claims a message (pending/failed -> sending) in its own short transaction before it
-talks to the mail server, so two workers, or a retry racing a send, never send one message
-twice, and no database lock is held while the mail server thinks. A failure keeps the message
-for `flask depot send-mail` to try again; a claim left behind by a crash is released after
-STALE_CLAIM and tried again.
+A sender claims a message (pending -> sending) in its own short transaction before it talks to
+the other side, so two senders (threads, processes, machines), or a retry racing a send, never
+hand one message over twice, and no database lock is held while the mail server thinks. The
+claim is a compare-and-set on the attempt count: it succeeds only if the row is still due and
+nobody claimed it since it was read, and the outcome is written only while that claim still
+holds. A failed attempt waits 1, 2, 4, … minutes before the next (next_attempt_at); after
+MAX_ATTEMPTS the message is `failed` for good, with its last error. A claim left behind by a
+sender that died is claimed again after STALE_CLAIM, a little more than a whole SMTP exchange
+may take with DEPOT_SMTP_TIMEOUT per step.
+
+Each message has a channel; delivery dispatches on it. Only email exists now; webhooks (an HTTP
+POST, signed, in order per RMA) will be a second channel with its own sender in SENDERS.
 """
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.orm import Session
 
-from depot.mail import DeliveryError, deliver
+from depot.domain.outbox import (
+    MAX_ATTEMPTS,
+    OUTBOX,
+    Channel,
+    OutboxAction,
+    OutboxStatus,
+    after_failure,
+    claimable,
+)
+from depot.mail import deliver
 from depot.models import OutboxMessage, Rma
 
-MAX_ATTEMPTS = 10
-STALE_CLAIM = timedelta(minutes=15)
+__all__ = ["MAX_ATTEMPTS", "STALE_CLAIM", "Delivered", "MailSettings", "deliver_pending",
+           "enqueue", "install_doorbell", "listen", "retry_failed", "unlisten"]
+
+log = logging.getLogger(__name__)
+
+STALE_CLAIM = timedelta(minutes=2)
+S, A = OutboxStatus, OutboxAction
+Clock = Callable[[], datetime]
+assert claimable() == [S.PENDING, S.SENDING]  # _due() below has one condition for each
 
 
 @dataclass(frozen=True)
@@ -28,48 +55,196 @@ class MailSettings:
     sender: str
     smtp_url: str | None
     outbox_dir: Path
+    timeout: float = 10.0  # seconds for the SMTP connection and for each command
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One pass: messages handed over, attempts that failed, and how many were due."""
+
+    sent: int
+    failed: int
+    due: int
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    id: int
+    channel: Channel
+    kind: str
+    sender: str
+    recipient: str
+    raw: bytes
+
+
+def _send_email(item: _Envelope, settings: MailSettings, *, now: datetime) -> None:
+    deliver(item.raw, sender=item.sender, recipients=[item.recipient],
+            smtp_url=settings.smtp_url, outbox_dir=settings.outbox_dir,
+            name=f"{now:%Y%m%d-%H%M%S}-{item.id:06d}-{item.kind}", timeout=settings.timeout)
+
+
+SENDERS: dict[Channel, Callable[..., None]] = {Channel.EMAIL: _send_email}
+
+_QUEUED = "depot.outbox.queued"
 
 
 def enqueue(session: Session, message: EmailMessage, *, kind: str, rma: Rma | None,
             now: datetime) -> OutboxMessage:
-    """Store a composed message in the caller's transaction (it is sent after the commit)."""
-    row = OutboxMessage(message_id=str(message["Message-ID"]), kind=kind,
+    """Store a composed message in the caller's transaction; it goes out after the commit (the
+    commit rings this process's delivery loops, see install_doorbell)."""
+    row = OutboxMessage(message_id=str(message["Message-ID"]), kind=kind, channel=Channel.EMAIL,
                         rma_id=rma.id if rma is not None else None,
                         sender=str(message["From"]), recipient=str(message["To"]),
-                        subject=str(message["Subject"]), raw=bytes(message), status="pending",
-                        attempts=0, created_at=now)
+                        subject=str(message["Subject"]), raw=bytes(message),
+                        status=OUTBOX.next_status(None, A.QUEUE), attempts=0,
+                        next_attempt_at=now, created_at=now)
     session.add(row)
+    session.info[_QUEUED] = True
     return row
 
 
-def deliver_pending(session: Session, settings: MailSettings, *, now: datetime,
-                    limit: int = 50) -> tuple[int, int]:
-    """Try every pending or failed message once. Returns (sent, failed)."""
-    ready = or_(OutboxMessage.status.in_(("pending", "failed")),
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM))
-    ids = session.scalars(select(OutboxMessage.id).where(ready,
-                                                         OutboxMessage.attempts < MAX_ATTEMPTS)
-                          .order_by(OutboxMessage.id).limit(limit)).all()
+def _due(now: datetime):
+    """Rows a sender may claim at `now`: pending and past their wait, or a stale claim."""
+    return or_(and_(OutboxMessage.status == S.PENDING, OutboxMessage.next_attempt_at <= now),
+               and_(OutboxMessage.status == S.SENDING,
+                    OutboxMessage.claimed_at < now - STALE_CLAIM))
+
+
+def deliver_pending(session: Session, settings: MailSettings, *, clock: Clock,
+                    limit: int = 50) -> Delivered:
+    """Try each due message once, oldest first. Takes a clock, not a `now`: a pass may last
+    longer than a claim stays fresh (a slow relay, many messages), so each claim and each
+    outcome is stamped with the time it happens."""
+    now = clock()
+    _give_up_abandoned(session, now)
+    candidates = session.execute(
+        select(OutboxMessage.id, OutboxMessage.attempts)
+        .where(_due(now), OutboxMessage.attempts < MAX_ATTEMPTS,
+               OutboxMessage.channel.in_(list(SENDERS)))  # what this version can send
+        .order_by(OutboxMessage.id).limit(limit)).all()
     session.commit()
     sent = failed = 0
-    for message_id in ids:
-        claimed = session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, ready)
-            .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        ).rowcount
-        session.commit()
-        if not claimed:
-            continue  # another worker has it
-        row = session.get(OutboxMessage, message_id)
+    for message_id, seen_attempts in candidates:
+        item = _claim(session, message_id, seen_attempts, now=clock())
+        if item is None:
+            continue  # another sender has it
+        attempt = seen_attempts + 1
         try:
-            deliver(row.raw, sender=row.sender, recipients=[row.recipient],
-                    smtp_url=settings.smtp_url, outbox_dir=settings.outbox_dir,
-                    name=f"{now:%Y%m%d-%H%M%S}-{row.id:06d}-{row.kind}")
-        except DeliveryError as exc:
-            row.status, row.last_error = "failed", str(exc)[:2000]
+            SENDERS[item.channel](item, settings, now=clock())
+        except Exception as exc:  # any failure is this message's (a bad address…), not the loop's
             failed += 1
+            _record_failure(session, message_id, attempt, f"{type(exc).__name__}: {exc}",
+                            now=clock())
         else:
-            row.status, row.sent_at, row.last_error = "sent", now, None
             sent += 1
+            _record(session, message_id, attempt, A.DELIVER,
+                    {"sent_at": clock(), "last_error": None})
+    return Delivered(sent, failed, len(candidates))
+
+
+def _claim(session: Session, message_id: int, seen_attempts: int, *, now: datetime
+           ) -> _Envelope | None:
+    """Claim one message if it is still due and nobody claimed it since we looked; read what
+    is needed to send it and end the transaction, so no lock is held while sending."""
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == seen_attempts,
+               _due(now))
+        .values(status=S.SENDING, claimed_at=now, attempts=seen_attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
         session.commit()
-    return sent, failed
+        return None
+    row = session.execute(
+        select(OutboxMessage.channel, OutboxMessage.kind, OutboxMessage.sender,
+               OutboxMessage.recipient, OutboxMessage.raw)
+        .where(OutboxMessage.id == message_id)).one()
+    session.commit()
+    return _Envelope(message_id, Channel(row.channel), row.kind, row.sender, row.recipient,
+                     row.raw)
+
+
+def _record_failure(session: Session, message_id: int, attempt: int, error: str, *,
+                    now: datetime) -> None:
+    action, wait = after_failure(attempt)
+    values: dict[str, object] = {"last_error": error[:2000]}
+    if wait is not None:
+        values["next_attempt_at"] = now + wait
+    log.warning("outbox message %s, attempt %s: %s (%s)", message_id, attempt, error,
+                "tries again later" if wait is not None else "given up")
+    _record(session, message_id, attempt, action, values)
+
+
+def _record(session: Session, message_id: int, attempt: int, action: OutboxAction,
+            values: dict[str, object]) -> None:
+    """Write an attempt's outcome, only while our claim still holds (a sender slower than
+    STALE_CLAIM has lost it to another, whose outcome counts)."""
+    status = OUTBOX.next_status(S.SENDING, action)
+    written = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == S.SENDING,
+               OutboxMessage.attempts == attempt)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    if not written:
+        log.warning("outbox message %s: claim %s was taken over before it ended", message_id,
+                    attempt)
+
+
+def _give_up_abandoned(session: Session, now: datetime) -> None:
+    """A stale claim with no attempt left: its sender died on the last try."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == S.SENDING, OutboxMessage.claimed_at < now - STALE_CLAIM,
+               OutboxMessage.attempts >= MAX_ATTEMPTS)
+        .values(status=OUTBOX.next_status(S.SENDING, A.GIVE_UP),
+                last_error="the last attempt was abandoned (its sender stopped)")
+        .execution_options(synchronize_session=False))
+    session.commit()
+
+
+def retry_failed(session: Session, *, now: datetime) -> int:
+    """Queue every message that was given up on again, with all its attempts. Returns how
+    many (for an operator after a long outage of the relay)."""
+    count = session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == S.FAILED)
+        .values(status=OUTBOX.next_status(S.FAILED, A.REQUEUE), attempts=0,
+                next_attempt_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    return count
+
+
+# The doorbell: a commit that queued messages wakes the delivery loops of this process at once;
+# loops in other processes find the message on their next poll.
+_bells: set[threading.Event] = set()
+_bells_lock = threading.Lock()
+
+
+def listen(bell: threading.Event) -> None:
+    with _bells_lock:
+        _bells.add(bell)
+
+
+def unlisten(bell: threading.Event) -> None:
+    with _bells_lock:
+        _bells.discard(bell)
+
+
+def _ring_if_queued(session: Session) -> None:
+    if session.info.pop(_QUEUED, False):
+        with _bells_lock:
+            for bell in _bells:
+                bell.set()
+
+
+def _forget_queued(session: Session) -> None:
+    session.info.pop(_QUEUED, None)
+
+
+def install_doorbell() -> None:
+    """Ring after every commit that queued a message (once per process; the wiring calls it)."""
+    if not event.contains(Session, "after_commit", _ring_if_queued):
+        event.listen(Session, "after_commit", _ring_if_queued)
+        event.listen(Session, "after_rollback", _forget_queued)

@@ -43,7 +43,8 @@ class DepotSettings:
 
 
 _KEYS = ("DEPOT_NAME", "DEPOT_ADDRESS", "DEPOT_PHONE", "DEPOT_PUBLIC_URL", "SECRET_KEY",
-         "DEPOT_TIMEZONE", "DEPOT_MAIL_FROM", "DEPOT_SMTP_URL", "INSTANCE_PATH",
+         "DEPOT_TIMEZONE", "DEPOT_MAIL_FROM", "DEPOT_SMTP_URL", "DEPOT_SMTP_TIMEOUT",
+         "INSTANCE_PATH",
          "DEPOT_LABOR_PRICE", "DEPOT_INSPECTION_FEE", "DEPOT_RETURN_SHIPPING", "DEPOT_TAX_RATE",
          "DEPOT_QUOTE_VALID_DAYS", "DEPOT_PAYMENT_INSTRUCTIONS", "DEPOT_REMIND_AFTER_DAYS",
          "DEPOT_FREIGHT_COVERED", "DEPOT_FREIGHT_NOT_COVERED", "DEPOT_LABEL_SIZE",
@@ -59,7 +60,8 @@ def _build(items: tuple[tuple[str, Any], ...]) -> DepotSettings:
         secret=config["SECRET_KEY"],
         tz=ZoneInfo(config["DEPOT_TIMEZONE"]),
         mail=MailSettings(config["DEPOT_MAIL_FROM"], config["DEPOT_SMTP_URL"],
-                          Path(config["INSTANCE_PATH"]) / "outbox"),
+                          Path(config["INSTANCE_PATH"]) / "outbox",
+                          timeout=float(config["DEPOT_SMTP_TIMEOUT"])),
         pricing=PricingPolicy(
             labor_price=Decimal(config["DEPOT_LABOR_PRICE"]),
             inspection_fee=Decimal(config["DEPOT_INSPECTION_FEE"]),

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 from depot.errors import DepotError
 from depot.extensions import db
 from depot.i18n import stored_reasons_text
-from depot.services import outbox, quote_mail, quoting
+from depot.services import quote_mail, quoting
 from depot.web.common import lang, now, pdf_response, settings, today
 from depot.web.errors import localized, status_of
 
@@ -66,7 +66,6 @@ def _answer(token: str, *, approve: bool):
                             "details": {}}), status_of(error)
         return render_template("public/answered.html", error=error, quote=None,
                                depot=config.depot), status_of(error)
-    outbox.deliver_pending(db.session, config.mail, now=now())
     if _wants_json():
         return jsonify({"status": quote.status, "quote": quote.number,
                         "rma": quote.rma.number, "answered_at":

@@ -22,7 +22,7 @@ from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
 from depot.models import Rma
-from depot.services import inspection, outbox, payments, quote_mail, quoting
+from depot.services import inspection, payments, quote_mail, quoting
 from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
@@ -103,7 +103,6 @@ def send_quote(number: str, quote: str):
                                            actor=current_actor(), now=now())
     except DepotError as error:
         return _refused(number, error)
-    outbox.deliver_pending(db.session, settings().mail, now=now())
     return _back(number, quote if emailed else f"{quote}: no email address, print the PDF")
 
 

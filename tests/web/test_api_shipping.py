@@ -39,7 +39,7 @@ def logistics(api, tokens):
 
 
 def test_verified_box_ships_and_the_customer_is_told(api, tokens, make_unit, logistics,
-                                                     mail_app, tmp_path):
+                                                     mail_app, tmp_path, deliver_outbox):
     number = ready(api, tokens, make_unit, "SHIP0001", accessories=("power_adapter",
                                                                    "data_cable"))
     response = logistics.post(f"/rmas/{number}/shipment", {
@@ -51,6 +51,8 @@ def test_verified_box_ships_and_the_customer_is_told(api, tokens, make_unit, log
     assert rma["shipment"]["tracking_number"] == "SF1234567890123"
     assert rma["shipment"]["freight"] == "prepaid"  # covered: the depot pays
     assert rma["events"][-1]["action"] == "ship"
+    assert mail_app[1] == []  # queued with the shipment; the outbox worker sends it
+    assert deliver_outbox().sent == 1
     _, recipients, raw = mail_app[1][-1]
     message = email.message_from_bytes(raw, policy=policy.default)
     assert recipients == ["zs@example.com"] and "SF1234567890123" in message["Subject"]

@@ -66,7 +66,7 @@ def qr_link(pdf: bytes, tmp_path) -> str:
 
 
 def test_quote_by_email_approved_from_the_qr_code_then_paid(api, tokens, inspected, mail_app,
-                                                            tmp_path, client):
+                                                            tmp_path, client, deliver_outbox):
     number = inspected
     quote = draft(api, tokens, number)
     assert (quote["status"], quote["version"], quote["total"], quote["currency"]) == (
@@ -77,6 +77,8 @@ def test_quote_by_email_approved_from_the_qr_code_then_paid(api, tokens, inspect
     sent = send(api, tokens, number, quote["number"])
     assert sent["status"] == "sent" and sent["rma"]["status"] == "awaiting_approval"
     assert sent["rma"]["waiting_for"] == "customer_approval"
+    assert messages == []  # queued with the change; the outbox worker sends it, not the request
+    assert deliver_outbox().sent == 1
 
     recipients, message = received_mail(messages)
     assert recipients == ["zs@example.com"]
@@ -120,9 +122,10 @@ def test_quote_by_email_approved_from_the_qr_code_then_paid(api, tokens, inspect
     assert started.status_code == 200 and started.get_json()["status"] == "in_repair"
 
 
-def test_json_answers_and_decline(api, tokens, inspected, mail_app, client):
+def test_json_answers_and_decline(api, tokens, inspected, mail_app, client, deliver_outbox):
     quote = draft(api, tokens, inspected)
     send(api, tokens, inspected, quote["number"])
+    deliver_outbox()
     _, message = received_mail(mail_app[1])
     link = next(line for line in message.get_body(("plain",)).get_content().splitlines()
                 if "/q/" in line)
@@ -136,14 +139,17 @@ def test_json_answers_and_decline(api, tokens, inspected, mail_app, client):
     assert back.get_json()["status"] == "ready_to_ship"
 
 
-def test_a_new_version_kills_the_old_link(api, tokens, inspected, mail_app, client):
+def test_a_new_version_kills_the_old_link(api, tokens, inspected, mail_app, client,
+                                          deliver_outbox):
     first = draft(api, tokens, inspected)
     send(api, tokens, inspected, first["number"])
+    deliver_outbox()
     old_link = qr_link_from_mail(mail_app[1])
     second = draft(api, tokens, inspected, {"lines": [
         {"kind": "labor", "description": "工时", "quantity": 1, "unit_price": "60.00"}]})
     assert second["version"] == 2
     send(api, tokens, inspected, second["number"])
+    deliver_outbox()
     new_link = qr_link_from_mail(mail_app[1])
     refused = client.post(old_link + "/approve", json={})
     assert refused.status_code == 409 and refused.get_json()["error"] == "quote_superseded"
@@ -161,9 +167,10 @@ def qr_link_from_mail(messages) -> str:
 
 
 def test_an_expired_sent_quote_cannot_be_approved(api, tokens, inspected, mail_app, client,
-                                                  monkeypatch):
+                                                  deliver_outbox):
     quote = draft(api, tokens, inspected)
     send(api, tokens, inspected, quote["number"])
+    deliver_outbox()
     link = qr_link_from_mail(mail_app[1])
     stored = db.session.query(Quote).one()
     stored.valid_until = datetime.now(UTC).date() - timedelta(days=2)  # status still "sent"
@@ -174,9 +181,11 @@ def test_an_expired_sent_quote_cannot_be_approved(api, tokens, inspected, mail_a
     assert api.get(f"/rmas/{inspected}").get_json()["waiting_for"] == "new_quote"
 
 
-def test_forged_and_tampered_links_are_not_found(api, tokens, inspected, mail_app, client):
+def test_forged_and_tampered_links_are_not_found(api, tokens, inspected, mail_app, client,
+                                                 deliver_outbox):
     quote = draft(api, tokens, inspected)
     send(api, tokens, inspected, quote["number"])
+    deliver_outbox()
     link = qr_link_from_mail(mail_app[1])
     assert client.get(link[:-3] + "abc").status_code == 404
     assert client.post("/q/not-a-token/approve", json={}).status_code == 404
@@ -186,7 +195,7 @@ def test_forged_and_tampered_links_are_not_found(api, tokens, inspected, mail_ap
     assert client.post(f"/q/{forged}/approve", json={}).status_code == 404
 
 
-def test_refusals_before_sending(api, tokens, make_unit, inspected, mail_app):
+def test_refusals_before_sending(api, tokens, make_unit, inspected, mail_app, deliver_outbox):
     make_unit("QUOTE0002")
     fresh = api.post("/rmas", {"serial": "QUOTE0002"}).get_json()["number"]
     not_inspected = api.as_(tokens["clerk"]).post(f"/rmas/{fresh}/quotes", LINES)
@@ -209,6 +218,7 @@ def test_refusals_before_sending(api, tokens, make_unit, inspected, mail_app):
     send(api, tokens, inspected, quote["number"])
     twice = api.as_(tokens["clerk"]).post(f"/rmas/{inspected}/quotes/{quote['number']}/send")
     assert twice.status_code == 409
+    deliver_outbox()
     assert len(mail_app[1]) == 1
 
 
@@ -236,16 +246,25 @@ def test_offline_answer_with_signed_copy(api, tokens, inspected, mail_app):
     assert stored.answer_attachment_id is not None
 
 
-def test_mail_failure_is_kept_and_retried_not_lost(api, tokens, inspected, app, smtp_server):
+def test_mail_failure_is_kept_and_retried_not_lost(api, tokens, inspected, app, smtp_server,
+                                                   deliver_outbox):
     app.config["DEPOT_SMTP_URL"] = "smtp://127.0.0.1:9"  # nothing listens there
     quote = draft(api, tokens, inspected)
     send(api, tokens, inspected, quote["number"])
+    first = deliver_outbox()
+    assert (first.sent, first.failed) == (0, 1)
+    assert deliver_outbox().due == 0  # waiting its backoff, not tried again at once
     from depot.models import OutboxMessage
 
     row = db.session.query(OutboxMessage).one()
-    assert (row.status, row.attempts) == ("failed", 1) and row.last_error
+    assert (row.status, row.attempts) == ("pending", 1) and row.last_error
+    assert row.next_attempt_at > datetime.now(UTC)  # tried again in a minute, not at once
     app.config["DEPOT_SMTP_URL"] = smtp_server[0]
     runner = app.test_cli_runner()
+    assert "sent 0" in runner.invoke(args=["depot", "send-mail"]).output  # still waiting
+    row = db.session.query(OutboxMessage).one()
+    row.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)  # the minute has passed
+    db.session.commit()
     result = runner.invoke(args=["depot", "send-mail"])
     assert "sent 1" in result.output, result.output
     assert len(smtp_server[1]) == 1
@@ -253,10 +272,12 @@ def test_mail_failure_is_kept_and_retried_not_lost(api, tokens, inspected, app, 
     assert len(smtp_server[1]) == 1
 
 
-def test_without_smtp_mail_lands_in_the_outbox_folder(api, tokens, inspected, app):
+def test_without_smtp_mail_lands_in_the_outbox_folder(api, tokens, inspected, app,
+                                                      deliver_outbox):
     app.config["DEPOT_SMTP_URL"] = None
     quote = draft(api, tokens, inspected)
     send(api, tokens, inspected, quote["number"])
+    assert deliver_outbox().sent == 1
     files = list((app.instance_path and __import__("pathlib").Path(app.instance_path)
                   / "outbox").glob("*.eml"))
     assert len(files) == 1
@@ -264,15 +285,18 @@ def test_without_smtp_mail_lands_in_the_outbox_folder(api, tokens, inspected, ap
     assert "非保修产品维修报价单" in message["Subject"]
 
 
-def test_remind_resends_and_expires(api, tokens, inspected, app, smtp_server):
+def test_remind_resends_and_expires(api, tokens, inspected, app, smtp_server, deliver_outbox):
     app.config["DEPOT_SMTP_URL"] = smtp_server[0]
     quote = draft(api, tokens, inspected)
     send(api, tokens, inspected, quote["number"])
+    deliver_outbox()
     stored = db.session.query(Quote).one()
     stored.sent_at = datetime.now(UTC) - timedelta(days=4)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["depot", "remind"])
     assert f"reminded 1: {quote['number']}" in result.output, result.output
+    assert "queued" in result.output and len(smtp_server[1]) == 1  # remind only queues
+    assert deliver_outbox().sent == 1
     assert len(smtp_server[1]) == 2
     assert "提醒" in received_mail(smtp_server[1])[1]["Subject"]
     assert "reminded 0" in app.test_cli_runner().invoke(args=["depot", "remind"]).output
@@ -305,7 +329,8 @@ def test_payment_input_and_roles(api, tokens, inspected):
     assert response.get_json()["rma"]["paid"] == "50.00"
 
 
-def test_a_customer_without_email_still_gets_a_quote_to_print(api, tokens, make_unit, mail_app):
+def test_a_customer_without_email_still_gets_a_quote_to_print(api, tokens, make_unit, mail_app,
+                                                               deliver_outbox):
     from depot.services.units import CustomerInput
 
     make_unit("NOMAIL001", customer=CustomerInput("王五", "13900000000", "", "北京市"))
@@ -315,6 +340,6 @@ def test_a_customer_without_email_still_gets_a_quote_to_print(api, tokens, make_
     quote = draft(api, tokens, number)
     sent = send(api, tokens, number, quote["number"])
     assert sent["emailed"] is False and sent["rma"]["status"] == "awaiting_approval"
-    assert mail_app[1] == []
+    assert deliver_outbox().due == 0 and mail_app[1] == []
     pdf = api.get(f"/rmas/{number}/quotes/{quote['number']}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

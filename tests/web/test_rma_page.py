@@ -44,7 +44,8 @@ def test_rma_page_renders_in_every_language(clerk_client, inspected, lang, api, 
     assert page.status_code == 200 and 'id="draft-form"' in page.text
 
 
-def test_draft_edit_send_and_pay_by_forms(clerk_client, inspected, mail_app, api):
+def test_draft_edit_send_and_pay_by_forms(clerk_client, inspected, mail_app, api,
+                                          deliver_outbox):
     path = f"/rmas/{inspected}"
     response = clerk_client.post(f"{path}/quotes/new", data={"csrf_token": token_of(
         clerk_client, path)})
@@ -64,6 +65,7 @@ def test_draft_edit_send_and_pay_by_forms(clerk_client, inspected, mail_app, api
     sent = clerk_client.post(f"{path}/quotes/{quote}/send",
                              data={"csrf_token": csrf_from(refused.text)})
     assert sent.status_code == 302
+    assert deliver_outbox().sent == 1
     assert len(mail_app[1]) == 1
     assert api.get(path.replace("/rmas", "/rmas")).get_json()["status"] == "awaiting_approval"
     page = clerk_client.get(path).text

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from depot.errors import InvalidInputError
 from depot.extensions import db
-from depot.services import outbox, payments, quote_mail, quoting
+from depot.services import payments, quote_mail, quoting
 from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
@@ -14,11 +14,6 @@ from depot.web.auth import current_actor, requires
 from depot.web.common import json_body, lang, now, pdf_response, settings
 
 bp = Blueprint("quotes", __name__)
-
-
-def deliver_mail() -> None:
-    """Hand queued mail over now; what fails stays queued for `flask depot send-mail`."""
-    outbox.deliver_pending(db.session, settings().mail, now=now())
 
 
 @bp.post("/rmas/<number>/quotes")
@@ -56,7 +51,6 @@ def post_quote_send(number: str, quote: str):
     sent, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
                                           actor=current_actor(), now=now())
     body = {**serialize.quote(sent), "emailed": emailed, "rma": rma_json(sent.rma)}
-    deliver_mail()
     return jsonify(body)
 
 

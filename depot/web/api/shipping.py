@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 
 from depot.errors import InvalidInputError
 from depot.extensions import db
-from depot.services import outbox, printing, shipping
+from depot.services import printing, shipping
 from depot.services.workflow import balance
 from depot.web import schemas, serialize
 from depot.web.api.shapes import rma_json
@@ -108,5 +108,4 @@ def post_shipment(number: str):
         packed=schemas.code_list(data, "accessories"), missing=missing, settings=settings(),
         actor=current_actor(), now=now())
     body = rma_json(rma)
-    outbox.deliver_pending(db.session, settings().mail, now=now())
     return jsonify(body)
