@@ -11,8 +11,8 @@ from depot import cli
 from depot.config import ROOT, Config
 from depot.domain.roles import may
 from depot.extensions import babel, csrf, db, login_manager, migrate
-from depot.models import User
-from depot.web import admin_pages, api, errors, pages, public, rma_pages
+from depot.web import admin_pages, api, errors, pages, public, ratelimit, rma_pages
+from depot.web.auth import load_user
 from depot.web.common import select_locale
 
 
@@ -29,9 +29,11 @@ def create_app(config: Any | None = None) -> Flask:
         _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "depot" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    ratelimit.init_app(app)  # first: its checks run before anything opens a transaction
     login_manager.init_app(app)
     login_manager.login_view = "pages.login"
-    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    login_manager.session_protection = "strong"  # a cookie used from elsewhere is dropped
+    login_manager.user_loader(load_user)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "depot" / "translations"))
 

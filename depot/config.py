@@ -54,6 +54,12 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # Rate limits count in the database, so every worker on every machine counts together.
+        self.RATELIMIT_STORAGE_URI = "depot-db://"
+        self.RATELIMIT_STRATEGY = "fixed-window"
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.DEPOT_LOGIN_LIMIT_ACCOUNT = env.get("DEPOT_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
+        self.DEPOT_LOGIN_LIMIT_ADDRESS = env.get("DEPOT_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
 
 
 class TestConfig(Config):
