@@ -6,12 +6,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from depot import cli
-from depot.config import ROOT, Config
+from depot.config import ROOT, Config, check_settings
 from depot.domain.roles import may
 from depot.extensions import babel, csrf, db, login_manager, migrate
-from depot.web import admin_pages, api, errors, pages, public, ratelimit, rma_pages
+from depot.web import admin_pages, api, errors, pages, public, ratelimit, rma_pages, security
 from depot.web.auth import load_user
 from depot.web.common import select_locale
 
@@ -22,7 +23,11 @@ def create_app(config: Any | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
+    check_settings(app.config)
     config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    if app.config["DEPOT_PROXY_FIX"]:  # only then are X-Forwarded-For/-Proto/-Host believed
+        hops = app.config["DEPOT_PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     with app.app_context():
@@ -50,6 +55,7 @@ def create_app(config: Any | None = None) -> Flask:
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     return app
 
