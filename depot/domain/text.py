@@ -94,7 +94,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_TW": "主管{actor}改判：{reason}",
         "en": "Overridden by supervisor {actor}: {reason}",
     },
+    # The customer's version: customers see no staff names (the actor stays in the stored params).
+    "override_customer": {
+        "zh_CN": "主管改判：{reason}",
+        "zh_TW": "主管改判：{reason}",
+        "en": "Overridden by a supervisor: {reason}",
+    },
 }
+
+# Codes whose sentence names staff, and the sentence customers read instead.
+CUSTOMER_VERSIONS = {"override": "override_customer"}
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,10 @@ class Reason:
         table = MESSAGES[self.code]
         template = table.get(lang) or table[DEFAULT_LANGUAGE]
         return template.format(**self.params)
+
+    def customer_text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The sentence as a customer reads it (quote page, quote PDF, emails): no staff names."""
+        return Reason(CUSTOMER_VERSIONS.get(self.code, self.code), self.params).text(lang)
 
 
 def best_language(candidates: str | None) -> str:

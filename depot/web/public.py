@@ -22,7 +22,7 @@ def quote_page(token: str):
     config = settings()
     quote = quoting.quote_by_token(db.session, config.secret, token)
     refusal = quoting.refusal(quote, today())
-    reasons = [Reason(r["code"], r.get("params", {})).text(lang())
+    reasons = [Reason(r["code"], r.get("params", {})).customer_text(lang())
                for r in (quote.rma.damage_reasons or []) + (quote.rma.coverage_reasons or [])]
     return render_template("public/quote.html", quote=quote, rma=quote.rma, token=token,
                            refusal=refusal, depot=config.depot, reasons=reasons)
