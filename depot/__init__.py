@@ -6,8 +6,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from depot.config import ROOT, Config
+from depot.config import ROOT, Config, check_settings
 
 
 def create_app(config: Any | None = None) -> Flask:
@@ -17,23 +18,30 @@ def create_app(config: Any | None = None) -> Flask:
     from depot.domain.roles import may
     from depot.extensions import babel, csrf, db, login_manager, migrate
     from depot.models import User
-    from depot.web import admin_pages, api, errors, pages, public, rma_pages
+    from depot.web import admin_pages, api, errors, pages, public, ratelimit, rma_pages, security
+    from depot.web.auth import load_user
     from depot.web.common import select_locale
 
     config = config or Config()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
+    check_settings(app.config)
     config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    if app.config["DEPOT_PROXY_FIX"]:  # only then are X-Forwarded-For/-Proto/-Host believed
+        hops = app.config["DEPOT_PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "depot" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    ratelimit.init_app(app)  # first: its checks run before anything opens a transaction
     login_manager.init_app(app)
     login_manager.login_view = "pages.login"
-    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    login_manager.session_protection = "strong"  # a cookie used from elsewhere is dropped
+    login_manager.user_loader(load_user)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "depot" / "translations"))
 
@@ -51,6 +59,7 @@ def create_app(config: Any | None = None) -> Flask:
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     worker.init_app(app)
     return app

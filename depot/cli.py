@@ -58,6 +58,19 @@ def set_password(name: str, password: str) -> None:
     click.echo(f"password of {name} changed")
 
 
+@users_cli.command("update")
+@click.argument("name")
+@click.option("--role", default=None, type=click.Choice(ROLES), help="A new role.")
+@click.option("--active/--inactive", default=None, help="Switch the account on or off.")
+def update_user(name: str, role: str | None, active: bool | None) -> None:
+    """Change a user's role or switch the account off; the user's sessions end at once."""
+    try:
+        user = users.update_user(db.session, name, role=role, active=active)
+    except DepotError as exc:
+        _fail(exc)
+    click.echo(f"{user.username}: {user.role}, {'active' if user.active else 'inactive'}")
+
+
 @users_cli.command("token")
 @click.argument("name")
 def new_token(name: str) -> None:
@@ -75,7 +88,7 @@ def ensure_admin() -> None:
     if users.count_admins(db.session):
         click.echo("an admin exists already; log in with your account")
         return
-    password = secrets.token_urlsafe(9)
+    password = secrets.token_urlsafe(12)
     users.create_user(db.session, "admin", "admin", password=password, now=_now())
     click.echo(f"first admin created: user 'admin', password '{password}' (change it: "
                "flask users set-password admin)")

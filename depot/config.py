@@ -5,10 +5,13 @@ The values are read when a Config is made, never at import, so tests can build t
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
+MIN_SECRET_BYTES = 32  # a shorter DEPOT_SECRET_KEY can be guessed, and with it any session forged
 
 
 class Config:
@@ -61,6 +64,21 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # HTTPS deployments: cookies only over HTTPS (the CSRF token lives in the session cookie),
+        # and HSTS. Off by default so `make run` works on http://127.0.0.1.
+        self.DEPOT_SECURE_COOKIES = _flag(env, "DEPOT_SECURE_COOKIES")
+        self.SESSION_COOKIE_SECURE = self.DEPOT_SECURE_COOKIES
+        self.REMEMBER_COOKIE_SECURE = self.DEPOT_SECURE_COOKIES
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        # How many proxies stand in front of the app; only then X-Forwarded-For/-Proto/-Host are
+        # believed (werkzeug ProxyFix). 0: the socket's address is the client's.
+        self.DEPOT_PROXY_FIX = _count(env, "DEPOT_PROXY_FIX")
+        # Rate limits count in the database, so every worker on every machine counts together.
+        self.RATELIMIT_STORAGE_URI = "depot-db://"
+        self.RATELIMIT_STRATEGY = "fixed-window"
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.DEPOT_LOGIN_LIMIT_ACCOUNT = env.get("DEPOT_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
+        self.DEPOT_LOGIN_LIMIT_ADDRESS = env.get("DEPOT_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
 
 
 class TestConfig(Config):
@@ -72,13 +90,41 @@ class TestConfig(Config):
         super().__init__(
             {
                 "DEPOT_DATABASE_URL": database_url,
-                "DEPOT_SECRET_KEY": "test-secret-not-for-production",
+                "DEPOT_SECRET_KEY": "test-secret-not-for-production-use",
                 "DEPOT_INSTANCE_PATH": str(instance_path),
                 "DEPOT_OUTBOX_WORKER": "off",  # a test starts it where it tests it
             }
         )
         for key, value in overrides.items():
             setattr(self, key, value)
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse to start with settings a depot must not run with (a test app may)."""
+    if settings.get("TESTING"):
+        return
+    secret = settings.get("SECRET_KEY") or ""
+    if len(secret.encode() if isinstance(secret, str) else secret) < MIN_SECRET_BYTES:
+        raise RuntimeError(
+            f"DEPOT_SECRET_KEY is too short: it needs at least {MIN_SECRET_BYTES} bytes. Make one "
+            "with: python3 -c 'import secrets; print(secrets.token_hex(32))' (or leave it unset "
+            "to use a random key kept in the instance folder).")
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{name} must be on or off (1/0, true/false), not {value!r}")
+
+
+def _count(env: dict[str, str], name: str) -> int:
+    value = env.get(name, "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number (how many proxies), not {value!r}")
+    return int(value)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -3,6 +3,8 @@ point imports them from here, never from depot/__init__."""
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,6 @@ csrf = CSRFProtect()
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
+# Storage and strategy come from the config (RATELIMIT_STORAGE_URI: the database, see
+# depot/web/ratelimit.py); limits are declared on the views that need them.
+limiter = Limiter(get_remote_address)

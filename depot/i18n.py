@@ -95,17 +95,20 @@ def both(message: str, context: str | None = None, **values: Any) -> str:
 _LABEL_PARAM = {"zh_CN": "zh", "zh_TW": "zh_tw", "en": "en"}
 
 
-def reason_text(reason: Reason, lang: str) -> str:
-    """A rule's reason as a sentence in `lang`."""
+def reason_text(reason: Reason, lang: str, *, customer: bool = False) -> str:
+    """A rule's reason as a sentence in `lang`; `customer`: the version without staff names."""
+    if customer:
+        reason = reason.for_customer()
     values = dict(reason.params)
     if "en" in values:
         values["label"] = values.get(_LABEL_PARAM.get(lang, "zh")) or values.get("zh", "")
     return translate(lang, reason.sentence, **values)
 
 
-def stored_reasons_text(rows: list[dict[str, Any]] | None, lang: str) -> list[str]:
+def stored_reasons_text(rows: list[dict[str, Any]] | None, lang: str, *,
+                        customer: bool = False) -> list[str]:
     """Reasons kept on an RMA (code and values) as sentences in `lang`."""
-    return [reason_text(Reason.from_stored(row), lang) for row in rows or []]
+    return [reason_text(Reason.from_stored(row), lang, customer=customer) for row in rows or []]
 
 
 def pair(message: str, lang: str, context: str | None = None, **values: Any

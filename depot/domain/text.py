@@ -34,7 +34,12 @@ REASONS: dict[str, str] = {
                            "purchase arrives; a quote is needed",
     "covered": "In warranty and a quality fault: repaired free of charge",
     "override": "Overridden by supervisor %(actor)s: %(reason)s",
+    # The customer's version: customers see no staff names (the actor stays in the stored params).
+    "override_customer": "Overridden by a supervisor: %(reason)s",
 }
+
+# Codes whose sentence names staff, and the sentence customers read instead.
+CUSTOMER_VERSIONS = {"override": "override_customer"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ class Reason:
     @classmethod
     def from_stored(cls, row: dict[str, Any]) -> Reason:
         return cls(str(row.get("code")), dict(row.get("params") or {}))
+
+    def for_customer(self) -> Reason:
+        """The reason as a customer reads it (quote page, quote PDF, emails): no staff names."""
+        return Reason(CUSTOMER_VERSIONS.get(self.code, self.code), self.params)
 
 
 def _text(value: Any) -> Any:

@@ -5,6 +5,7 @@ from depot.models.base import UTCDateTime
 from depot.models.bench import CalendarOverride, FindingCode, Part, PartUse
 from depot.models.outbox import OutboxMessage
 from depot.models.quotes import Payment, Quote, QuoteEvent, QuoteLineRow
+from depot.models.ratelimits import RateLimitCounter
 from depot.models.rmas import Attachment, Rma, RmaCounter, RmaEvent
 from depot.models.shipping import Printer, Shipment
 from depot.models.units import Customer, ProductModel, Unit
@@ -12,6 +13,7 @@ from depot.models.users import User
 
 __all__ = [
     "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "OutboxMessage", "Part",
-    "PartUse", "Payment", "Printer", "ProductModel", "Quote", "QuoteEvent", "QuoteLineRow", "Rma", "RmaCounter",
-    "RmaEvent", "Shipment", "UTCDateTime", "Unit", "User", "db",
+    "PartUse", "Payment", "Printer", "ProductModel", "Quote", "QuoteEvent", "QuoteLineRow",
+    "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent", "Shipment", "UTCDateTime", "Unit", "User",
+    "db",
 ]

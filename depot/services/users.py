@@ -1,6 +1,12 @@
-"""Users, roles, passwords and API tokens. Passwords are hashed; tokens are stored as SHA-256."""
+"""Users, roles, passwords and API tokens. Passwords are hashed; tokens are stored as SHA-256.
+
+A page session names the user and the user's `session_version` (User.get_id); logging out, a new
+password, a new role and deactivation raise the version, so every older copy of the session
+cookie stops working at once, wherever it was copied to.
+"""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime
@@ -9,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from depot.domain.passwords import check_password
 from depot.domain.roles import ROLES
 from depot.errors import ConflictError, InvalidInputError, NotFoundError
 from depot.models import User
@@ -29,34 +36,84 @@ def create_user(
     if role not in ROLES:
         raise InvalidInputError("unknown role %(role)s", code="invalid_role", role=role[:40],
                                 roles=list(ROLES))
+    if password is not None:
+        check_password(password, username)
     if session.scalar(select(User).where(User.username == username)):
         raise ConflictError("user %(username)s exists already", code="user_exists",
                             username=username)
     token = secrets.token_urlsafe(32)
     user = User(username=username, role=role, display_name=display_name or username,
                 password_hash=generate_password_hash(password) if password else None,
-                token_hash=hash_token(token), active=True, created_at=now)
+                token_hash=hash_token(token), active=True, created_at=now, session_version=0)
     session.add(user)
     session.commit()
     return user, token
 
 
-def set_password(session: Session, username: str, password: str) -> None:
-    if len(password) < 8:
-        raise InvalidInputError("a password needs at least 8 characters", code="weak_password")
+def _user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFoundError("no user %(username)s", code="user_not_found",
                             username=username[:80])
+    return user
+
+
+def _end_sessions(user: User) -> None:
+    user.session_version = (user.session_version or 0) + 1
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    """A new password; every session of the user ends (a thief's copy too)."""
+    check_password(password, username)
+    user = _user(session, username)
     user.password_hash = generate_password_hash(password)
+    _end_sessions(user)
     session.commit()
 
 
+def update_user(session: Session, username: str, *, role: str | None = None,
+                active: bool | None = None) -> User:
+    """Change a user's role or switch the account on or off; either ends the user's sessions,
+    so the next page or API call is judged by the new facts (the API token checks `active`)."""
+    if role is not None and role not in ROLES:
+        raise InvalidInputError("unknown role %(role)s", code="invalid_role", role=role[:40],
+                                roles=list(ROLES))
+    user = _user(session, username)
+    changed = False
+    if role is not None and role != user.role:
+        user.role, changed = role, True
+    if active is not None and active != user.active:
+        user.active, changed = active, True
+    if changed:
+        _end_sessions(user)
+    session.commit()
+    return user
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Logging out ends every session of the user: a copied cookie dies with the original."""
+    user = session.get(User, user_id)
+    if user is not None:
+        _end_sessions(user)
+        session.commit()
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The user a session cookie names (`<id>:<session version>`, see User.get_id), if the
+    account is still active and the session was not ended since; else None."""
+    user_id, _, version = (session_id or "").partition(":")
+    try:
+        user = session.get(User, int(user_id))
+        wanted = int(version)
+    except ValueError:
+        return None
+    if user is None or not user.active or (user.session_version or 0) != wanted:
+        return None
+    return user
+
+
 def new_token(session: Session, username: str) -> str:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFoundError("no user %(username)s", code="user_not_found",
-                            username=username[:80])
+    user = _user(session, username)
     token = secrets.token_urlsafe(32)
     user.token_hash = hash_token(token)
     session.commit()
@@ -70,11 +127,25 @@ def user_by_token(session: Session, token: str) -> User | None:
     return user if user is not None and user.active else None
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash made like a real one (same method and cost) of a password nobody knows."""
+    return generate_password_hash(secrets.token_urlsafe(24))
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user, if the password is theirs and the account is active.
+
+    Every attempt costs one password-hash check, whether the user exists or not, so the time an
+    answer takes does not tell which user names exist.
+    """
     user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not user.password_hash:
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
 
 
 def count_admins(session: Session) -> int:

@@ -19,6 +19,12 @@ from depot.models import User
 from depot.services import users
 
 
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's user_loader, on every request with a session: the session's user while
+    the account is active and the session was not ended (logout, new password, role, off)."""
+    return users.user_for_session(db.session, session_id)
+
+
 def api_user() -> User:
     header = request.headers.get("Authorization", "")
     if header:

@@ -2,11 +2,12 @@
 language, the settings, the JSON body, and file responses."""
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request, session
+from flask import Response, current_app, request, send_file, session
 from flask_login import current_user
 
 from depot.i18n import DEFAULT_LANGUAGE, LANGUAGES, best_language
@@ -65,3 +66,19 @@ def pdf_response(data: bytes, filename: str) -> Response:
 def zpl_response(text: str, filename: str) -> Response:
     return Response(text.encode(), mimetype="application/x-zpl",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+# What depot.photos writes: every photo and slip is re-encoded to this before it is stored.
+REENCODED_IMAGES = frozenset({"image/jpeg"})
+
+
+def attachment_response(data: bytes, content_type: str, filename: str) -> Response:
+    """A stored upload. Our re-encoded photos are shown in the page; anything kept as it came
+    (a signed copy's PDF) is only downloaded, and sandboxed should a browser render it anyway:
+    a PDF or HTML file from a customer must not run in our origin."""
+    if content_type in REENCODED_IMAGES:
+        return Response(data, mimetype=content_type)
+    response = send_file(io.BytesIO(data), mimetype=content_type or "application/octet-stream",
+                         as_attachment=True, download_name=filename or "attachment")
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -17,6 +19,7 @@ from depot.errors import (
 )
 from depot.i18n import translate
 from depot.web.common import lang
+from depot.web.ratelimit import minutes_left
 
 HTTP_STATUS: dict[type[DepotError], int] = {
     InvalidInputError: 422,
@@ -65,6 +68,21 @@ def init_app(app: Flask) -> None:
     def _csrf(error: CSRFError):
         return error_response(400, "csrf_failed", "The form expired or was not sent by Depot: "
                                                   "reload the page and try again.")
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded):
+        minutes = minutes_left()
+        if error.response is not None:  # the refused page drew its own answer (the login page)
+            response = error.response
+            response.status_code = 429
+        else:
+            response = error_response(429, "too_many_requests", gettext(
+                "Too many tries: wait %(minutes)s minutes and try again.", minutes=minutes),
+                {"retry_after_minutes": minutes})
+            if isinstance(response, tuple):
+                response = app.make_response(response)
+        response.headers["Retry-After"] = str(minutes * 60)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -5,7 +5,10 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
+    current_app,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,10 +23,11 @@ from wtforms.validators import DataRequired, Length
 
 from depot.domain.accessories import ACCESSORIES
 from depot.domain.roles import may
-from depot.extensions import csrf, db
+from depot.extensions import csrf, db, limiter
 from depot.i18n import LANGUAGES
 from depot.services import catalog, users
 from depot.web.auth import page_requires
+from depot.web.ratelimit import client_address, minutes_left
 
 bp = Blueprint("pages", __name__)
 
@@ -43,7 +47,33 @@ def healthz():
     return jsonify({"status": "ok"})
 
 
+def _login_account() -> str:
+    return "login-account:" + (request.form.get("username") or "").strip().casefold()
+
+
+def _login_address() -> str:
+    return "login-address:" + client_address()
+
+
+def _failed_login(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _refuse_login(_limit) -> Response:
+    """Too many failed logins for this user name or from this address: the login page says
+    so, in the reader's language, and for how long (web/errors.py answers it with 429)."""
+    return make_response(render_template("login.html", form=LoginForm(), error="too_many_logins",
+                                         minutes=minutes_left()))
+
+
+# Only failures count (a 401 answer), for the user name tried and for the address it came from;
+# once either is spent, every login for it is refused until its window ends, even with the right
+# password. A success resets nothing: it must not give an attacker elsewhere a fresh budget.
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["DEPOT_LOGIN_LIMIT_ADDRESS"], methods=["POST"],
+               key_func=_login_address, deduct_when=_failed_login, on_breach=_refuse_login)
+@limiter.limit(lambda: current_app.config["DEPOT_LOGIN_LIMIT_ACCOUNT"], methods=["POST"],
+               key_func=_login_account, deduct_when=_failed_login, on_breach=_refuse_login)
 def login():
     form = LoginForm()
     error = None
@@ -59,6 +89,8 @@ def login():
 @bp.post("/logout")
 def logout():
     csrf.protect()
+    if current_user.is_authenticated:  # every copy of this session cookie ends here too
+        users.end_sessions(db.session, current_user.id)
     logout_user()
     return redirect(url_for("pages.login"))
 

@@ -23,7 +23,7 @@ def quote_page(token: str):
     quote = quoting.quote_by_token(db.session, config.secret, token)
     refusal = quoting.refusal(quote, today())
     reasons = stored_reasons_text((quote.rma.damage_reasons or [])
-                                  + (quote.rma.coverage_reasons or []), lang())
+                                  + (quote.rma.coverage_reasons or []), lang(), customer=True)
     return render_template("public/quote.html", quote=quote, rma=quote.rma, token=token,
                            refusal=refusal, depot=config.depot, reasons=reasons)
 

@@ -122,12 +122,22 @@ def page_errors(page: Page) -> list[str]:
     return errors
 
 
+def csp_violations(page: Page) -> list[str]:
+    """What the Content-Security-Policy blocked (Chromium reports each on the console)."""
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
+    return violations
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
     errors = page_errors(page)
+    blocked = csp_violations(page)
     yield page
     assert not errors, f"uncaught errors in the page: {errors}"
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 def log_in(page: Page, username: str, password: str, lands_on: str = "intake") -> None:

@@ -8,7 +8,7 @@ from depot.models import Quote, db
 from depot.services import inspection, intake, quote_mail, quoting
 from depot.services.settings import DepotSettings
 from tests.conftest import NOW
-from tests.e2e.conftest import release_db
+from tests.e2e.conftest import csp_violations, release_db
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +38,7 @@ def test_customer_approves_on_a_phone(browser: Browser, sent_quote, shots):
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
     page = context.new_page()
+    blocked = csp_violations(page)
     page.goto(url)
     expect(page.locator("h1")).to_have_text("非保修产品维修报价单")
     expect(page.locator("#quote-total")).to_contain_text("CNY")
@@ -57,4 +58,5 @@ def test_customer_approves_on_a_phone(browser: Browser, sent_quote, shots):
     page.goto(url)
     expect(page.locator("#refusal")).to_have_attribute("data-code", "quote_answered")
     expect(page.locator("#approve")).to_have_count(0)
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
     context.close()

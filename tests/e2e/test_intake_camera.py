@@ -17,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import Playwright, expect
 
 from tests.e2e.conftest import (
+    csp_violations,
     launch_chromium,
     log_in,
     new_context,
@@ -74,6 +75,7 @@ def test_camera_scan_finds_the_unit(playwright: Playwright, live_server: str, cl
         context.grant_permissions(["camera"], origin=live_server)
         page = context.new_page()
         errors = page_errors(page)
+        blocked = csp_violations(page)
         frames: list[int] = []
         page.on("request", lambda r: frames.append(1)
                 if r.method == "POST" and r.url.endswith("/api/v1/scans") else None)
@@ -96,6 +98,7 @@ def test_camera_scan_finds_the_unit(playwright: Playwright, live_server: str, cl
         expect(page.locator("#fault")).to_be_focused()
         page.screenshot(path=shots / "intake-camera.png", full_page=True)
         assert not errors, f"uncaught errors in the page: {errors}"
+        assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
         context.close()
     finally:
         browser.close()

@@ -1,7 +1,7 @@
 """Intake API: product models, units, CSV import, scans, RMAs, intake photos and documents."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from depot.domain.roles import may
 from depot.errors import InvalidInputError, PermissionDeniedError
@@ -12,7 +12,7 @@ from depot.services.common import get_rma, get_unit
 from depot.web import schemas, serialize
 from depot.web.api.shapes import rma_json, unit_json
 from depot.web.auth import current_actor, requires
-from depot.web.common import json_body, lang, now, pdf_response, settings, tz
+from depot.web.common import attachment_response, json_body, lang, now, pdf_response, settings, tz
 
 bp = Blueprint("intake", __name__)
 
@@ -143,6 +143,4 @@ def get_receipt(number: str):
 @requires("rmas.read")
 def get_attachment(attachment_id: int):
     item = attachments.get_attachment(db.session, attachment_id)
-    return Response(item.data, mimetype=item.content_type,
-                    headers={"Cache-Control": "private, max-age=3600",
-                             "X-Content-Type-Options": "nosniff"})
+    return attachment_response(item.data, item.content_type, item.filename)
