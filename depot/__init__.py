@@ -17,7 +17,6 @@ def create_app(config: Any | None = None) -> Flask:
     from depot import cli, worker
     from depot.domain.roles import may
     from depot.extensions import babel, csrf, db, login_manager, migrate
-    from depot.models import User
     from depot.web import admin_pages, api, errors, pages, public, ratelimit, rma_pages, security
     from depot.web.auth import load_user
     from depot.web.common import select_locale

@@ -227,7 +227,7 @@ def test_flask_depot_worker_runs_as_its_own_process_until_sigterm(app, database_
     db.session.remove()
     env = {**os.environ, "FLASK_APP": "app.py", "DEPOT_DATABASE_URL": database_url,
            "DEPOT_INSTANCE_PATH": str(tmp_path / "worker"), "DEPOT_SMTP_URL": smtp_server[0],
-           "DEPOT_SECRET_KEY": "worker-test"}
+           "DEPOT_SECRET_KEY": "worker-test-secret-of-more-than-32-bytes"}
     process = subprocess.Popen([sys.executable, "-m", "flask", "depot", "worker", "--poll", "1"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)

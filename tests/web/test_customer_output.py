@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+
+from depot.i18n import reason_text
 from pypdf import PdfReader
 
 from depot.domain.text import Reason
@@ -33,7 +35,8 @@ REASON = "客户承认设备曾摔落"
 
 
 def test_the_customer_reads_the_override_without_the_supervisors_name(api, tokens, make_unit,
-                                                                       mail_app, client):
+                                                                       mail_app, client,
+                                                                       deliver_outbox):
     _, boss_token = users.create_user(db.session, "wang.boss", "supervisor", now=NOW)
     make_unit("OVR0001")  # bought 2026-06-01: in warranty
     number = api.as_(tokens["clerk"]).post("/rmas", {"serial": "OVR0001"}).get_json()["number"]
@@ -46,6 +49,7 @@ def test_the_customer_reads_the_override_without_the_supervisors_name(api, token
 
     quote = draft(api, tokens, number)
     send(api, tokens, number, quote["number"])
+    deliver_outbox()
     _, message = received_mail(mail_app[1])
     assert "wang.boss" not in message.get_body(("plain",)).get_content()
     _, pdf = pdf_of(message)
@@ -66,11 +70,11 @@ def test_the_customer_reads_the_override_without_the_supervisors_name(api, token
 
 def test_the_stored_reason_keeps_the_actor_for_staff():
     note = Reason("override", {"actor": "wang.boss", "reason": "x"})
-    assert note.text("en") == "Overridden by supervisor wang.boss: x"
-    assert note.customer_text("en") == "Overridden by a supervisor: x"
-    assert note.customer_text("zh_TW") == "主管改判：x"
+    assert reason_text(note, "en") == "Overridden by supervisor wang.boss: x"
+    assert reason_text(note, "en", customer=True) == "Overridden by a supervisor: x"
+    assert reason_text(note, "zh_TW", customer=True) == "主管改判：x"
     other = Reason("no_fault_found")
-    assert other.customer_text("en") == other.text("en")
+    assert reason_text(other, "en", customer=True) == reason_text(other, "en")
 
 
 def signed_copy_answer(api, tokens, number, data: bytes, name: str):

@@ -38,9 +38,11 @@ def app(request, database_url, tmp_path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def test_the_answer_records_the_clients_address(app, api, tokens, inspected, mail_app, client):
+def test_the_answer_records_the_clients_address(app, api, tokens, inspected, mail_app, client,
+                                                deliver_outbox):
     quote = draft(api, tokens, inspected)
     send(api, tokens, inspected, quote["number"])
+    deliver_outbox()
     link = qr_link_from_mail(mail_app[1])
     # The client forged the first entry; the proxy appended the address it saw.
     answer = client.post(link + "/approve", json={},
