@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from depot.i18n import reason_text
 from pypdf import PdfReader
 
 from depot.domain.text import Reason
+from depot.i18n import reason_text
 from depot.models import Quote, db
 from depot.services import users
 from tests.conftest import NOW
