@@ -69,6 +69,7 @@ from depot.services.common import local_date, utcnow
 from depot.services.links import quote_token
 from depot.services.settings import DepotSettings
 from depot.web.errors import status_of
+from tests import conftest
 from tests.conftest import NOW, PG_URL
 from tests.integration.invariants import assert_consistent
 
@@ -188,6 +189,11 @@ def _print_tally() -> Iterator[None]:
     where = "PostgreSQL" if PG_URL else "SQLite"
     for pair, tally in TALLY.items():
         print(f"race {pair} on {where}: {sum(tally.values())} trials, {dict(tally)}")
+    if TALLY:
+        conftest.SUMMARY.append(
+            f"races on {where}: {len(TALLY)} pairs, "
+            f"{sum(sum(t.values()) for t in TALLY.values())} trials run "
+            f"(outcomes with pytest -s)")
     TALLY.clear()
 
 
