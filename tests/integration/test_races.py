@@ -205,8 +205,7 @@ class Depot:
     def __init__(self, app: Flask, make_unit, *, now=NOW) -> None:
         self.app, self.make_unit, self.now = app, make_unit, now
         self.settings = DepotSettings.from_config(app.config)
-        self.supervisor_id = users.create_user(db.session, "sup.race", "supervisor",
-                                               now=now)[0].id
+        users.create_user(db.session, "sup.race", "supervisor", now=now)
         self.count = 0
 
     @staticmethod
