@@ -28,6 +28,14 @@ NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # Friday 2026-11-20, 11:00 in Sh
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+SUMMARY: list[str] = []  # lines for the end of the run: the load and crash test's figures
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that gets a database is marked `db`, so `make test` reruns it on PostgreSQL."""
     for item in items:

@@ -103,18 +103,27 @@ def send_quote(session: Session, number: str, quote_number: str, settings: Depot
 def remind(session: Session, settings: DepotSettings, *, now: datetime
            ) -> tuple[list[str], list[str]]:
     """Expire old quotes, queue reminders for unanswered ones. Returns the quote numbers."""
-    expired, due = quoting.expire_and_remind(session, remind_after_days=settings.remind_after_days,
-                                             now=now, tz=settings.tz)
-    for quote in due:
-        customer = quote.rma.unit.customer
-        if not (customer and customer.email):
+    expired, candidates = quoting.expire_and_remind(
+        session, remind_after_days=settings.remind_after_days, now=now, tz=settings.tz)
+    expired_numbers = [q.number for q in expired]
+    due = []
+    for rma_number, quote_number in [(q.rma.number, q.number) for q in candidates]:
+        # Asked again under the RMA's lock: since the list was made the customer may have
+        # answered, or a job running at the same time may have sent this reminder.
+        quote = quoting.locked_quote(session, rma_number, quote_number)
+        if not quoting.reminder_due(quote, remind_after_days=settings.remind_after_days,
+                                    now=now):
+            session.rollback()
             continue
-        outbox.enqueue(session, _email(session, quote, settings, reminder=True),
-                       kind="quote_reminder", rma=quote.rma, now=now)
-        quote.reminders += 1
-        quote.reminded_at = now
-    session.commit()
-    return [q.number for q in expired], [q.number for q in due]
+        due.append(quote.number)
+        customer = quote.rma.unit.customer
+        if customer and customer.email:
+            outbox.enqueue(session, _email(session, quote, settings, reminder=True),
+                           kind="quote_reminder", rma=quote.rma, now=now)
+            quote.reminders += 1
+            quote.reminded_at = now
+        session.commit()
+    return expired_numbers, due
 
 
 OFFLINE_VIA = ("phone", "fax", "email", "paper")

@@ -218,7 +218,14 @@ def expire_and_remind(session: Session, *, remind_after_days: int, now: datetime
         if today > quote.valid_until:
             change_quote_status(session, quote, QA.EXPIRE, actor=None, now=now, tz=tz)
             expired.append(quote)
-        elif (now - (quote.reminded_at or quote.sent_at)).days >= remind_after_days:
+        elif reminder_due(quote, remind_after_days=remind_after_days, now=now):
             remind.append(quote)
     session.commit()
     return expired, remind
+
+
+def reminder_due(quote: Quote, *, remind_after_days: int, now: datetime) -> bool:
+    """Whether the customer should be reminded of this quote now. Ask it under the RMA's lock
+    (locked_quote): the customer may just have answered, another job just reminded."""
+    return quote.status == Q.SENT and (
+        (now - (quote.reminded_at or quote.sent_at)).days >= remind_after_days)
