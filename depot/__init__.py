@@ -12,7 +12,7 @@ from depot.config import ROOT, Config
 from depot.domain.roles import may
 from depot.extensions import babel, csrf, db, login_manager, migrate
 from depot.models import User
-from depot.web import admin_pages, api, errors, pages, public, rma_pages
+from depot.web import admin_pages, api, errors, pages, public, rma_pages, schemas
 from depot.web.common import select_locale
 
 
@@ -35,6 +35,8 @@ def create_app(config: Any | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "depot" / "translations"))
 
+    # A URL value that can name no row (a NUL byte, an id past 2**63) is 404 before any view.
+    app.url_value_preprocessor(schemas.check_path)
     app.jinja_env.globals["current_lang"] = select_locale
     app.jinja_env.globals["may"] = may
 

@@ -36,3 +36,16 @@ def _weekends(years: range) -> list[date]:
                 days.append(day)
             day += timedelta(days=1)
     return days
+
+
+def set_override(session: Session, day: date, *, is_working: bool, note: str = "") -> None:
+    """The admin declares `day` a working day or a holiday (again: the new word stands)."""
+    row = session.get(CalendarOverride, day) or CalendarOverride(day=day)
+    row.is_working, row.note = is_working, note
+    session.add(row)
+    session.commit()
+
+
+def list_overrides(session: Session, since: date) -> list[CalendarOverride]:
+    return list(session.scalars(select(CalendarOverride).where(CalendarOverride.day >= since)
+                                .order_by(CalendarOverride.day)))
