@@ -16,16 +16,14 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from depot.domain.pricing import LineKind, QuoteLine
 from depot.domain.quotes import QuoteStatus
 from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
-from depot.models import Rma
 from depot.services import inspection, outbox, payments, quote_mail, quoting
-from depot.services.common import get_rma
+from depot.services.common import get_rma, recent_rmas
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
 from depot.web.auth import current_actor, page_requires
@@ -43,10 +41,7 @@ def rma_list():
     if wanted:
         return redirect(url_for("rmas.rma_page", number=wanted.upper()))
     status = request.args.get("status") or None
-    query = select(Rma).order_by(Rma.id.desc()).limit(200)
-    if status in [s.value for s in Status]:
-        query = query.where(Rma.status == status)
-    return render_template("rmas.html", rmas=db.session.scalars(query).all(), status=status,
+    return render_template("rmas.html", rmas=recent_rmas(db.session, status), status=status,
                            statuses=[s.value for s in Status])
 
 

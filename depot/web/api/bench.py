@@ -70,7 +70,8 @@ def post_override(number: str, body: bodies.OverrideIn):
            body=bodies.ActionIn,
            description="Who may take each action: " + "; ".join(
                f"{a.value}: {', '.join(roles_holding(p))}" for a, p in ACTION_PERMISSIONS.items())
-           + ". An action the current status does not allow: 409, naming those it does.")
+           + ". An action the current status does not allow is a conflict, naming those it "
+             "does.")
 def post_action(number: str, body: bodies.ActionIn):
     action = parse_action(body.action)
     actor = current_actor()

@@ -90,7 +90,8 @@ def post_scan(body: bodies.ScanIn):
 
 @area.post("/rmas", "Receive a unit: open its RMA", permissions=("rmas.create",),
            body=bodies.RmaIn, headers=bodies.RmaHeaders, answers=("created", "ok"),
-           description="A repeated Idempotency-Key answers 200 with the first RMA.")
+           description="A repeated Idempotency-Key answers with the first RMA (not created "
+                       "again: the `ok` status) and creates nothing.")
 def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
     rma, is_new = intake.receive_unit(
         db.session, body.serial, body.fault_description, body.accessories,

@@ -5,7 +5,7 @@ types in `fields`) validate what comes in and are the OpenAPI document's schemas
 details: `field` (a dotted path for nested values: `customer.email`, `lines.0.unit_price`),
 `index` for an item of a list, and the numbers the sentence names. `read_json()` is the one way
 a JSON body is read. `check_path()` refuses, before any view runs, URL values that can name no
-row (a NUL byte, an id past 2**63): they are 404, and never reach the database.
+row (a NUL byte, an id past 2**63): they are NotFoundError, and never reach the database.
 """
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def _no_constant(name: str) -> Any:
 def read_json(*, optional: bool = False) -> dict[str, Any]:
     """The request's JSON object. Fractions are read as Decimal (so 1e-1000000 stays what it
     is, not 0.0); NaN and Infinity, invalid JSON, nesting deeper than Python's recursion limit
-    and anything but an object are refused with 422. `optional`: no body at all is {}."""
+    and anything but an object are refused (invalid_json). `optional`: no body at all is {}."""
     raw = request.get_data(cache=True)
     if optional and not raw.strip():
         return {}

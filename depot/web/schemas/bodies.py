@@ -2,6 +2,7 @@
 from the columns they fill. The API views get them through depot.web.api.registry, the pages
 through schemas.parse(Model, form, form=True); the OpenAPI document is written from them."""
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -63,7 +64,7 @@ PATH_FALLBACK = Text(cap=NOTE_CAP)
 class Body(BaseModel):
     """Unknown keys are ignored, as before; every field is checked by its own type."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
 
 # -- intake ---------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ class PartUseIn(Body):
 class LineIn(Body):
     kind: Choice([k.value for k in LineKind])
     description: Text(QuoteLineRow.description)
-    quantity: Number(QuoteLineRow.quantity, minimum=0) = 1
+    quantity: Number(QuoteLineRow.quantity, minimum=0) = Decimal(1)
     unit_price: Money(QuoteLineRow.unit_price, minimum=None)
 
 
