@@ -37,12 +37,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    from tests.contract import CHECKED
+    from tests.contract import CHECKED, FUZZ_STATS
 
     if CHECKED:
         terminalreporter.write_line(
             f"OpenAPI contract: {len(CHECKED)} accepted request bodies of "
             f"{len(set(CHECKED))} operations were valid by the document")
+    for cases, operations, statuses in FUZZ_STATS:
+        terminalreporter.write_line(
+            f"schemathesis: {cases} generated requests over {operations} operations, "
+            f"answers {statuses}")
 
 
 def _upgrade(url: str, instance: Path) -> None:

@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 from depot.web.api.openapi import PREFIX, document
 
 CHECKED: list[str] = []  # "METHOD /path" of each request body checked, for the report
+# schemathesis runs: (cases, operations, answers by status)
+FUZZ_STATS: list[tuple[int, int, dict[int, int]]] = []
 
 
 class ContractError(AssertionError):

@@ -177,6 +177,7 @@ def _draft_from_form() -> tuple[list[QuoteLine], Decimal | None]:
     except InvalidInputError as exc:
         if "index" in exc.details:
             row = rows[exc.details["index"]][0]
-            exc.details.update(index=row, line=row + 1)
+            exc.details.update(index=row, line=row + 1,
+                               field=str(exc.details.get("field", "")).rsplit(".", 1)[-1])
             exc.template = "line %(line)s: " + exc.template
         raise

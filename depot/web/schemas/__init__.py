@@ -3,9 +3,10 @@ types in `fields`) validate what comes in and are the OpenAPI document's schemas
 
 `parse(Model, data)` gives a checked model or raises InvalidInputError with the contract's
 details: `field` (a dotted path for nested values: `customer.email`, `lines.0.unit_price`),
-`index` for an item of a list, and the numbers the sentence names. `read_json()` is the one way
-a JSON body is read. `check_path()` refuses, before any view runs, URL values that can name no
-row (a NUL byte, an id past 2**63): they are NotFoundError, and never reach the database.
+`index` for an item of a list, `fields` every wrong field, and the numbers the sentence
+names. `read_json()` is the one way a JSON body is read. `check_path()` refuses, before any
+view runs, URL values that can name no row (a NUL byte, an id past the column): they are
+NotFoundError, and never reach the database.
 """
 from __future__ import annotations
 
@@ -63,10 +64,13 @@ def parse(model: type[M], data: Any, *, form: bool = False, today: date | None =
 
 def refusal(error: ValidationError) -> InvalidInputError:
     """The first thing pydantic refused, as the contract's error (the fields come in the
-    order the schema declares them, so it is the first wrong field of the body)."""
-    first = error.errors(include_url=False, include_input=False)[0]
+    order the schema declares them, so it is the first wrong field of the body); `fields`
+    names every wrong one."""
+    every = error.errors(include_url=False, include_input=False)
+    first = every[0]
     loc = first["loc"]
-    details: dict[str, Any] = {"field": ".".join(str(part) for part in loc) or "body"}
+    details: dict[str, Any] = {"field": _dotted(loc),
+                               "fields": list(dict.fromkeys(_dotted(e["loc"]) for e in every))}
     index = next((part for part in loc if isinstance(part, int)), None)
     if index is not None:
         details["index"] = index
@@ -79,6 +83,10 @@ def refusal(error: ValidationError) -> InvalidInputError:
     if first["type"] == "too_long":
         details["max_items"] = ctx.get("max_length")
     return InvalidInputError(sentence, code=code, **details)
+
+
+def _dotted(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc) or "body"
 
 
 def _no_constant(name: str) -> Any:
