@@ -114,8 +114,8 @@ def offline_answer(number: str, quote: str):
         quote_mail.record_offline_answer(
             db.session, number, quote, approve=body.decision == "approve", via=body.via,
             comment=body.comment,
-            signed_copy=(upload.filename, upload.mimetype, upload.read())
-            if upload and upload.filename else None,
+            signed_copy=(schemas.file_name(upload, "signed_copy", "signed.pdf"), upload.mimetype,
+                         upload.read()) if upload and upload.filename else None,
             max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
             max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
             user_agent=request.user_agent.string, actor=current_actor(), now=now(),
@@ -149,7 +149,7 @@ def add_payment(number: str):
         slip = None
         upload = request.files.get("slip")
         if upload and upload.filename:
-            slip = prepare_photos([(upload.filename, upload.read())],
+            slip = prepare_photos([(schemas.file_name(upload, "slip", "slip"), upload.read())],
                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
         payments.record_payment(db.session, number, body.amount, body.method, body.reference,

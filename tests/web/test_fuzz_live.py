@@ -68,7 +68,10 @@ def test_no_generated_request_gets_a_server_error(served, tokens):
     auth = {"Authorization": f"Bearer {tokens['admin']}"}
     statuses: Counter[int] = Counter()
     failures: list[str] = []
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # Printers it registers come last: labels are never sent to a generated host (no printer
+    # exists while POST /labels/print runs, so that can only be 404 or 422).
+    operations = sorted((result.ok() for result in schema.get_all_operations()),
+                        key=lambda op: op.label == "POST /api/v1/printers")
     started = time.monotonic()
     for op in operations:
         names = [p.name for p in op.path_parameters]

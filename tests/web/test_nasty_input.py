@@ -317,3 +317,22 @@ def test_customer_links_refuse_nasty_bodies(client, api, customer_link, answer):
     assert rma["status"] == "awaiting_approval"  # nothing was answered
     done = client.post(f"/q/{customer_link['token']}/{answer}", json={"comment": "好的"})
     assert done.status_code == 200 and done.get_json()["quote"] == customer_link["quote"]
+
+
+def test_uploaded_file_names_are_checked_like_text(api, world):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(buffer, "PNG")
+    path = f"/rmas/{world['number']}/photos"
+    for name in ("a\x00b.png", "\x1b[31m.png"):
+        refused = api.post(path, data={"photo": (io.BytesIO(buffer.getvalue()), name)},
+                           content_type="multipart/form-data")
+        assert refused.status_code == 422 and refused.get_json()["details"]["field"] == "photo"
+    long_name = "照片" * 300 + ".png"
+    taken = api.post(path, data={"photo": (io.BytesIO(buffer.getvalue()), long_name)},
+                     content_type="multipart/form-data")
+    assert taken.status_code == 201
+    assert api.get(f"/rmas/{world['number']}").status_code == 200

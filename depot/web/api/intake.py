@@ -16,7 +16,7 @@ from depot.web.api.shapes import rma_json, unit_json
 from depot.web.auth import current_actor
 from depot.web.common import lang, now, pdf_response, settings, tz
 from depot.web.errors import created, created_or_found
-from depot.web.schemas import bodies, fields
+from depot.web.schemas import bodies, fields, file_name
 
 area = Area("intake")
 bp = area.bp
@@ -121,7 +121,8 @@ def post_rma_photos(number: str, body: bodies.PhotosForm):
         raise InvalidInputError("send one or more images in the form field 'photo'",
                                 code="missing_field", field="photo")
     rma = intake.add_photos(
-        db.session, number, [(f.filename or "photo", f.read()) for f in files], kind=kind,
+        db.session, number, [(file_name(f, "photo", "photo"), f.read()) for f in files],
+        kind=kind,
         max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
         max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], actor=current_actor(),
         now=now())

@@ -13,7 +13,7 @@ from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor
 from depot.web.common import lang, now, pdf_response, settings
 from depot.web.errors import created
-from depot.web.schemas import bodies
+from depot.web.schemas import bodies, file_name
 
 area = Area("quotes")
 bp = area.bp
@@ -75,7 +75,8 @@ def post_offline_answer(number: str, quote: str, body: bodies.OfflineAnswerIn):
     answered = quote_mail.record_offline_answer(
         db.session, number, quote, approve=body.decision == "approve", via=body.via,
         comment=body.comment,
-        signed_copy=(signed.filename or "", signed.mimetype, signed.read()) if signed else None,
+        signed_copy=(file_name(signed, "signed_copy", "signed.pdf"), signed.mimetype,
+                     signed.read()) if signed else None,
         max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
         max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
         user_agent=request.user_agent.string, actor=current_actor(), now=now(),
@@ -90,7 +91,7 @@ def post_payment(number: str, body: bodies.PaymentIn):
     slip = None
     if request.files.get("slip"):
         upload = request.files["slip"]
-        slip = prepare_photos([(upload.filename or "slip", upload.read())],
+        slip = prepare_photos([(file_name(upload, "slip", "slip"), upload.read())],
                               max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
                               max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
     payment = payments.record_payment(db.session, number, body.amount, body.method,

@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from werkzeug.datastructures import FileStorage
 
+from depot.domain.syntax import BAD_IN_LINE
 from depot.errors import InvalidInputError, NotFoundError
 from depot.web.common import today as depot_today
 from depot.web.schemas import fields
@@ -123,6 +125,15 @@ def read_body(*, form: bool, optional: bool = False) -> tuple[dict[str, Any], bo
     if form and is_form():
         return request.form.to_dict(), True
     return read_json(optional=optional), False
+
+
+def file_name(upload: FileStorage, field: str, default: str) -> str:
+    """An uploaded file's name, checked like any text: NUL and other controls are refused (the
+    name is stored with the file); a long one is shortened where it is stored."""
+    name = (upload.filename or "").strip()
+    if BAD_IN_LINE.search(name):
+        raise InvalidInputError(fields.BAD_CHARACTER, code="invalid_field", field=field)
+    return name or default
 
 
 @cache
