@@ -10,6 +10,7 @@ stays within about two minutes on two cores.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import Counter
@@ -29,9 +30,11 @@ from depot.services.settings import DepotSettings
 from tests.conftest import NOW
 from tests.contract import FUZZ_STATS
 
-EXAMPLES = 8  # per operation, mode and kind of path values
-EXAMPLES_LATE = 2  # once the budget is spent: every operation still runs
-BUDGET_S = 90.0
+# Per operation, mode and kind of path values; DEPOT_FUZZ_EXAMPLES and DEPOT_FUZZ_BUDGET_S dig
+# deeper by hand. Once the budget is spent every remaining operation still runs, briefly.
+EXAMPLES = int(os.environ.get("DEPOT_FUZZ_EXAMPLES", "8"))
+EXAMPLES_LATE = 2
+BUDGET_S = float(os.environ.get("DEPOT_FUZZ_BUDGET_S", "90"))
 
 
 @pytest.fixture
