@@ -17,7 +17,17 @@ def create_app(config: Any | None = None) -> Flask:
     from depot import cli, worker
     from depot.domain.roles import may
     from depot.extensions import babel, csrf, db, login_manager, migrate
-    from depot.web import admin_pages, api, errors, pages, public, ratelimit, rma_pages, security
+    from depot.web import (
+        admin_pages,
+        api,
+        errors,
+        pages,
+        public,
+        ratelimit,
+        rma_pages,
+        schemas,
+        security,
+    )
     from depot.web.auth import load_user
     from depot.web.common import select_locale
 
@@ -44,6 +54,8 @@ def create_app(config: Any | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "depot" / "translations"))
 
+    # A URL value that can name no row (a NUL byte, an id past 2**63) is 404 before any view.
+    app.url_value_preprocessor(schemas.check_path)
     app.jinja_env.globals["current_lang"] = select_locale
     app.jinja_env.globals["may"] = may
     app.jinja_env.globals["error_text"] = errors.localized

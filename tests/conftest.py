@@ -22,6 +22,7 @@ from depot.domain.roles import ROLES
 from depot.models import db
 from depot.services import catalog, units, users
 from depot.services.units import CustomerInput
+from tests.contract import check_request
 
 PG_URL = os.environ.get("DEPOT_TEST_DATABASE_URL")
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # Friday 2026-11-20, 11:00 in Shanghai
@@ -31,16 +32,26 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SUMMARY: list[str] = []  # lines for the end of the run: the load and crash test's figures
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    for line in SUMMARY:
-        terminalreporter.write_line(line)
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that gets a database is marked `db`, so `make test` reruns it on PostgreSQL."""
     for item in items:
         if {"app", "database_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests.contract import CHECKED, FUZZ_STATS
+
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
+    if CHECKED:
+        terminalreporter.write_line(
+            f"OpenAPI contract: {len(CHECKED)} accepted request bodies of "
+            f"{len(set(CHECKED))} operations were valid by the document")
+    for cases, operations, statuses in FUZZ_STATS:
+        terminalreporter.write_line(
+            f"schemathesis: {cases} generated requests over {operations} operations, "
+            f"answers {statuses}")
 
 
 def _upgrade(url: str, instance: Path) -> None:
@@ -164,9 +175,27 @@ class Api:
         return self.client.get("/api/v1" + path, headers=self._headers(headers))
 
     def post(self, path: str, json: object = None, headers: dict | None = None, **kwargs):
+        """POST; a JSON body the server accepts must also be valid by the OpenAPI document
+        (tests/contract.py), so the whole suite checks the document against the server."""
         if json is not None:
             kwargs["json"] = json
-        return self.client.post("/api/v1" + path, headers=self._headers(headers), **kwargs)
+        response = self.client.post("/api/v1" + path, headers=self._headers(headers), **kwargs)
+        check_request(self.client.application, "POST", "/api/v1" + path, json,
+                      response.status_code)
+        return response
+
+    def put(self, path: str, json: object, headers: dict | None = None):
+        response = self.client.put("/api/v1" + path, json=json, headers=self._headers(headers))
+        check_request(self.client.application, "PUT", "/api/v1" + path, json,
+                      response.status_code)
+        return response
+
+    def patch(self, path: str, json: object, headers: dict | None = None):
+        response = self.client.patch("/api/v1" + path, json=json,
+                                     headers=self._headers(headers))
+        check_request(self.client.application, "PATCH", "/api/v1" + path, json,
+                      response.status_code)
+        return response
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from depot.domain.workflow import OPEN_STATUSES
+from depot.domain.workflow import OPEN_STATUSES, Status
 from depot.errors import NotFoundError
 from depot.models import ProductModel, Rma, Unit
 
@@ -36,6 +36,14 @@ def get_unit(session: Session, serial: str, *, lock: bool = False) -> Unit:
         raise NotFoundError("no unit with serial %(serial)s", code="unit_not_found",
                             serial=serial.strip()[:80])
     return unit
+
+
+def recent_rmas(session: Session, status: str | None = None, limit: int = 200) -> list[Rma]:
+    """The newest RMAs, of one status when `status` names one (anything else: every status)."""
+    query = select(Rma).order_by(Rma.id.desc()).limit(limit)
+    if status in [s.value for s in Status]:
+        query = query.where(Rma.status == status)
+    return list(session.scalars(query))
 
 
 def rma_number_query(number: str) -> Select[tuple[Rma]]:

@@ -5,12 +5,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from depot.domain.syntax import BAD_IN_LINE, BAD_IN_LINES, EMAIL
 from depot.domain.warranty import (
     UnitFacts,
     WarrantyDecision,
@@ -20,13 +22,19 @@ from depot.domain.warranty import (
 from depot.errors import ConflictError, DepotError, InvalidInputError
 from depot.i18n import N_
 from depot.models import Customer, ProductModel, Unit
-from depot.services.common import get_model
+from depot.services.common import DEFAULT_TZ, get_model, local_date
 from depot.services.serials import fits
 
 IMPORT_COLUMNS = ("serial", "model", "purchase_date", "customer_name", "customer_phone",
                   "customer_email", "customer_address")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{2,79}$")
+# A purchase date is a real day: not before the depot's oldest products, not after tomorrow
+# (a receipt dated "today" in a zone ahead of ours).
+EARLIEST_DAY = date(1990, 1, 1)
+DAYS_AHEAD = 1
+ADDRESS_CAP = 1000  # addresses are Text; what a form or a CSV cell may give
+MULTILINE_CELLS = ("customer_name", "customer_address")  # a quoted cell may hold line breaks
 
 
 @dataclass(frozen=True)
@@ -125,8 +133,10 @@ def decode_csv(data: bytes) -> str:
                                     code="invalid_encoding") from None
 
 
-def import_units(session: Session, data: bytes, *, now: datetime) -> ImportReport:
+def import_units(session: Session, data: bytes, *, now: datetime, tz: ZoneInfo = DEFAULT_TZ
+                 ) -> ImportReport:
     """Create or update units from CSV; good rows land, bad rows are reported by physical line."""
+    latest = local_date(now, tz) + timedelta(days=DAYS_AHEAD)
     text = decode_csv(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
@@ -147,7 +157,7 @@ def import_units(session: Session, data: bytes, *, now: datetime) -> ImportRepor
         record = dict(zip(names, (cell.strip() for cell in row), strict=False))
         try:
             with session.begin_nested():
-                created = _import_row(session, record, now, seen, start)
+                created = _import_row(session, record, now, latest, seen, start)
         except DepotError as exc:
             report.errors.append({"line": start, "message": exc.message, "code": exc.code})
             continue
@@ -163,10 +173,30 @@ def import_units(session: Session, data: bytes, *, now: datetime) -> ImportRepor
     return report
 
 
-def _import_row(session: Session, record: dict[str, str], now: datetime,
+def _check_cells(record: dict[str, str]) -> None:
+    """Each cell fits its column and holds no control character, before any lookup with it."""
+    limits = {"serial": Unit.serial, "model": ProductModel.code, "purchase_date": 10,
+              "customer_name": Customer.name, "customer_phone": Customer.phone,
+              "customer_email": Customer.email, "customer_address": ADDRESS_CAP}
+    for name, column in limits.items():
+        value = record[name]
+        limit = column if isinstance(column, int) else column.property.columns[0].type.length
+        if (BAD_IN_LINES if name in MULTILINE_CELLS else BAD_IN_LINE).search(value):
+            raise InvalidInputError("%(field)s contains a character that is not allowed",
+                                    code="invalid_field", field=name)
+        if len(value) > limit:
+            raise InvalidInputError("%(field)s is longer than %(max_length)s characters",
+                                    code="invalid_field", field=name, max_length=limit)
+    if record["customer_email"] and not EMAIL.fullmatch(record["customer_email"]):
+        raise InvalidInputError("%(field)s must be an email address such as name@example.com",
+                                code="invalid_field", field="customer_email")
+
+
+def _import_row(session: Session, record: dict[str, str], now: datetime, latest: date,
                 seen: dict[str, int], line: int) -> bool:
     if len(record) < len(IMPORT_COLUMNS):
         raise InvalidInputError("the row has too few columns", code="short_row")
+    _check_cells(record)
     model = get_model(session, record["model"]) if record["model"] else None
     if model is None:
         raise InvalidInputError("model is empty", code="missing_model")
@@ -174,7 +204,7 @@ def _import_row(session: Session, record: dict[str, str], now: datetime,
     if serial in seen:  # a second row would silently overwrite the first: report it
         raise InvalidInputError("duplicate serial in the file", code="duplicate_serial",
                                 serial=serial, first_line=seen[serial])
-    purchase_date = parse_date(record["purchase_date"], "purchase_date")
+    purchase_date = parse_date(record["purchase_date"], "purchase_date", latest=latest)
     customer = find_or_create_customer(session, CustomerInput(
         record["customer_name"], record["customer_phone"], record["customer_email"],
         record["customer_address"]), now)
@@ -193,15 +223,22 @@ def _import_row(session: Session, record: dict[str, str], now: datetime,
     return False
 
 
-def parse_date(value: str | None, field_name: str) -> date | None:
-    """YYYY-MM-DD, or empty for unknown."""
+def parse_date(value: str | None, field_name: str, *, latest: date | None = None
+               ) -> date | None:
+    """YYYY-MM-DD from EARLIEST_DAY to `latest`, or empty for unknown."""
     if value is None or not str(value).strip():
         return None
     try:
         if not DATE_RE.match(str(value).strip()):
             raise ValueError
-        return date.fromisoformat(str(value).strip())
+        day = date.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidInputError("%(field)s must be a date YYYY-MM-DD, not %(value)s",
                                 code="invalid_date", field=field_name,
                                 value=str(value)[:40]) from None
+    if day < EARLIEST_DAY or (latest is not None and day > latest):
+        raise InvalidInputError("%(field)s must be a day from %(earliest)s to %(latest)s",
+                                code="invalid_date", field=field_name,
+                                earliest=EARLIEST_DAY.isoformat(),
+                                latest=(latest or day).isoformat())
+    return day

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import select
+from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
-from depot.errors import DepotError, InvalidInputError
+from depot.errors import DepotError
 from depot.extensions import csrf, db
-from depot.models import CalendarOverride
-from depot.services import catalog, findings, parts, printing
+from depot.services import calendars, catalog, findings, parts, printing
 from depot.web import schemas
 from depot.web.auth import page_requires
 from depot.web.common import now
+from depot.web.errors import page
+from depot.web.schemas import bodies
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+M = TypeVar("M", bound=BaseModel)
 
 # Headers and labels below are msgids, translated in the template (scripts/messages.py lists
 # them for the translators).
@@ -30,15 +32,8 @@ TRANSLATED_CELLS = frozenset({"retired", "in use", "working day", "holiday", "Ma
 SIZE_OPTIONS = [("4x6", "4×6 in"), ("100x150", "100×150 mm"), ("100x180", "100×180 mm")]
 
 
-def _whole(form: MultiDict, name: str, low: int, high: int) -> int:
-    return schemas.integer({name: _int_or_none(form.get(name))}, name, minimum=low, maximum=high)
-
-
-def _int_or_none(value: str | None) -> int | str | None:
-    try:
-        return int((value or "").strip())
-    except ValueError:
-        return value
+def _parse(model: type[M], form: MultiDict) -> M:
+    return schemas.parse(model, form.to_dict(), form=True)
 
 
 def _page(title: str, endpoint: str, headers: list[str], rows: list[list[Any]],
@@ -57,20 +52,18 @@ def _page(title: str, endpoint: str, headers: list[str], rows: list[list[Any]],
         else:
             return redirect(url_for(endpoint))
     actions = [row_actions(item) for item in items] if row_actions and items else []
-    return render_template("admin_table.html", title=title, headers=headers, rows=rows,
-                           fields=fields, error=error, form=request.form, row_actions=actions,
-                           translated=TRANSLATED_CELLS), 422 if error else 200
+    return page(render_template("admin_table.html", title=title, headers=headers, rows=rows,
+                                fields=fields, error=error, form=request.form,
+                                row_actions=actions, translated=TRANSLATED_CELLS), error)
 
 
 @bp.route("/models", methods=["GET", "POST"])
 @page_requires("models")
 def models():
     def create(form: MultiDict) -> None:
-        catalog.create_model(db.session, form.get("code", "").strip(),
-                             form.get("name", "").strip(),
-                             _whole(form, "warranty_months", 0, 240),
-                             serial_pattern=form.get("serial_pattern", "").strip() or None,
-                             now=now())
+        body = _parse(bodies.ModelIn, form)
+        catalog.create_model(db.session, body.code, body.name, body.warranty_months,
+                             serial_pattern=body.serial_pattern or None, now=now())
 
     rows = [[m.code, m.name, m.warranty_months, m.serial_pattern or ""]
             for m in catalog.list_models(db.session)]
@@ -88,10 +81,9 @@ def models():
 @page_requires("admin")
 def finding_codes():
     def create(form: MultiDict) -> None:
-        findings.create_finding(db.session, form.get("code", "").strip(),
-                                form.get("damage_class", ""), form.get("label_zh", "").strip(),
-                                form.get("label_en", "").strip(),
-                                form.get("label_zh_tw", "").strip())
+        body = _parse(bodies.FindingIn, form)
+        findings.create_finding(db.session, body.code, body.damage_class, body.label_zh,
+                                body.label_en, body.label_zh_tw)
 
     items = list(findings.catalogue(db.session).values())
     rows = [[f.code, dict(CLASS_OPTIONS)[f.damage_class.value], f.label_zh, f.label_zh_tw,
@@ -116,7 +108,8 @@ def finding_codes():
 @page_requires("admin")
 def retire_finding(code: str):
     csrf.protect()
-    findings.update_finding(db.session, code, retired=request.args.get("retired") == "1")
+    query = _parse(bodies.RetireQuery, request.args)
+    findings.update_finding(db.session, code, retired=query.retired)
     return redirect(url_for("admin.finding_codes"))
 
 
@@ -124,12 +117,9 @@ def retire_finding(code: str):
 @page_requires("admin")
 def part_list():
     def create(form: MultiDict) -> None:
-        models_fit = [m.strip() for m in form.get("models", "").split(",") if m.strip()]
-        parts.create_part(db.session, form.get("part_number", "").strip(),
-                          form.get("name_zh", "").strip(),
-                          schemas.money(form.to_dict(), "cost_price"),
-                          name_en=form.get("name_en", "").strip(),
-                          stock=_whole(form, "stock", 0, 1_000_000), model_codes=models_fit,
+        body = _parse(bodies.PartIn, form)
+        parts.create_part(db.session, body.part_number, body.name_zh, body.cost_price,
+                          name_en=body.name_en, stock=body.stock, model_codes=body.models,
                           now=now())
 
     items = parts.list_parts(db.session)
@@ -155,7 +145,7 @@ def part_list():
 def receive(part: str):
     csrf.protect()
     try:
-        parts.receive_stock(db.session, part, _whole(request.form, "quantity", 1, 1_000_000))
+        parts.receive_stock(db.session, part, _parse(bodies.StockIn, request.form).quantity)
     except DepotError:
         db.session.rollback()
     return redirect(url_for("admin.part_list"))
@@ -165,9 +155,8 @@ def receive(part: str):
 @page_requires("admin")
 def printers():
     def create(form: MultiDict) -> None:
-        printing.add_printer(db.session, form.get("name", "").strip(),
-                             form.get("host", "").strip(), _whole(form, "port", 1, 65535),
-                             form.get("label_size", "4x6"))
+        body = _parse(bodies.PrinterIn, form)
+        printing.add_printer(db.session, body.name, body.host, body.port, body.label_size)
 
     rows = [[p.name, p.host, p.port, p.label_size] for p in printing.list_printers(db.session)]
     return _page("Label printers", "admin.printers",
@@ -184,17 +173,10 @@ def printers():
 @page_requires("admin")
 def calendar():
     def create(form: MultiDict) -> None:
-        day = schemas.optional_date(form.to_dict(), "day")
-        if day is None:
-            raise InvalidInputError("day is required", code="missing_field", field="day")
-        row = db.session.get(CalendarOverride, day) or CalendarOverride(day=day)
-        row.is_working = form.get("is_working") == "1"
-        row.note = form.get("note", "").strip()[:200]
-        db.session.add(row)
-        db.session.commit()
+        body = _parse(bodies.CalendarIn, form)
+        calendars.set_override(db.session, body.day, working=body.is_working, note=body.note)
 
-    overrides = db.session.scalars(select(CalendarOverride).where(
-        CalendarOverride.day >= date(now().year - 1, 1, 1)).order_by(CalendarOverride.day))
+    overrides = calendars.list_overrides(db.session, date(now().year - 1, 1, 1))
     rows = [[o.day.isoformat(), "working day" if o.is_working else "holiday", o.note]
             for o in overrides]
     return _page("Working-day calendar", "admin.calendar", ["Day", "Kind", "Note"], rows,

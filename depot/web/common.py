@@ -1,10 +1,9 @@
 """What every view needs, written once: the clock, the depot's zone and today, the reader's
-language, the settings, the JSON body, and file responses."""
+language, the settings, and file responses. (The JSON body: depot.web.schemas.read_json.)"""
 from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request, send_file, session
@@ -52,10 +51,6 @@ def select_locale() -> str:
 
 
 lang = select_locale
-
-
-def json_body() -> Any:
-    return request.get_json(silent=True)
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

@@ -1,7 +1,9 @@
 """The one place that knows HTTP status codes: DepotError kinds -> JSON (API) or a page."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -31,6 +33,9 @@ HTTP_STATUS: dict[type[DepotError], int] = {
     UnavailableError: 503,
 }
 
+# Answers that are not errors, by name: views and the OpenAPI document use the names.
+SUCCESS = {"ok": 200, "created": 201}
+
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "upload_too_large",
               415: "unsupported_media_type", 422: "invalid_input", 429: "too_many_requests"}
@@ -48,14 +53,41 @@ def wants_json() -> bool:
         request.accept_mimetypes.best == "application/json")
 
 
-def error_response(status: int, code: str, message: str, details: dict | None = None):
-    if wants_json():
+def error_response(status: int, code: str, message: str, details: dict | None = None, *,
+                   as_json: bool = False):
+    if as_json or wants_json():
         response = jsonify({"error": code, "message": message, "details": details or {}})
         response.status_code = status
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="depot"'
         return response
     return render_template("error.html", status=status, code=code, message=message), status
+
+
+def created(body: Any) -> tuple[Response, int]:
+    """201 with `body` as JSON: something new was made."""
+    return jsonify(body), SUCCESS["created"]
+
+
+def created_or_found(body: Any, is_new: bool) -> tuple[Response, int]:
+    """201 when `is_new`, else 200 (a repeated request that made nothing)."""
+    return jsonify(body), SUCCESS["created" if is_new else "ok"]
+
+
+def page(html: str, error: DepotError | None = None) -> tuple[str, int]:
+    """A rendered page: 200, or the status of the `error` it shows (a refused form)."""
+    return html, status_of(error) if error else SUCCESS["ok"]
+
+
+def error_json(error: DepotError) -> Response:
+    """The contract's error body for `error`, as JSON whatever the path."""
+    return error_response(status_of(error), error.code, localized(error), _plain(error.details),
+                          as_json=True)
+
+
+def unhealthy(body: dict[str, Any]) -> tuple[Response, int]:
+    """/healthz when the database does not answer: load balancers read the status."""
+    return jsonify(body), HTTP_STATUS[UnavailableError]
 
 
 def init_app(app: Flask) -> None:

@@ -17,33 +17,46 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import text as sql_text
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from depot.domain.accessories import ACCESSORIES
 from depot.domain.roles import may
+from depot.domain.syntax import BAD_IN_LINE
+from depot.errors import AuthenticationError, UnavailableError
 from depot.extensions import csrf, db, limiter
 from depot.i18n import LANGUAGES
-from depot.services import catalog, users
+from depot.models import User
+from depot.services import catalog, health, users
 from depot.web.auth import page_requires
+from depot.web.errors import page, unhealthy
 from depot.web.ratelimit import client_address, minutes_left
+from depot.web.schemas.fields import text_limit
 
 bp = Blueprint("pages", __name__)
 
 
+PASSWORD_CAP = 2 * 100  # longer is no password anyone types
+
+
+def _one_line(_form: FlaskForm, field: StringField) -> None:
+    """A NUL or other control character names no user: refuse it before any lookup."""
+    if field.data and BAD_IN_LINE.search(field.data):
+        raise ValidationError("not a user name")
+
+
 class LoginForm(FlaskForm):
-    username = StringField("username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
+    username = StringField("username", validators=[
+        DataRequired(), Length(max=text_limit(User.username)), _one_line])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=PASSWORD_CAP)])
 
 
 @bp.get("/healthz")
 def healthz():
     try:
-        db.session.execute(sql_text("SELECT 1"))
-        db.session.rollback()
-    except Exception as exc:  # any driver error means the database is not reachable
-        return jsonify({"status": "unavailable", "error": type(exc).__name__}), 503
+        health.check_database(db.session)
+    except UnavailableError as error:
+        return unhealthy({"status": "unavailable", "error": error.details.get("reason")})
     return jsonify({"status": "ok"})
 
 
@@ -83,7 +96,10 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("pages.home"))
         error = "bad_login"
-    return render_template("login.html", form=form, error=error), 401 if error else 200
+    elif form.is_submitted() and form.username.errors:
+        error = "bad_login"
+    refusal = AuthenticationError("wrong user name or password", code=error) if error else None
+    return page(render_template("login.html", form=form, error=error), refusal)
 
 
 @bp.post("/logout")

@@ -7,8 +7,10 @@ from depot.errors import DepotError
 from depot.extensions import db
 from depot.i18n import stored_reasons_text
 from depot.services import quote_mail, quoting
+from depot.web import schemas
 from depot.web.common import lang, now, pdf_response, settings, today
-from depot.web.errors import localized, status_of
+from depot.web.errors import error_json, page
+from depot.web.schemas import bodies
 
 bp = Blueprint("public", __name__)
 
@@ -51,21 +53,20 @@ def _answer(token: str, *, approve: bool):
     """The link itself is the secret (it carries a signature only Depot can make), so these
     posts need no CSRF token: a forger would need the link, and with it could answer anyway."""
     config = settings()
-    data = request.get_json(silent=True) if request.is_json else request.form
-    comment = str((data or {}).get("comment") or "")[:2000]
     try:
+        data, form = schemas.read_body(form=True, optional=True)
+        answer = schemas.parse(bodies.AnswerIn, data, form=form)
         quote = quoting.quote_by_token(db.session, config.secret, token)
         quote = quoting.answer_quote(
             db.session, quote.id,
-            quoting.Answer(approve, comment, via="link", ip=request.remote_addr,
+            quoting.Answer(approve, answer.comment, via="link", ip=request.remote_addr,
                            user_agent=request.user_agent.string),
             actor=None, now=now(), tz=config.tz)
     except DepotError as error:
         if _wants_json():
-            return jsonify({"error": error.code, "message": localized(error),
-                            "details": {}}), status_of(error)
-        return render_template("public/answered.html", error=error, quote=None,
-                               depot=config.depot), status_of(error)
+            return error_json(error)
+        return page(render_template("public/answered.html", error=error, quote=None,
+                                    depot=config.depot), error)
     if _wants_json():
         return jsonify({"status": quote.status, "quote": quote.number,
                         "rma": quote.rma.number, "answered_at":

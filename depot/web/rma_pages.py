@@ -5,6 +5,8 @@ typed and the reason, so nothing is lost.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import (
     Blueprint,
     current_app,
@@ -14,21 +16,20 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
-from depot.domain.pricing import LineKind
+from depot.domain.pricing import LineKind, QuoteLine
 from depot.domain.quotes import QuoteStatus
 from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
-from depot.models import Rma
 from depot.services import inspection, payments, quote_mail, quoting
-from depot.services.common import get_rma
+from depot.services.common import get_rma, recent_rmas
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
 from depot.web.auth import current_actor, page_requires
 from depot.web.common import lang, now, settings, today
-from depot.web.errors import status_of
+from depot.web.errors import page
+from depot.web.schemas import bodies
 
 bp = Blueprint("rmas", __name__)
 
@@ -40,10 +41,7 @@ def rma_list():
     if wanted:
         return redirect(url_for("rmas.rma_page", number=wanted.upper()))
     status = request.args.get("status") or None
-    query = select(Rma).order_by(Rma.id.desc()).limit(200)
-    if status in [s.value for s in Status]:
-        query = query.where(Rma.status == status)
-    return render_template("rmas.html", rmas=db.session.scalars(query).all(), status=status,
+    return render_template("rmas.html", rmas=recent_rmas(db.session, status), status=status,
                            statuses=[s.value for s in Status])
 
 
@@ -55,10 +53,10 @@ def rma_page(number: str, *, error: DepotError | None = None, form: dict | None 
     data = serialize.rma(rma, lang(), config.tz, today())
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
-    return render_template("rma.html", rma=rma, data=data, draft=draft, open_quote=open_quote,
-                           error=error,
-                           form=form or {}, kinds=[k.value for k in LineKind],
-                           methods=payments.METHODS), status_of(error) if error else 200
+    return page(render_template("rma.html", rma=rma, data=data, draft=draft,
+                                open_quote=open_quote, error=error, form=form or {},
+                                kinds=[k.value for k in LineKind], methods=payments.METHODS),
+                error)
 
 
 def _back(number: str, message: str):
@@ -86,9 +84,8 @@ def new_quote(number: str):
 @page_requires("quotes.create")
 def save_lines(number: str, quote: str):
     try:
-        quoting.update_draft(db.session, number, quote, _lines_from_form(),
-                             tax_rate=schemas.tax_rate({"tax_rate": request.form.get("tax_rate")
-                                                        or None}),
+        lines, tax_rate = _draft_from_form()
+        quoting.update_draft(db.session, number, quote, lines, tax_rate=tax_rate,
                              actor=current_actor(), now=now())
     except DepotError as error:
         return _refused(number, error)
@@ -111,15 +108,13 @@ def send_quote(number: str, quote: str):
 def offline_answer(number: str, quote: str):
     """The customer answered by phone, fax or on paper; the signed copy is kept."""
     try:
-        form = request.form.to_dict()
-        decision = schemas.choice(form, "decision", ("approve", "decline"))
+        body = schemas.parse(bodies.OfflineAnswerIn, request.form.to_dict(), form=True)
         upload = request.files.get("signed_copy")
         quote_mail.record_offline_answer(
-            db.session, number, quote, approve=decision == "approve",
-            via=schemas.choice(form, "via", quote_mail.OFFLINE_VIA),
-            comment=form.get("comment", ""),
-            signed_copy=(upload.filename, upload.mimetype, upload.read())
-            if upload and upload.filename else None,
+            db.session, number, quote, approve=body.decision == "approve", via=body.via,
+            comment=body.comment,
+            signed_copy=(schemas.file_name(upload, "signed_copy", "signed.pdf"), upload.mimetype,
+                         upload.read()) if upload and upload.filename else None,
             max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
             max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
             user_agent=request.user_agent.string, actor=current_actor(), now=now(),
@@ -127,61 +122,61 @@ def offline_answer(number: str, quote: str):
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
-    return _back(number, f"{quote}: {decision}")
+    return _back(number, f"{quote}: {body.decision}")
 
 
 @bp.post("/rmas/<number>/override")
 @page_requires("overrides")
 def override(number: str):
     """A supervisor's decision over the rules, with the reason the customer will be told."""
-    form = request.form.to_dict()
     try:
-        covered = {"yes": True, "no": False}.get(form.get("covered", ""))
-        inspection.override(db.session, number, reason=form.get("reason", ""),
-                            warranty=form.get("warranty") or None, covered=covered,
+        body = schemas.parse(bodies.OverrideForm, request.form.to_dict(), form=True)
+        inspection.override(db.session, number, reason=body.reason, warranty=body.warranty,
+                            covered={"yes": True, "no": False}.get(body.covered),
                             actor=current_actor(), now=now())
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
-    return _back(number, form.get("reason", ""))
+    return _back(number, body.reason)
 
 
 @bp.post("/rmas/<number>/payments")
 @page_requires("payments")
 def add_payment(number: str):
     try:
+        body = schemas.parse(bodies.PaymentIn, request.form.to_dict(), form=True)
         slip = None
         upload = request.files.get("slip")
         if upload and upload.filename:
-            slip = prepare_photos([(upload.filename, upload.read())],
+            slip = prepare_photos([(schemas.file_name(upload, "slip", "slip"), upload.read())],
                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
-        form = request.form.to_dict()
-        payments.record_payment(db.session, number, schemas.money(form, "amount"),
-                                form.get("method", ""), form.get("reference", ""), slip=slip,
-                                actor=current_actor(), now=now())
+        payments.record_payment(db.session, number, body.amount, body.method, body.reference,
+                                slip=slip, actor=current_actor(), now=now())
     except DepotError as error:
         return _refused(number, error)
-    return _back(number, request.form.get("amount", ""))
+    return _back(number, str(body.amount))
 
 
-def _lines_from_form() -> list:
-    """Rows of the draft editor; rows left completely empty are ignored."""
-    from depot.domain.pricing import make_line
+LINE_COLUMNS = ("kind", "description", "quantity", "unit_price")
 
-    columns = [request.form.getlist(name) for name in
-               ("kind", "description", "quantity", "unit_price")]
-    lines = []
-    for index, (kind, description, quantity, price) in enumerate(zip(*columns, strict=False)):
-        if not description.strip() and not price.strip():
-            continue
-        try:
-            lines.append(make_line(kind, description,
-                                   schemas.decimal_value(quantity or "1", "quantity"),
-                                   schemas.decimal_value(price, "unit_price")))
-        except InvalidInputError as exc:
-            exc.details["index"] = index
-            exc.details["line"] = index + 1
+
+def _draft_from_form() -> tuple[list[QuoteLine], Decimal | None]:
+    """The draft editor's rows through the schema of PUT …/quotes/<quote>; rows left without a
+    description and a price are ignored. A refused row is named by its line on the page."""
+    columns = [request.form.getlist(name) for name in LINE_COLUMNS]
+    rows = [(index, {k: v for k, v in zip(LINE_COLUMNS, cells, strict=True) if v.strip()})
+            for index, cells in enumerate(zip(*columns, strict=False))]
+    rows = [(index, row) for index, row in rows if "description" in row or "unit_price" in row]
+    try:
+        body = schemas.parse(bodies.QuoteEdit, {"lines": [row for _, row in rows],
+                                                "tax_rate": request.form.get("tax_rate", "")},
+                             form=True)
+        return bodies.quote_lines(body.lines), body.tax_rate
+    except InvalidInputError as exc:
+        if "index" in exc.details:
+            row = rows[exc.details["index"]][0]
+            exc.details.update(index=row, line=row + 1,
+                               field=str(exc.details.get("field", "")).rsplit(".", 1)[-1])
             exc.template = "line %(line)s: " + exc.template
-            raise
-    return lines
+        raise

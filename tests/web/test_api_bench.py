@@ -139,8 +139,7 @@ def test_finding_catalogue_api_and_sheet(api, tokens, tmp_path):
     assert api.post("/findings", {**new, "damage_class": "alien"}).status_code == 422
     assert api.post("/findings", new).status_code == 201
     assert api.post("/findings", new).status_code == 409
-    retired = api.client.patch("/api/v1/findings/rust", json={"retired": True},
-                               headers={"Authorization": f"Bearer {tokens['admin']}"})
+    retired = api.patch("/findings/rust", {"retired": True})
     assert retired.get_json()["retired"] is True
     sheet = api.as_(tokens["technician"]).get("/findings/sheet.pdf")
     assert sheet.mimetype == "application/pdf"

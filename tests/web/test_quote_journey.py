@@ -206,10 +206,9 @@ def test_refusals_before_sending(api, tokens, make_unit, inspected, mail_app, de
     quote = draft(api, tokens, inspected)
     again = api.as_(tokens["clerk"]).post(f"/rmas/{inspected}/quotes", LINES)
     assert again.status_code == 409 and again.get_json()["error"] == "draft_exists"
-    edited = api.client.put(f"/api/v1/rmas/{inspected}/quotes/{quote['number']}", json={
+    edited = api.as_(tokens["clerk"]).put(f"/rmas/{inspected}/quotes/{quote['number']}", {
         "lines": [{"kind": "fee", "description": "检测费", "quantity": 1,
-                   "unit_price": "30.00"}], "tax_rate": "0.13"},
-        headers={"Authorization": f"Bearer {tokens['clerk']}"})
+                   "unit_price": "30.00"}], "tax_rate": "0.13"})
     assert edited.get_json()["total"] == "33.90" and edited.get_json()["tax"] == "3.90"
     assert api.as_(tokens["technician"]).post(
         f"/rmas/{inspected}/quotes/{quote['number']}/send").status_code == 403

@@ -1,160 +1,135 @@
 """Bench API: findings, inspection, overrides, actions, technicians, the queue, parts."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
-
 from depot.domain.roles import may
 from depot.domain.workflow import ACTION_PERMISSIONS, parse_action
 from depot.errors import PermissionDeniedError
 from depot.extensions import db
-from depot.i18n import reason_text
 from depot.labels.findings import render_finding_sheet
 from depot.services import findings, inspection, parts, repair
-from depot.web import schemas, serialize
+from depot.web import serialize
+from depot.web.api.registry import Area, roles_holding
 from depot.web.api.shapes import rma_json
-from depot.web.auth import current_actor, requires
-from depot.web.common import json_body, lang, now, pdf_response, today, tz
+from depot.web.auth import current_actor
+from depot.web.common import lang, now, pdf_response, today, tz
+from depot.web.errors import created, created_or_found
+from depot.web.schemas import bodies
 
-bp = Blueprint("bench", __name__)
+area = Area("bench")
+bp = area.bp
 
 
-@bp.get("/findings")
-@requires("rmas.read")
+@area.get("/findings", "The finding catalogue", permissions=("rmas.read",))
 def get_findings():
-    return jsonify({"findings": [serialize.finding(f) for f in
-                                 findings.catalogue(db.session).values()]})
+    return {"findings": [serialize.finding(f) for f in findings.catalogue(db.session).values()]}
 
 
-@bp.post("/findings")
-@requires("admin")
-def post_finding():
-    data = schemas.body_object(json_body())
-    finding = findings.create_finding(
-        db.session, schemas.text(data, "code", max_len=50),
-        schemas.text(data, "damage_class", max_len=20),
-        schemas.text(data, "label_zh", max_len=200), schemas.text(data, "label_en", max_len=200),
-        schemas.text(data, "label_zh_tw", required=False, max_len=200))
-    return jsonify(serialize.finding(finding)), 201
+@area.post("/findings", "Add a finding code", permissions=("admin",), body=bodies.FindingIn,
+           answers=("created",))
+def post_finding(body: bodies.FindingIn):
+    finding = findings.create_finding(db.session, body.code, body.damage_class, body.label_zh,
+                                      body.label_en, body.label_zh_tw)
+    return created(serialize.finding(finding))
 
 
-@bp.patch("/findings/<code>")
-@requires("admin")
-def patch_finding(code: str):
-    data = schemas.body_object(json_body())
+@area.patch("/findings/<code>", "Relabel or retire a finding code", permissions=("admin",),
+            body=bodies.FindingPatch, description="Blank labels stay as they are.")
+def patch_finding(code: str, body: bodies.FindingPatch):
     finding = findings.update_finding(
-        db.session, code, label_zh=schemas.text(data, "label_zh", required=False) or None,
-        label_en=schemas.text(data, "label_en", required=False) or None,
-        label_zh_tw=schemas.text(data, "label_zh_tw", required=False) or None,
-        retired=schemas.optional_bool(data, "retired"))
-    return jsonify(serialize.finding(finding))
+        db.session, code, label_zh=body.label_zh or None, label_en=body.label_en or None,
+        label_zh_tw=body.label_zh_tw or None, retired=body.retired)
+    return serialize.finding(finding)
 
 
-@bp.get("/findings/sheet.pdf")
-@requires("rmas.read")
+@area.get("/findings/sheet.pdf", "The finding codes as a printable sheet of barcodes",
+          permissions=("rmas.read",), produces="application/pdf")
 def get_finding_sheet():
     active = [f for f in findings.catalogue(db.session).values() if not f.retired]
     return pdf_response(render_finding_sheet(active), "findings.pdf")
 
 
-@bp.post("/rmas/<number>/inspection")
-@requires("inspection")
-def post_inspection(number: str):
-    data = schemas.body_object(json_body())
-    result = inspection.record_inspection(
-        db.session, number, schemas.code_list(data, "findings"),
-        schemas.text(data, "notes", required=False, max_len=4000),
-        actor=current_actor(), now=now(), tz=tz())
-    return jsonify({"damage_class": result.damage_class.value, "covered": result.covered,
-                    "reasons": [reason_text(r, lang()) for r in result.reasons],
-                    "rma": rma_json(result.rma)})
+@area.post("/rmas/<number>/inspection", "Record the inspection: findings and notes",
+           permissions=("inspection",), body=bodies.InspectionIn)
+def post_inspection(number: str, body: bodies.InspectionIn):
+    result = inspection.record_inspection(db.session, number, body.findings, body.notes,
+                                          actor=current_actor(), now=now(), tz=tz())
+    return {"damage_class": result.damage_class.value, "covered": result.covered,
+            "reasons": [r.text(lang()) for r in result.reasons], "rma": rma_json(result.rma)}
 
 
-@bp.post("/rmas/<number>/override")
-@requires("overrides")
-def post_override(number: str):
-    data = schemas.body_object(json_body())
-    rma = inspection.override(
-        db.session, number, reason=schemas.text(data, "reason", max_len=1000),
-        warranty=schemas.text(data, "warranty", required=False) or None,
-        covered=schemas.optional_bool(data, "covered"), actor=current_actor(), now=now())
-    return jsonify(rma_json(rma))
+@area.post("/rmas/<number>/override", "Override warranty or coverage, with a reason",
+           permissions=("overrides",), body=bodies.OverrideIn)
+def post_override(number: str, body: bodies.OverrideIn):
+    rma = inspection.override(db.session, number, reason=body.reason, warranty=body.warranty,
+                              covered=body.covered, actor=current_actor(), now=now())
+    return rma_json(rma)
 
 
-@bp.post("/rmas/<number>/actions")
-@requires("actions.bench", "actions.close", "actions.cancel")
-def post_action(number: str):
-    data = schemas.body_object(json_body())
-    action = parse_action(data.get("action"))
+@area.post("/rmas/<number>/actions", "Move the RMA along its workflow",
+           permissions=("actions.bench", "actions.close", "actions.cancel"),
+           body=bodies.ActionIn,
+           description="Who may take each action: " + "; ".join(
+               f"{a.value}: {', '.join(roles_holding(p))}" for a, p in ACTION_PERMISSIONS.items())
+           + ". An action the current status does not allow is a conflict, naming those it "
+             "does.")
+def post_action(number: str, body: bodies.ActionIn):
+    action = parse_action(body.action)
     actor = current_actor()
     needed = ACTION_PERMISSIONS.get(action)
     if needed and not may(actor.role, needed):
-        raise PermissionDeniedError(f"a {actor.role} may not {action.value}", code="forbidden",
+        raise PermissionDeniedError("a %(role)s may not %(action)s", code="forbidden",
                                     role=actor.role, action=action.value)
-    rma = repair.apply_action(db.session, number, action,
-                              reason=schemas.text(data, "reason", required=False, max_len=1000),
-                              actor=actor, now=now(), tz=tz())
-    return jsonify(rma_json(rma))
+    rma = repair.apply_action(db.session, number, action, reason=body.reason, actor=actor,
+                              now=now(), tz=tz())
+    return rma_json(rma)
 
 
-@bp.post("/rmas/<number>/assign")
-@requires("actions.bench", "overrides")
-def post_assign(number: str):
-    data = schemas.body_object(json_body())
-    rma = repair.assign(db.session, number,
-                        schemas.text(data, "technician", required=False, max_len=80) or None,
-                        actor=current_actor(), now=now())
-    return jsonify(rma_json(rma))
+@area.post("/rmas/<number>/assign", "Assign the RMA to a technician (blank: unassign)",
+           permissions=("actions.bench", "overrides"), body=bodies.AssignIn)
+def post_assign(number: str, body: bodies.AssignIn):
+    rma = repair.assign(db.session, number, body.technician or None, actor=current_actor(),
+                        now=now())
+    return rma_json(rma)
 
 
-@bp.get("/queue")
-@requires("actions.bench")
-def get_queue():
-    entries = repair.bench_queue(db.session, today(),
-                                 technician=request.args.get("technician") or None)
-    return jsonify({"today": today().isoformat(), "rmas": [
+@area.get("/queue", "The bench queue: key accounts first, then due date",
+          permissions=("actions.bench",), query=bodies.QueueQuery)
+def get_queue(query: bodies.QueueQuery):
+    entries = repair.bench_queue(db.session, today(), technician=query.technician or None)
+    return {"today": today().isoformat(), "rmas": [
         {**serialize.rma_brief(e.rma), "serial": e.rma.unit.serial, "model": e.rma.unit.model.code,
          "customer": e.rma.unit.customer.name if e.rma.unit.customer else None,
          "key_account": e.key_account, "overdue": e.overdue, "due_today": e.due_today,
          "technician": e.rma.technician.username if e.rma.technician else None}
-        for e in entries]})
+        for e in entries]}
 
 
-@bp.get("/parts")
-@requires("rmas.read")
-def get_parts():
-    return jsonify({"parts": [serialize.part(p) for p in
-                              parts.list_parts(db.session, request.args.get("model"))]})
+@area.get("/parts", "Spare parts (those fitting `model`, if given)",
+          permissions=("rmas.read",), query=bodies.PartsQuery)
+def get_parts(query: bodies.PartsQuery):
+    return {"parts": [serialize.part(p) for p in
+                      parts.list_parts(db.session, query.model or None)]}
 
 
-@bp.post("/parts")
-@requires("admin")
-def post_part():
-    data = schemas.body_object(json_body())
-    part = parts.create_part(
-        db.session, schemas.text(data, "part_number", max_len=80),
-        schemas.text(data, "name_zh", max_len=200), schemas.money(data, "cost_price"),
-        name_en=schemas.text(data, "name_en", required=False, max_len=200),
-        stock=schemas.integer(data, "stock", minimum=0, maximum=1_000_000, default=0),
-        model_codes=schemas.code_list(data, "models"), now=now())
-    return jsonify(serialize.part(part)), 201
+@area.post("/parts", "Add a spare part", permissions=("admin",), body=bodies.PartIn,
+           answers=("created",))
+def post_part(body: bodies.PartIn):
+    part = parts.create_part(db.session, body.part_number, body.name_zh, body.cost_price,
+                             name_en=body.name_en, stock=body.stock, model_codes=body.models,
+                             now=now())
+    return created(serialize.part(part))
 
 
-@bp.post("/parts/<part_number>/stock")
-@requires("admin", "overrides")
-def post_stock(part_number: str):
-    data = schemas.body_object(json_body())
-    part = parts.receive_stock(db.session, part_number,
-                               schemas.integer(data, "quantity", minimum=1, maximum=1_000_000))
-    return jsonify(serialize.part(part))
+@area.post("/parts/<part_number>/stock", "Receive stock of a part",
+           permissions=("admin", "overrides"), body=bodies.StockIn)
+def post_stock(part_number: str, body: bodies.StockIn):
+    return serialize.part(parts.receive_stock(db.session, part_number, body.quantity))
 
 
-@bp.post("/rmas/<number>/parts")
-@requires("actions.bench")
-def post_part_use(number: str):
-    data = schemas.body_object(json_body())
-    result = parts.use_part(db.session, number, schemas.text(data, "part_number", max_len=80),
-                            schemas.integer(data, "quantity", minimum=1, maximum=1000, default=1),
+@area.post("/rmas/<number>/parts", "Use a part on the RMA (not enough: awaiting parts)",
+           permissions=("actions.bench",), body=bodies.PartUseIn, answers=("created", "ok"))
+def post_part_use(number: str, body: bodies.PartUseIn):
+    result = parts.use_part(db.session, number, body.part_number, body.quantity,
                             actor=current_actor(), now=now(), tz=tz())
-    body = {"used": result.use is not None, "shortage": result.shortage,
-            "rma": rma_json(result.rma)}
-    return jsonify(body), 201 if result.use is not None else 200
+    return created_or_found({"used": result.use is not None, "shortage": result.shortage,
+                             "rma": rma_json(result.rma)}, result.use is not None)

@@ -1,7 +1,7 @@
 """Intake API: product models, units, CSV import, scans, RMAs, intake photos and documents."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import current_app, request
 
 from depot.domain.roles import may
 from depot.errors import InvalidInputError, PermissionDeniedError
@@ -9,138 +9,142 @@ from depot.extensions import db
 from depot.scanning import codes_from_text, decode_image
 from depot.services import attachments, catalog, documents, intake, scans, units
 from depot.services.common import get_rma, get_unit
-from depot.web import schemas, serialize
+from depot.services.units import CustomerInput
+from depot.web import serialize
+from depot.web.api.registry import JSON, MULTIPART, Area
 from depot.web.api.shapes import rma_json, unit_json
-from depot.web.auth import current_actor, requires
-from depot.web.common import attachment_response, json_body, lang, now, pdf_response, settings, tz
+from depot.web.auth import current_actor
+from depot.web.common import attachment_response, lang, now, pdf_response, settings, tz
+from depot.web.errors import created, created_or_found
+from depot.web.schemas import bodies, fields, file_name
 
-bp = Blueprint("intake", __name__)
-
-
-@bp.post("/models")
-@requires("models")
-def post_model():
-    code, name, months = schemas.parse_model(json_body())
-    model = catalog.create_model(db.session, code, name, months, now=now())
-    return jsonify(serialize.model(model)), 201
+area = Area("intake")
+bp = area.bp
+PDF = "application/pdf"
 
 
-@bp.get("/models")
-@requires("units", "rmas.read")
+@area.post("/models", "Register a product model", permissions=("models",),
+           body=bodies.ModelIn, answers=("created",))
+def post_model(body: bodies.ModelIn):
+    model = catalog.create_model(db.session, body.code, body.name, body.warranty_months,
+                                 serial_pattern=body.serial_pattern or None, now=now())
+    return created(serialize.model(model))
+
+
+@area.get("/models", "List the product models", permissions=("units", "rmas.read"))
 def get_models():
-    return jsonify({"models": [serialize.model(m) for m in catalog.list_models(db.session)]})
+    return {"models": [serialize.model(m) for m in catalog.list_models(db.session)]}
 
 
-@bp.post("/units")
-@requires("units")
-def post_unit():
-    fields = schemas.parse_unit(json_body())
-    unit = units.register_unit(db.session, fields.pop("serial"), fields.pop("model_code"),
-                               fields.pop("purchase_date"), fields.pop("customer"), now=now(),
-                               **fields)
-    return jsonify(unit_json(unit)), 201
+@area.post("/units", "Register a unit and its customer", permissions=("units",),
+           body=bodies.UnitIn, answers=("created",))
+def post_unit(body: bodies.UnitIn):
+    customer = CustomerInput(**body.customer.model_dump()) if body.customer else None
+    unit = units.register_unit(db.session, body.serial, body.model, body.purchase_date,
+                               customer, extended_months=body.extended_months, now=now())
+    return created(unit_json(unit))
 
 
-@bp.post("/units/import")
-@requires("import")
+@area.post("/units/import", "Import units from CSV", permissions=("import",),
+           content=("text/csv", MULTIPART), files=("file",),
+           description="The CSV as the body (text/csv) or as the form field `file`; header "
+                       "serial,model,purchase_date,customer_name,customer_phone,customer_email,"
+                       "customer_address. Good rows land, bad rows are reported by line.")
 def post_units_import():
-    if request.files.get("file"):
-        data = request.files["file"].read()
-    else:
-        data = request.get_data()
+    upload = request.files.get("file")
+    data = upload.read() if upload else request.get_data()
     if not data:
         raise InvalidInputError("send the CSV as the body (text/csv) or as the form field 'file'",
                                 code="empty_file")
-    report = units.import_units(db.session, data, now=now())
-    return jsonify({"created": report.created, "updated": report.updated,
-                    "errors": report.errors})
+    report = units.import_units(db.session, data, now=now(), tz=tz())
+    return {"created": report.created, "updated": report.updated, "errors": report.errors}
 
 
-@bp.get("/units/<path:serial>")
-@requires("units", "rmas.read")
+@area.get("/units/<path:serial>", "A unit, its warranty as of today and its RMAs",
+          permissions=("units", "rmas.read"))
 def get_unit_view(serial: str):
-    return jsonify(unit_json(get_unit(db.session, serial)))
+    return unit_json(get_unit(db.session, serial))
 
 
-@bp.post("/scans")
-@requires("scans")
-def post_scan():
+@area.post("/scans", "Resolve a scan (wedge text or a photo) to a unit and RMA",
+           permissions=("scans",), body=bodies.ScanIn, content=(JSON, MULTIPART),
+           files=("image",))
+def post_scan(body: bodies.ScanIn):
     image = request.files.get("image")
     if image is not None:
         codes = decode_image(
             image.read(), max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
             max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])
+    elif body.text:
+        codes = codes_from_text(body.text)
     else:
-        body = schemas.body_object(json_body())
-        codes = codes_from_text(schemas.text(body, "text", max_len=500))
+        raise InvalidInputError(fields.REQUIRED, code="missing_field", field="text")
     result = scans.resolve_codes(db.session, codes)
-    return jsonify({
+    return {
         "codes": [{"text": c.text, "symbology": c.symbology} for c in result.codes],
         "matched": result.matched.text if result.matched else None,
         "unit": unit_json(result.unit) if result.unit else None,
         "rma": rma_json(result.rma) if result.rma else None,
-    })
+    }
 
 
-@bp.post("/rmas")
-@requires("rmas.create")
-def post_rma():
-    fields = schemas.parse_rma(json_body())
-    key = request.headers.get("Idempotency-Key", "").strip() or None
-    if key and len(key) > 200:
-        raise InvalidInputError("Idempotency-Key is longer than 200 characters",
-                                code="invalid_idempotency_key")
-    rma, created = intake.receive_unit(
-        db.session, fields["serial"], fields["fault_description"], fields["accessories"],
-        reported_on=fields["reported_on"], idempotency_key=key, actor=current_actor(),
-        now=now(), tz=tz())
-    return jsonify(rma_json(rma)), 201 if created else 200
+@area.post("/rmas", "Receive a unit: open its RMA", permissions=("rmas.create",),
+           body=bodies.RmaIn, headers=bodies.RmaHeaders, answers=("created", "ok"),
+           description="A repeated Idempotency-Key answers with the first RMA (not created "
+                       "again: the `ok` status) and creates nothing.")
+def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
+    rma, is_new = intake.receive_unit(
+        db.session, body.serial, body.fault_description, body.accessories,
+        reported_on=body.reported_on, idempotency_key=headers.idempotency_key or None,
+        actor=current_actor(), now=now(), tz=tz())
+    return created_or_found(rma_json(rma), is_new)
 
 
-@bp.get("/rmas/<number>")
-@requires("rmas.read")
+@area.get("/rmas/<number>", "An RMA with its warranty, damage class and events",
+          permissions=("rmas.read",))
 def get_rma_view(number: str):
-    return jsonify(rma_json(get_rma(db.session, number)))
+    return rma_json(get_rma(db.session, number))
 
 
-@bp.post("/rmas/<number>/photos")
-@requires("rmas.create", "inspection")
-def post_rma_photos(number: str):
-    """Form field `photo` (one or more); `kind` = intake (a clerk's) or evidence (a technician's)."""
-    kind = {"intake": "intake_photo", "evidence": "evidence_photo"}.get(
-        request.form.get("kind", "intake"), "")
+@area.post("/rmas/<number>/photos", "Add intake or evidence photos",
+           permissions=("rmas.create", "inspection"), body=bodies.PhotosForm,
+           content=(MULTIPART,), files=("photo",), answers=("created",),
+           description="`kind` intake needs a clerk's permission, evidence a technician's.")
+def post_rma_photos(number: str, body: bodies.PhotosForm):
+    kind = {"intake": "intake_photo", "evidence": "evidence_photo"}[body.kind]
     needed = "rmas.create" if kind == "intake_photo" else "inspection"
-    if kind and not may(current_actor().role, needed):
-        raise PermissionDeniedError(f"a {current_actor().role} may not add these photos",
-                                    code="forbidden")
+    if not may(current_actor().role, needed):
+        raise PermissionDeniedError("a %(role)s may not add these photos", code="forbidden",
+                                    role=current_actor().role)
     files = request.files.getlist("photo") or request.files.getlist("photos")
     if not files:
         raise InvalidInputError("send one or more images in the form field 'photo'",
                                 code="missing_field", field="photo")
     rma = intake.add_photos(
-        db.session, number, [(f.filename or "photo", f.read()) for f in files], kind=kind,
+        db.session, number, [(file_name(f, "photo", "photo"), f.read()) for f in files],
+        kind=kind,
         max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
         max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], actor=current_actor(),
         now=now())
-    return jsonify(rma_json(rma)), 201
+    return created(rma_json(rma))
 
 
-@bp.get("/rmas/<number>/tag.pdf")
-@requires("rmas.read")
+@area.get("/rmas/<number>/tag.pdf", "The intake tag", permissions=("rmas.read",),
+          produces=PDF)
 def get_tag(number: str):
     pdf = documents.intake_tag(db.session, number)
     return pdf_response(pdf, f"{number}-tag.pdf")
 
 
-@bp.get("/rmas/<number>/receipt.pdf")
-@requires("rmas.read")
+@area.get("/rmas/<number>/receipt.pdf", "The customer's receipt", permissions=("rmas.read",),
+          produces=PDF)
 def get_receipt(number: str):
     pdf = documents.receipt(db.session, number, depot=settings().depot, lang=lang())
     return pdf_response(pdf, f"{number}-receipt.pdf")
 
 
-@bp.get("/attachments/<int:attachment_id>")
-@requires("rmas.read")
+@area.get("/attachments/<int:attachment_id>", "A stored photo or document",
+          permissions=("rmas.read",), produces="application/octet-stream")
 def get_attachment(attachment_id: int):
     item = attachments.get_attachment(db.session, attachment_id)
     return attachment_response(item.data, item.content_type, item.filename)

@@ -1,111 +1,95 @@
 """Shipping API: labels (one or a batch, PDF or ZPL, or straight to a printer), the shipment."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
-
-from depot.errors import InvalidInputError
 from depot.extensions import db
 from depot.services import printing, shipping
 from depot.services.workflow import balance
-from depot.web import schemas, serialize
+from depot.web import serialize
+from depot.web.api.registry import Area
 from depot.web.api.shapes import rma_json
-from depot.web.auth import current_actor, requires
-from depot.web.common import json_body, now, pdf_response, settings, zpl_response
+from depot.web.auth import current_actor
+from depot.web.common import now, pdf_response, settings, zpl_response
+from depot.web.errors import created
+from depot.web.schemas import bodies
 
-bp = Blueprint("shipping", __name__)
+area = Area("shipping")
+bp = area.bp
+PDF, ZPL = "application/pdf", "application/x-zpl"
 
 
-def _numbers() -> list[str]:
-    raw = request.args.get("rmas", "")
-    return [n.strip() for n in raw.split(",") if n.strip()]
-
-
-@bp.get("/rmas/<number>/label.pdf")
-@requires("labels")
-def get_labelpdf_response(number: str):
-    pdf = printing.labels_pdf(db.session, [number], settings(), request.args.get("size"))
+@area.get("/rmas/<number>/label.pdf", "The return shipping label as PDF",
+          permissions=("labels",), query=bodies.LabelQuery, produces=PDF)
+def get_labelpdf_response(number: str, query: bodies.LabelQuery):
+    pdf = printing.labels_pdf(db.session, [number], settings(), query.size or None)
     return pdf_response(pdf, f"{number}-label.pdf")
 
 
-@bp.get("/rmas/<number>/label.zpl")
-@requires("labels")
-def get_labelzpl_response(number: str):
-    zpl = printing.labels_zpl(db.session, [number], settings(), request.args.get("size"))
+@area.get("/rmas/<number>/label.zpl", "The return shipping label as ZPL",
+          permissions=("labels",), query=bodies.LabelQuery, produces=ZPL)
+def get_labelzpl_response(number: str, query: bodies.LabelQuery):
+    zpl = printing.labels_zpl(db.session, [number], settings(), query.size or None)
     return zpl_response(zpl, f"{number}-label.zpl")
 
 
-@bp.get("/labels.pdf")
-@requires("labels")
-def get_labels_pdf():
-    return pdf_response(printing.labels_pdf(db.session, _numbers(), settings(),
-                                    request.args.get("size")), "labels.pdf")
+@area.get("/labels.pdf", "Labels of several RMAs, one PDF", permissions=("labels",),
+          query=bodies.LabelsQuery, produces=PDF)
+def get_labels_pdf(query: bodies.LabelsQuery):
+    return pdf_response(printing.labels_pdf(db.session, query.rmas, settings(),
+                                            query.size or None), "labels.pdf")
 
 
-@bp.get("/labels.zpl")
-@requires("labels")
-def get_labels_zpl():
-    return zpl_response(printing.labels_zpl(db.session, _numbers(), settings(),
-                                    request.args.get("size")), "labels.zpl")
+@area.get("/labels.zpl", "Labels of several RMAs, one ZPL job", permissions=("labels",),
+          query=bodies.LabelsQuery, produces=ZPL)
+def get_labels_zpl(query: bodies.LabelsQuery):
+    return zpl_response(printing.labels_zpl(db.session, query.rmas, settings(),
+                                            query.size or None), "labels.zpl")
 
 
-@bp.post("/labels/print")
-@requires("labels")
-def post_labels_print():
-    data = schemas.body_object(json_body())
-    printer, sent = printing.print_labels(db.session, schemas.code_list(data, "rmas"),
-                                          schemas.text(data, "printer", max_len=80), settings())
-    return jsonify({"printer": printer.name, "bytes": sent, "labels": len(data["rmas"])})
+@area.post("/labels/print", "Send labels to a network printer", permissions=("labels",),
+           body=bodies.PrintIn)
+def post_labels_print(body: bodies.PrintIn):
+    printer, sent = printing.print_labels(db.session, body.rmas, body.printer, settings())
+    return {"printer": printer.name, "bytes": sent, "labels": len(body.rmas)}
 
 
-@bp.get("/printers")
-@requires("labels")
+@area.get("/printers", "The label printers", permissions=("labels",))
 def get_printers():
-    return jsonify({"printers": [{"name": p.name, "host": p.host, "port": p.port,
-                                  "label_size": p.label_size}
-                                 for p in printing.list_printers(db.session)]})
+    return {"printers": [_printer(p) for p in printing.list_printers(db.session)]}
 
 
-@bp.post("/printers")
-@requires("admin")
-def post_printer():
-    data = schemas.body_object(json_body())
-    printer = printing.add_printer(
-        db.session, schemas.text(data, "name", max_len=80), schemas.text(data, "host",
-                                                                         max_len=253),
-        schemas.integer(data, "port", minimum=1, maximum=65535, default=9100),
-        schemas.text(data, "label_size", required=False, max_len=10) or "4x6")
-    return jsonify({"name": printer.name, "host": printer.host, "port": printer.port,
-                    "label_size": printer.label_size}), 201
+@area.post("/printers", "Add a label printer", permissions=("admin",), body=bodies.PrinterIn,
+           answers=("created",))
+def post_printer(body: bodies.PrinterIn):
+    printer = printing.add_printer(db.session, body.name, body.host, body.port,
+                                   body.label_size or "4x6")
+    return created(_printer(printer))
 
 
-@bp.get("/shipping/queue")
-@requires("shipment")
+def _printer(p) -> dict:
+    return {"name": p.name, "host": p.host, "port": p.port, "label_size": p.label_size}
+
+
+@area.get("/shipping/queue", "RMAs ready to ship, with freight and what is still owed",
+          permissions=("shipment",))
 def get_shipping_queue():
-    return jsonify({"rmas": [
+    return {"rmas": [
         {**serialize.rma_brief(r), "serial": r.unit.serial, "model": r.unit.model.code,
          "customer": r.unit.customer.name if r.unit.customer else None,
          "accessories": list(r.accessories or []), "covered": r.covered,
          "freight": shipping.freight_of(r, settings()),
          "outstanding": serialize.money(balance(r).outstanding)}
-        for r in shipping.ready_to_ship(db.session)]})
+        for r in shipping.ready_to_ship(db.session)]}
 
 
-@bp.post("/rmas/<number>/shipment")
-@requires("shipment")
-def post_shipment(number: str):
-    data = schemas.body_object(json_body())
-    missing_raw = data.get("missing") or []
-    if not isinstance(missing_raw, list) or not all(isinstance(m, dict) for m in missing_raw):
-        raise InvalidInputError("missing must be a list of {code, reason}", code="invalid_field",
-                                field="missing")
-    missing = [shipping.Missing(schemas.text(m, "code", max_len=30),
-                                schemas.text(m, "reason", required=False, max_len=500))
-               for m in missing_raw]
+@area.post("/rmas/<number>/shipment", "Ship the unit: the box is checked against the RMA",
+           permissions=("shipment",), body=bodies.ShipmentIn,
+           description="`scanned` must hold the unit's serial; every accessory received is "
+                       "packed or listed in `missing` with a reason. The RMA becomes shipped.")
+def post_shipment(number: str, body: bodies.ShipmentIn):
     rma = shipping.ship(
-        db.session, number, carrier=schemas.text(data, "carrier", max_len=50),
-        tracking_number=schemas.text(data, "tracking_number", max_len=60),
-        scanned=schemas.code_list(data, "scanned"),
-        packed=schemas.code_list(data, "accessories"), missing=missing, settings=settings(),
-        actor=current_actor(), now=now())
-    body = rma_json(rma)
-    return jsonify(body)
+        db.session, number, carrier=body.carrier, tracking_number=body.tracking_number,
+        scanned=body.scanned, packed=body.accessories,
+        missing=[shipping.Missing(m.code, m.reason) for m in body.missing],
+        settings=settings(), actor=current_actor(), now=now())
+    answer = rma_json(rma)
+    return answer
