@@ -359,7 +359,7 @@ def test_answer_against_cancel(app, depot, decision):
             assert results[1] == Status.CANCELLED
             assert quote_row.status == QuoteStatus.SENT
             assert quote_row.answered_at is None
-            refused(approve(qid), "invalid_transition")
+            refused(approve(qid), "rma_not_waiting")
 
 
 def test_approve_v1_against_sending_v2(app, depot):
@@ -415,7 +415,7 @@ def test_send_against_cancel(app, depot):
         assert rma.quotes[0].status == (QuoteStatus.SENT if sent else QuoteStatus.DRAFT)
         if sent:
             assert [e.action for e in rma.events[-2:]] == [Action.SEND_QUOTE, Action.CANCEL]
-            refused(approve(qid), "invalid_transition")
+            refused(approve(qid), "rma_not_waiting")
 
 
 @pytest.mark.parametrize("decision", ["approve", "decline"])
@@ -683,7 +683,7 @@ def _http_outcome(answer: tuple[int, dict]) -> bool:
     status, body = answer
     assert status in (200, 409), answer
     if status == 409:
-        assert body["error"] in ("invalid_transition", "quote_superseded"), body
+        assert body["error"] in ("invalid_transition", "quote_superseded", "rma_not_waiting"), body
     return status == 200
 
 

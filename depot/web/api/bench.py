@@ -5,6 +5,7 @@ from depot.domain.roles import may
 from depot.domain.workflow import ACTION_PERMISSIONS, parse_action
 from depot.errors import PermissionDeniedError
 from depot.extensions import db
+from depot.i18n import reason_text
 from depot.labels.findings import render_finding_sheet
 from depot.services import findings, inspection, parts, repair
 from depot.web import serialize
@@ -54,7 +55,7 @@ def post_inspection(number: str, body: bodies.InspectionIn):
     result = inspection.record_inspection(db.session, number, body.findings, body.notes,
                                           actor=current_actor(), now=now(), tz=tz())
     return {"damage_class": result.damage_class.value, "covered": result.covered,
-            "reasons": [r.text(lang()) for r in result.reasons], "rma": rma_json(result.rma)}
+            "reasons": [reason_text(r, lang()) for r in result.reasons], "rma": rma_json(result.rma)}
 
 
 @area.post("/rmas/<number>/override", "Override warranty or coverage, with a reason",
