@@ -137,14 +137,19 @@ def file_name(upload: FileStorage, field: str, default: str) -> str:
 
 
 @cache
-def path_type(name: str) -> TypeAdapter:
-    return TypeAdapter(PATH.get(name, PATH_FALLBACK))
+def path_type(name: str, kind: type = str) -> TypeAdapter:
+    """The type a URL value must fit: its column's, else text or a whole number (an <int:>
+    value of an unnamed parameter) within what a database integer holds."""
+    if name in PATH:
+        return TypeAdapter(PATH[name])
+    return TypeAdapter(fields.Int() if kind is int else PATH_FALLBACK)
 
 
 def check_path(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """A url_value_preprocessor: every URL value must fit the column it looks up."""
     for name, value in (values or {}).items():
         try:
-            path_type(name).validate_python(value, context={"form": True})
+            path_type(name, int if isinstance(value, int) else str).validate_python(
+                value, context={"form": True})
         except ValidationError:
             raise NotFoundError(NOTHING_HERE, code="not_found", parameter=name) from None
