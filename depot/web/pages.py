@@ -29,7 +29,7 @@ from depot.i18n import LANGUAGES
 from depot.models import User
 from depot.services import catalog, health, users
 from depot.web.auth import page_requires
-from depot.web.errors import page, unhealthy
+from depot.web.errors import HTTP_STATUS, page, unhealthy
 from depot.web.ratelimit import client_address, minutes_left
 from depot.web.schemas.fields import text_limit
 
@@ -69,17 +69,17 @@ def _login_address() -> str:
 
 
 def _failed_login(response: Response) -> bool:
-    return response.status_code == 401
+    return response.status_code == HTTP_STATUS[AuthenticationError]
 
 
 def _refuse_login(_limit) -> Response:
     """Too many failed logins for this user name or from this address: the login page says
-    so, in the reader's language, and for how long (web/errors.py answers it with 429)."""
+    so, in the reader's language, and for how long (web/errors.py answers it: too many)."""
     return make_response(render_template("login.html", form=LoginForm(), error="too_many_logins",
                                          minutes=minutes_left()))
 
 
-# Only failures count (a 401 answer), for the user name tried and for the address it came from;
+# Only failures count (a refused login), for the user name tried and for the address it came from;
 # once either is spent, every login for it is refused until its window ends, even with the right
 # password. A success resets nothing: it must not give an attacker elsewhere a fresh budget.
 @bp.route("/login", methods=["GET", "POST"])
