@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from depot.config import ROOT, Config, check_settings
+from depot.config import PACKAGE, Config, check_settings
 
 
 def create_app(config: Any | None = None) -> Flask:
@@ -32,8 +32,8 @@ def create_app(config: Any | None = None) -> Flask:
     from depot.web.common import select_locale
 
     config = config or Config()
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), instance_path=str(config.INSTANCE_PATH))
+    app = Flask(__name__, template_folder=str(PACKAGE / "templates"),
+                static_folder=str(PACKAGE / "static"), instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
     check_settings(app.config)
     config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
@@ -44,7 +44,7 @@ def create_app(config: Any | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(ROOT / "depot" / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     ratelimit.init_app(app)  # first: its checks run before anything opens a transaction
     login_manager.init_app(app)
@@ -52,7 +52,7 @@ def create_app(config: Any | None = None) -> Flask:
     login_manager.session_protection = "strong"  # a cookie used from elsewhere is dropped
     login_manager.user_loader(load_user)
     babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(ROOT / "depot" / "translations"))
+                   default_translation_directories=str(PACKAGE / "translations"))
 
     # A URL value that can name no row (a NUL byte, an id past 2**63) is 404 before any view.
     app.url_value_preprocessor(schemas.check_path)

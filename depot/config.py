@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent  # templates, static files, translations, migrations
+ROOT = PACKAGE.parent
 INSTANCE = ROOT / "instance"
 MIN_SECRET_BYTES = 32  # a shorter DEPOT_SECRET_KEY can be guessed, and with it any session forged
 

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from depot.config import ROOT
+from depot.config import PACKAGE
 from depot.i18n import catalogue
 
-MAIL_TEMPLATES = ROOT / "templates" / "mail"
+MAIL_TEMPLATES = PACKAGE / "templates" / "mail"
 # A customer's language is not known yet: their mail is Chinese first, then English.
 CUSTOMER_LANGUAGES = ("zh_CN", "en")
 

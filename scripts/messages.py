@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 # Translated at run time: role names, and the admin pages' headers and labels
-# (depot/web/admin_pages.py passes them to templates/admin_table.html).
+# (depot/web/admin_pages.py passes them to depot/templates/admin_table.html).
 EXTRA = ("clerk", "technician", "supervisor", "logistics", "admin",
          "Product models", "Code", "Name", "Warranty (months)", "Serial pattern",
          "Finding catalogue", "Class", "Chinese (simplified)", "Chinese (traditional)", "English",
@@ -59,7 +59,7 @@ def _extract(folder: Path, method: str, keywords: dict, exclude: tuple[str, ...]
 
 def template_messages() -> list[str]:
     return [m for m, _c in dict.fromkeys(
-        _extract(ROOT / "templates", "jinja2", {"_": None}) + [(m, None) for m in EXTRA])]
+        _extract(ROOT / "depot" / "templates", "jinja2", {"_": None}) + [(m, None) for m in EXTRA])]
 
 
 def python_messages(exclude: tuple[str, ...] = ()) -> list[Message]:

@@ -60,8 +60,8 @@ def test_hsts_over_https(app):
 
 def test_templates_and_scripts_need_no_inline_code():
     """What keeps the policy holding: no inline script, event handler or style anywhere."""
-    for path in [*ROOT.joinpath("templates").rglob("*.html"),
-                 *ROOT.joinpath("static").rglob("*.js")]:
+    for path in [*ROOT.joinpath("depot", "templates").rglob("*.html"),
+                 *ROOT.joinpath("depot", "static").rglob("*.js")]:
         text = path.read_text(encoding="utf-8")
         for tag in re.findall(r"<script\b[^>]*>", text):
             assert "src=" in tag or 'type="application/json"' in tag, (path, tag)
