@@ -26,7 +26,7 @@ import zxingcpp
 from PIL import Image
 from pyzbar import pyzbar
 
-from depot.scanning.image import decode_array, decode_image, load_gray
+from depot.scanning import decode_array, decode_image, load_gray
 from depot.scanning.synthetic import cluttered_frame
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from pyzbar import pyzbar
 
 from depot.errors import InvalidInputError
 from depot.scanning import Code, decode_array, decode_image, load_gray
-from depot.scanning.image import _Found
+from depot.scanning.cascade import _Found
 from depot.scanning.synthetic import cluttered_frame
 
 PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "barcodes"

@@ -1,0 +1,51 @@
+"""What the field types share: the sentences they refuse a value with, `refuse()` to carry
+one to schemas.parse, and the small readings every type needs (the column's SQLAlchemy type,
+whether the value came from a form, a JSON Schema that also allows null).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationInfo
+from pydantic_core import PydanticCustomError
+
+# The sentences a person may read (all three catalogues carry them).
+REQUIRED = "%(field)s is required"
+NOT_TEXT = "%(field)s must be text"
+BAD_CHARACTER = "%(field)s contains a character that is not allowed"
+TOO_LONG = "%(field)s is longer than %(max_length)s characters"
+NOT_EMAIL = "%(field)s must be an email address such as name@example.com"
+NOT_WHOLE = "%(field)s must be a whole number from %(minimum)s to %(maximum)s"
+NOT_NUMBER = "%(field)s must be a number such as \"%(example)s\""
+NOT_FITTING = "%(field)s must be less than %(limit)s in size with at most %(places)s decimals"
+BELOW_MINIMUM = "%(field)s must not be below %(minimum)s"
+NOT_DATE = "%(field)s must be a date YYYY-MM-DD"
+DATE_RANGE = "%(field)s must be a day from %(earliest)s to %(latest)s"
+NOT_FLAG = "%(field)s must be true or false"
+NOT_CHOICE = "%(field)s must be one of %(known)s"
+NOT_CODES = "%(field)s must be a list of codes of at most %(max_length)s characters"
+TOO_MANY = "%(field)s has more than %(max_items)s items"
+SENTENCES = (REQUIRED, NOT_TEXT, BAD_CHARACTER, TOO_LONG, NOT_EMAIL, NOT_WHOLE, NOT_NUMBER,
+             NOT_FITTING, BELOW_MINIMUM, NOT_DATE, DATE_RANGE, NOT_FLAG, NOT_CHOICE, NOT_CODES,
+             TOO_MANY)
+
+
+def refuse(sentence: str, code: str = "invalid_field", **params: Any) -> PydanticCustomError:
+    """A refusal pydantic carries to schemas.parse, which makes it an InvalidInputError."""
+    return PydanticCustomError("depot", "{sentence}", {"sentence": sentence, "code": code,
+                                                       **params})
+
+
+def in_form(info: ValidationInfo) -> bool:
+    """Whether the value comes from a form post (strings only), not JSON."""
+    return bool(info.context and info.context.get("form"))
+
+
+def column_type(column: Any) -> Any:
+    """The SQLAlchemy type of a mapped column attribute (`Unit.serial`)."""
+    return column.property.columns[0].type
+
+
+def or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, or null."""
+    return {"anyOf": [schema, {"type": "null"}]}
