@@ -49,12 +49,14 @@ class Quote(db.Model):
     rma: Mapped[Rma] = relationship(back_populates="quotes")
     lines: Mapped[list[QuoteLineRow]] = relationship(
         back_populates="quote", order_by="QuoteLineRow.position", cascade="all, delete-orphan")
-    events: Mapped[list[QuoteEvent]] = relationship(
-        back_populates="quote", order_by="QuoteEvent.id", cascade="all, delete-orphan")
+    events: Mapped[list[QuoteEvent]] = relationship(  # append-only, as Rma.events
+        back_populates="quote", order_by="QuoteEvent.id", cascade="save-update, merge",
+        passive_deletes="all")
 
 
 class QuoteEvent(db.Model):
-    """One row per change of a quote version's status: who, when, from, to, why."""
+    """One row per change of a quote version's status: who, when, from, to, why, from where.
+    Rows are only ever added."""
 
     __tablename__ = "quote_events"
 
@@ -66,6 +68,8 @@ class QuoteEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    via: Mapped[str | None] = mapped_column(String(20))
 
     quote: Mapped[Quote] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")

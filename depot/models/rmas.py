@@ -78,8 +78,11 @@ class Rma(db.Model):
     quotes: Mapped[list[Quote]] = relationship(back_populates="rma", order_by="Quote.version")
     payments: Mapped[list[Payment]] = relationship(order_by="Payment.id")
     shipment: Mapped[Shipment | None] = relationship(uselist=False)
+    # The audit trail is append-only (database triggers refuse UPDATE and DELETE): the ORM
+    # never cascades a delete or nulls the key, so deleting an RMA fails instead of erasing it.
     events: Mapped[list[RmaEvent]] = relationship(
-        back_populates="rma", order_by="RmaEvent.id", cascade="all, delete-orphan"
+        back_populates="rma", order_by="RmaEvent.id", cascade="save-update, merge",
+        passive_deletes="all"
     )
     photos: Mapped[list[Attachment]] = relationship(
         primaryjoin="and_(Attachment.rma_id == Rma.id, Attachment.kind == 'intake_photo')",
@@ -94,7 +97,8 @@ class Rma(db.Model):
 
 
 class RmaEvent(db.Model):
-    """One row per change of an RMA: who, when, from, to, why."""
+    """One row per change of an RMA: who, when, from, to, why, and from where (the client's
+    address and the way in: web, api, link, cli, job). Rows are only ever added."""
 
     __tablename__ = "rma_events"
 
@@ -106,6 +110,8 @@ class RmaEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    via: Mapped[str | None] = mapped_column(String(20))
 
     rma: Mapped[Rma] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")

@@ -15,7 +15,7 @@ from depot.errors import InvalidInputError
 from depot.models import Rma, User
 from depot.services import findings as finding_catalogue
 from depot.services.common import DEFAULT_TZ
-from depot.services.workflow import change_status, lock_rma
+from depot.services.workflow import Origin, change_status, lock_rma
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,8 @@ def _stored(reasons: tuple[Reason, ...]) -> list[dict]:
 
 
 def record_inspection(session: Session, number: str, findings: list[str], notes: str = "", *,
-                      actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ
-                      ) -> InspectionResult:
+                      actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+                      origin: Origin | None = None) -> InspectionResult:
     """Classify the findings, judge coverage and move the RMA to `inspected`.
 
     A received RMA is inspected; an inspected one may be inspected again to correct findings.
@@ -41,7 +41,7 @@ def record_inspection(session: Session, number: str, findings: list[str], notes:
     damage = classify(findings, finding_catalogue.catalogue(session))
     coverage = judge_coverage(WarrantyStatus(rma.warranty_status), damage.damage_class)
     change_status(session, rma, Action.INSPECT, actor=actor, now=now, tz=tz,
-                  reason=", ".join(dict.fromkeys(findings)) or None)
+                  reason=", ".join(dict.fromkeys(findings)) or None, origin=origin)
     rma.findings = list(dict.fromkeys(findings))
     rma.inspection_notes = notes
     rma.damage_class = damage.damage_class.value
@@ -54,7 +54,8 @@ def record_inspection(session: Session, number: str, findings: list[str], notes:
 
 
 def override(session: Session, number: str, *, reason: str, warranty: str | None = None,
-             covered: bool | None = None, actor: User, now: datetime) -> Rma:
+             covered: bool | None = None, actor: User, now: datetime,
+             origin: Origin | None = None) -> Rma:
     """A supervisor's decision over the rules, with a mandatory reason, kept as an event."""
     if not reason.strip():
         raise InvalidInputError("an override needs a reason", code="reason_required",
@@ -73,7 +74,7 @@ def override(session: Session, number: str, *, reason: str, warranty: str | None
     if covered is not None:
         changes.append(f"covered {rma.covered} -> {covered}")
     change_status(session, rma, Action.OVERRIDE, actor=actor, now=now,
-                  reason=f"{'; '.join(changes)}: {reason.strip()}")
+                  reason=f"{'; '.join(changes)}: {reason.strip()}", origin=origin)
     note = Reason("override", {"actor": actor.username, "reason": reason.strip()})
     if warranty is not None:
         rma.warranty_status = warranty

@@ -19,7 +19,7 @@ from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
 from depot.services.units import unit_warranty
-from depot.services.workflow import change_status
+from depot.services.workflow import Origin, change_status
 
 MAX_PHOTOS = 12
 
@@ -121,7 +121,8 @@ def take_number(session: Session, year: int) -> int:
 def receive_unit(
     session: Session, serial: str, fault_description: str, accessories: list[str], *,
     reported_on: date | None = None, idempotency_key: str | None = None,
-    photos: list[Photo] | tuple[Photo, ...] = (), actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+    photos: list[Photo] | tuple[Photo, ...] = (), actor: User | None, now: datetime,
+    tz: ZoneInfo = DEFAULT_TZ, origin: Origin | None = None,
 ) -> tuple[Rma, bool]:
     """Open an RMA for the unit. Returns (rma, created); a repeated idempotency key returns the
     first RMA with created=False and creates nothing."""
@@ -165,7 +166,7 @@ def receive_unit(
         created_at=now, updated_at=now,
     )
     session.add(rma)
-    change_status(session, rma, Action.RECEIVE, actor=actor, now=now, tz=tz)
+    change_status(session, rma, Action.RECEIVE, actor=actor, now=now, tz=tz, origin=origin)
     for photo in photos:
         attach(session, rma, "intake_photo", photo.filename, photo.content_type, photo.data,
                actor=actor, now=now, flush=False)

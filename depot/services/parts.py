@@ -13,7 +13,7 @@ from depot.domain.workflow import Action
 from depot.errors import ConflictError, InvalidInputError, NotFoundError
 from depot.models import Part, PartUse, Rma, User
 from depot.services.common import DEFAULT_TZ
-from depot.services.workflow import change_status, check, lock_rma
+from depot.services.workflow import Origin, change_status, check, lock_rma
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def receive_stock(session: Session, part_number: str, quantity: int) -> Part:
 
 
 def use_part(session: Session, number: str, part_number: str, quantity: int = 1, *,
-             actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> PartUseResult:
+             actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+             origin: Origin | None = None) -> PartUseResult:
     """Take parts from stock for an RMA in repair. Stock never goes below zero: when there are
     not enough, nothing is taken and the RMA moves to awaiting_parts."""
     if quantity <= 0:
@@ -80,13 +81,14 @@ def use_part(session: Session, number: str, part_number: str, quantity: int = 1,
         session.refresh(part)
         shortage = quantity - part.stock
         change_status(session, rma, Action.WAIT_PARTS, actor=actor, now=now, tz=tz,
-                      reason=f"{part_number} × {quantity}: {part.stock} in stock")
+                      reason=f"{part_number} × {quantity}: {part.stock} in stock",
+                      origin=origin)
         session.commit()
         return PartUseResult(rma, None, shortage)
     use = PartUse(rma=rma, part=part, quantity=quantity, unit_cost=part.cost_price,
                   actor_id=actor.id if actor else None, at=now)
     session.add(use)
     change_status(session, rma, Action.USE_PART, actor=actor, now=now, tz=tz,
-                  reason=f"{part_number} × {quantity}")
+                  reason=f"{part_number} × {quantity}", origin=origin)
     session.commit()
     return PartUseResult(rma, use)

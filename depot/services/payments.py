@@ -11,14 +11,14 @@ from depot.errors import InvalidInputError
 from depot.models import Payment, User
 from depot.services.attachments import attach
 from depot.services.intake import Photo
-from depot.services.workflow import change_status, check, lock_rma
+from depot.services.workflow import Origin, change_status, check, lock_rma
 
 METHODS = ("bank_transfer", "alipay", "wechat_pay", "cash", "card", "other")
 
 
 def record_payment(session: Session, number: str, amount: Decimal, method: str,
                    reference: str = "", *, slip: Photo | None = None, actor: User | None,
-                   now: datetime) -> Payment:
+                   now: datetime, origin: Origin | None = None) -> Payment:
     if amount <= 0:
         raise InvalidInputError("amount must be above 0", code="invalid_field", field="amount")
     if method not in METHODS:
@@ -36,6 +36,6 @@ def record_payment(session: Session, number: str, amount: Decimal, method: str,
                       actor_id=actor.id if actor else None, received_at=now)
     session.add(payment)
     change_status(session, rma, Action.PAYMENT, actor=actor, now=now,
-                  reason=f"{amount} CNY {method} {reference}".strip())
+                  reason=f"{amount} CNY {method} {reference}".strip(), origin=origin)
     session.commit()
     return payment

@@ -21,6 +21,7 @@ from depot.services.common import local_date
 from depot.services.intake import prepare_photos
 from depot.services.links import quote_token
 from depot.services.settings import DepotSettings
+from depot.services.workflow import JOB, Origin
 
 MAX_PHOTOS = 4
 
@@ -82,7 +83,8 @@ def _email(session: Session, quote: Quote, settings: DepotSettings, *, reminder:
 
 
 def send_quote(session: Session, number: str, quote_number: str, settings: DepotSettings, *,
-               actor: User | None, now: datetime) -> tuple[Quote, bool]:
+               actor: User | None, now: datetime, origin: Origin | None = None
+               ) -> tuple[Quote, bool]:
     """Mark the draft sent and queue its email in one transaction: both happen or neither.
 
     Returns (quote, emailed). A customer without an email address still gets the quote: the
@@ -90,7 +92,7 @@ def send_quote(session: Session, number: str, quote_number: str, settings: Depot
     """
     quote = quoting.mark_sent(session, number, quote_number,
                               valid_days=settings.pricing.valid_days, actor=actor, now=now,
-                              tz=settings.tz)
+                              tz=settings.tz, origin=origin)
     customer = quote.rma.unit.customer
     emailed = bool(customer and customer.email)
     if emailed:
@@ -100,11 +102,12 @@ def send_quote(session: Session, number: str, quote_number: str, settings: Depot
     return quote, emailed
 
 
-def remind(session: Session, settings: DepotSettings, *, now: datetime
+def remind(session: Session, settings: DepotSettings, *, now: datetime, origin: Origin = JOB
            ) -> tuple[list[str], list[str]]:
     """Expire old quotes, queue reminders for unanswered ones. Returns the quote numbers."""
     expired, candidates = quoting.expire_and_remind(
-        session, remind_after_days=settings.remind_after_days, now=now, tz=settings.tz)
+        session, remind_after_days=settings.remind_after_days, now=now, tz=settings.tz,
+        origin=origin)
     expired_numbers = [q.number for q in expired]
     due = []
     for rma_number, quote_number in [(q.rma.number, q.number) for q in candidates]:
@@ -134,7 +137,7 @@ def record_offline_answer(session: Session, number: str, quote_number: str, *, a
                           signed_copy: tuple[str, str, bytes] | None = None,
                           max_bytes: int, max_pixels: int, ip: str | None,
                           user_agent: str | None, actor: User | None, now: datetime,
-                          tz: ZoneInfo) -> Quote:
+                          tz: ZoneInfo, origin: Origin | None = None) -> Quote:
     """The customer answered by phone, fax or on paper: staff record it, with the signed copy
     (a PDF kept as it is, or a photo made upright and stripped) — same checks as the link."""
     if via not in OFFLINE_VIA:
@@ -160,7 +163,7 @@ def record_offline_answer(session: Session, number: str, quote_number: str, *, a
             session, target.id,
             quoting.Answer(approve, comment, via=via, ip=ip, user_agent=user_agent,
                            attachment_id=attachment_id),
-            actor=actor, now=now, tz=tz)
+            actor=actor, now=now, tz=tz, origin=origin)
     except Exception:
         session.rollback()
         raise

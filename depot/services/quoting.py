@@ -26,7 +26,7 @@ from depot.errors import (
 from depot.models import Quote, QuoteEvent, QuoteLineRow, Rma, User
 from depot.services.common import DEFAULT_TZ, local_date
 from depot.services.links import read_quote_token
-from depot.services.workflow import change_status, lock_rma
+from depot.services.workflow import JOB, Origin, change_status, lock_rma
 
 Q, QA = QuoteStatus, QuoteAction
 
@@ -60,9 +60,10 @@ def locked_quote(session: Session, number: str, quote_number: str) -> Quote:
 
 def change_quote_status(session: Session, quote: Quote, action: QuoteAction, *,
                         actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
-                        reason: str | None = None) -> QuoteStatus:
-    """The one way a quote's status changes: checked by the table, one event row. The caller
-    holds the RMA's lock."""
+                        reason: str | None = None, origin: Origin | None = None
+                        ) -> QuoteStatus:
+    """The one way a quote's status changes: checked by the table, one event row (who, when,
+    from where). The caller holds the RMA's lock."""
     before = QuoteStatus(quote.status) if quote.status else None
     guarded = (before, action) in QUOTE.guards
     facts = QuoteFacts(quote.valid_until, local_date(now, tz)) if guarded else None
@@ -71,13 +72,16 @@ def change_quote_status(session: Session, quote: Quote, action: QuoteAction, *,
     quote.events.append(QuoteEvent(action=action.value,
                                    from_status=before.value if before else None,
                                    to_status=after.value, actor_id=actor.id if actor else None,
-                                   at=now, reason=reason or None))
+                                   at=now, reason=reason or None,
+                                   ip=origin.ip if origin else None,
+                                   via=origin.via if origin else None))
     return after
 
 
 def create_quote(session: Session, number: str, lines: list[QuoteLine] | None, *,
                  tax_rate: Decimal | None, policy: PricingPolicy, actor: User | None,
-                 now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Quote:
+                 now: datetime, tz: ZoneInfo = DEFAULT_TZ, origin: Origin | None = None
+                 ) -> Quote:
     """A new draft version. Without lines, one is proposed from the parts used (at cost),
     labour, the inspection fee and return shipping."""
     rma = lock_rma(session, number)
@@ -91,27 +95,28 @@ def create_quote(session: Session, number: str, lines: list[QuoteLine] | None, *
              for u in rma.part_uses], policy=policy)
     version = max((q.version for q in rma.quotes), default=0) + 1
     change_status(session, rma, Action.CREATE_QUOTE, actor=actor, now=now, tz=tz,
-                  reason=f"{rma.number}-Q{version}")
+                  reason=f"{rma.number}-Q{version}", origin=origin)
     quote = Quote(rma=rma, number=f"{rma.number}-Q{version}", version=version, status=None,
                   currency="CNY", token_nonce=secrets.token_hex(8), created_at=now,
                   created_by_id=actor.id if actor else None,
                   valid_until=local_date(now, tz) + timedelta(days=policy.valid_days),
                   subtotal=Decimal(0), tax=Decimal(0), total=Decimal(0), reminders=0)
     _set_lines(quote, lines, policy.tax_rate if tax_rate is None else tax_rate)
-    change_quote_status(session, quote, QA.CREATE, actor=actor, now=now, tz=tz)
+    change_quote_status(session, quote, QA.CREATE, actor=actor, now=now, tz=tz, origin=origin)
     session.add(quote)
     session.commit()
     return quote
 
 
 def update_draft(session: Session, number: str, quote_number: str, lines: list[QuoteLine], *,
-                 tax_rate: Decimal | None, actor: User | None = None, now: datetime) -> Quote:
+                 tax_rate: Decimal | None, actor: User | None = None, now: datetime,
+                 origin: Origin | None = None) -> Quote:
     quote = locked_quote(session, number, quote_number)
     if quote.status != Q.DRAFT:
         raise InvalidTransitionError("quote %(quote)s is %(status)s: make a new version",
                                      code="quote_not_draft", quote=quote.number,
                                      status=quote.status, allowed=[])
-    change_quote_status(session, quote, QA.EDIT, actor=actor, now=now)
+    change_quote_status(session, quote, QA.EDIT, actor=actor, now=now, origin=origin)
     _set_lines(quote, lines, quote.tax_rate if tax_rate is None else tax_rate)
     session.commit()
     return quote
@@ -130,7 +135,8 @@ def _set_lines(quote: Quote, lines: list[QuoteLine], tax_rate: Decimal) -> None:
 
 
 def mark_sent(session: Session, number: str, quote_number: str, *, valid_days: int,
-              actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Quote:
+              actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+              origin: Origin | None = None) -> Quote:
     """Inside the caller's transaction: the draft becomes the quote the customer answers, the
     older versions' links die, the RMA waits for the customer (its clock stops)."""
     quote = locked_quote(session, number, quote_number)
@@ -140,12 +146,12 @@ def mark_sent(session: Session, number: str, quote_number: str, *, valid_days: i
                                      code="quote_not_draft", quote=quote.number,
                                      status=quote.status, allowed=[])
     change_status(session, rma, Action.SEND_QUOTE, actor=actor, now=now, tz=tz,
-                  reason=f"{quote.number} {quote.total} {quote.currency}")
+                  reason=f"{quote.number} {quote.total} {quote.currency}", origin=origin)
     for older in rma.quotes:
         if older is not quote and older.status == Q.SENT:
             change_quote_status(session, older, QA.SUPERSEDE, actor=actor, now=now, tz=tz,
-                                reason=quote.number)
-    change_quote_status(session, quote, QA.SEND, actor=actor, now=now, tz=tz)
+                                reason=quote.number, origin=origin)
+    change_quote_status(session, quote, QA.SEND, actor=actor, now=now, tz=tz, origin=origin)
     quote.sent_at = now
     quote.valid_until = local_date(now, tz) + timedelta(days=valid_days)
     return quote
@@ -170,7 +176,8 @@ def refusal(quote: Quote, today: date) -> tuple[str, str] | None:
 
 
 def answer_quote(session: Session, quote_id: int, answer: Answer, *, actor: User | None,
-                 now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Quote:
+                 now: datetime, tz: ZoneInfo = DEFAULT_TZ, origin: Origin | None = None
+                 ) -> Quote:
     """Approve or decline. Time, IP, user agent and comment are kept, and the RMA moves on.
     The RMA is locked before the quote's status is read, like every change of an RMA."""
     found = session.get(Quote, quote_id)
@@ -181,19 +188,20 @@ def answer_quote(session: Session, quote_id: int, answer: Answer, *, actor: User
     if why is not None:
         code, message = why
         if code == "quote_expired" and quote.status == Q.SENT:
-            change_quote_status(session, quote, QA.EXPIRE, actor=None, now=now, tz=tz)
+            change_quote_status(session, quote, QA.EXPIRE, actor=None, now=now, tz=tz,
+                                origin=origin)
             session.commit()
         raise InvalidTransitionError(message, code=code, status=quote.status,
                                      valid_until=quote.valid_until.isoformat(), allowed=[])
     change_status(session, quote.rma, Action.APPROVE if answer.approve else Action.DECLINE,
-                  actor=actor, now=now, tz=tz,
+                  actor=actor, now=now, tz=tz, origin=origin,
                   reason=f"{quote.number} via {answer.via} by "
                          f"{'customer' if actor is None else actor.username}"
                          + (f" from {answer.ip}" if answer.ip else "")
                          + (f": {answer.comment.strip()[:2000]}" if answer.comment.strip()
                             else ""))
     change_quote_status(session, quote, QA.APPROVE if answer.approve else QA.DECLINE,
-                        actor=actor, now=now, tz=tz, reason=answer.via)
+                        actor=actor, now=now, tz=tz, reason=answer.via, origin=origin)
     quote.answered_at, quote.answer_via = now, answer.via
     quote.answer_ip, quote.answer_user_agent = answer.ip, (answer.user_agent or "")[:500]
     quote.answer_comment = answer.comment.strip()[:2000] or None
@@ -203,7 +211,8 @@ def answer_quote(session: Session, quote_id: int, answer: Answer, *, actor: User
 
 
 def expire_and_remind(session: Session, *, remind_after_days: int, now: datetime,
-                      tz: ZoneInfo = DEFAULT_TZ) -> tuple[list[Quote], list[Quote]]:
+                      tz: ZoneInfo = DEFAULT_TZ, origin: Origin = JOB
+                      ) -> tuple[list[Quote], list[Quote]]:
     """Mark sent quotes past their date expired; return (expired, to remind) — quotes sent or
     last reminded at least `remind_after_days` ago, still unanswered. Each quote is looked at
     under its RMA's lock, so a customer answering at that moment wins or loses cleanly."""
@@ -216,7 +225,8 @@ def expire_and_remind(session: Session, *, remind_after_days: int, now: datetime
         if quote.status != Q.SENT:
             continue
         if today > quote.valid_until:
-            change_quote_status(session, quote, QA.EXPIRE, actor=None, now=now, tz=tz)
+            change_quote_status(session, quote, QA.EXPIRE, actor=None, now=now, tz=tz,
+                                origin=origin)
             expired.append(quote)
         elif reminder_due(quote, remind_after_days=remind_after_days, now=now):
             remind.append(quote)

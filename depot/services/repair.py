@@ -12,11 +12,12 @@ from depot.domain.workflow import API_ACTIONS, BENCH_STATUSES, REASON_REQUIRED, 
 from depot.errors import InvalidInputError, NotFoundError
 from depot.models import Customer, Rma, Unit, User
 from depot.services.common import DEFAULT_TZ
-from depot.services.workflow import change_status, lock_rma
+from depot.services.workflow import Origin, change_status, lock_rma
 
 
 def apply_action(session: Session, number: str, action: Action, *, reason: str | None = None,
-                 actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> Rma:
+                 actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+                 origin: Origin | None = None) -> Rma:
     """One bench action as one transaction. The RMA row is locked first, so when two
     technicians press at once one wins and the other is told the status has moved on."""
     if action not in API_ACTIONS:
@@ -26,13 +27,14 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
         raise InvalidInputError("%(action)s needs a reason", code="reason_required",
                                 action=action.value, field="reason")
     rma = lock_rma(session, number)
-    change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz)
+    change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz,
+                  origin=origin)
     session.commit()
     return rma
 
 
 def assign(session: Session, number: str, technician: str | None, *, actor: User,
-           now: datetime) -> Rma:
+           now: datetime, origin: Origin | None = None) -> Rma:
     rma = lock_rma(session, number)
     user = None
     if technician:
@@ -41,7 +43,7 @@ def assign(session: Session, number: str, technician: str | None, *, actor: User
             raise NotFoundError("no technician %(technician)s", code="technician_not_found",
                                 technician=technician[:80])
     change_status(session, rma, Action.ASSIGN, actor=actor, now=now,
-                  reason=user.username if user else "unassigned")
+                  reason=user.username if user else "unassigned", origin=origin)
     rma.technician = user
     session.commit()
     return rma

@@ -23,7 +23,7 @@ from depot.models import Rma, Shipment, Unit, User
 from depot.services import outbox
 from depot.services.common import find_rma, local_date
 from depot.services.settings import DepotSettings
-from depot.services.workflow import change_status, check, lock_rma
+from depot.services.workflow import JOB, Origin, change_status, check, lock_rma
 
 TRACKING_RE = re.compile(r"^[A-Za-z0-9\-]{6,40}$")
 CARRIERS = ("SF", "JD", "EMS", "ZTO", "YTO", "STO", "YUNDA", "DEPPON", "OTHER")
@@ -115,7 +115,8 @@ def check_accessories(rma: Rma, packed: list[str], missing: list[Missing]) -> No
 
 def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
          scanned: list[str], packed: list[str], missing: list[Missing],
-         settings: DepotSettings, actor: User | None, now: datetime) -> Rma:
+         settings: DepotSettings, actor: User | None, now: datetime,
+         origin: Origin | None = None) -> Rma:
     carrier = carrier.strip().upper()
     tracking_number = tracking_number.strip()
     if carrier not in CARRIERS:
@@ -135,7 +136,7 @@ def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
                                      for m in missing],
                             actor_id=actor.id if actor else None, shipped_at=now)
     change_status(session, rma, Action.SHIP, actor=actor, now=now, tz=settings.tz,
-                  reason=f"{carrier} {tracking_number}")
+                  reason=f"{carrier} {tracking_number}", origin=origin)
     _notify(session, rma, settings, now)
     session.commit()
     return rma
@@ -155,7 +156,8 @@ def _notify(session: Session, rma: Rma, settings: DepotSettings, now: datetime) 
     outbox.enqueue(session, message, kind="shipped", rma=rma, now=now)
 
 
-def close_delivered(session: Session, settings: DepotSettings, *, now: datetime) -> list[str]:
+def close_delivered(session: Session, settings: DepotSettings, *, now: datetime,
+                    origin: Origin = JOB) -> list[str]:
     """Close RMAs shipped at least close_after_days ago (delivery is assumed by then)."""
     cutoff = local_date(now, settings.tz) - timedelta(days=settings.close_after_days)
     closed = []
@@ -167,7 +169,8 @@ def close_delivered(session: Session, settings: DepotSettings, *, now: datetime)
         if rma.status != Status.SHIPPED:
             continue  # changed while we looked
         change_status(session, rma, Action.CLOSE, actor=None, now=now, tz=settings.tz,
-                      reason=f"shipped {rma.shipped_on}, {settings.close_after_days} days ago")
+                      reason=f"shipped {rma.shipped_on}, {settings.close_after_days} days ago",
+                      origin=origin)
         closed.append(rma.number)
     session.commit()
     return closed

@@ -9,6 +9,7 @@ while the RMA waits for the customer, and the due date moves by the working days
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,28 @@ from depot.errors import NotFoundError
 from depot.models import Rma, RmaEvent, User
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, local_date, rma_number_query
+
+VIAS = ("web", "api", "link", "cli", "job")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a change came from, kept on its event: the client's address (None when there is
+    none) and the way in: `web` (the staff pages), `api` (a bearer token), `link` (a customer's
+    signed link), `cli` (a flask command), `job` (a scheduled job)."""
+
+    ip: str | None
+    via: str
+
+    def __post_init__(self) -> None:
+        if self.via not in VIAS:
+            raise ValueError(f"via is one of {', '.join(VIAS)}, not {self.via!r}")
+        if self.ip is not None:
+            object.__setattr__(self, "ip", self.ip[:45] or None)  # IPv6 text is at most 45
+
+
+CLI = Origin(None, "cli")
+JOB = Origin(None, "job")
 
 # What hangs off an RMA and may have changed while we waited for its lock.
 _COLLECTIONS = ["quotes", "payments", "part_uses", "shipment"]
@@ -76,9 +99,11 @@ def check(session: Session, rma: Rma, action: Action) -> tuple[Status | None, St
 
 
 def change_status(session: Session, rma: Rma, action: Action, *, actor: User | None,
-                  now: datetime, reason: str | None = None, tz: ZoneInfo = DEFAULT_TZ) -> Status:
+                  now: datetime, reason: str | None = None, tz: ZoneInfo = DEFAULT_TZ,
+                  origin: Origin | None = None) -> Status:
     """Apply `action` to the RMA inside the caller's transaction; return the new status.
 
+    The event records who (`actor`), when (`now`) and from where (`origin`; None: unknown).
     Raises InvalidTransitionError (and changes nothing) when the table or a guard refuses it.
     Actions that leave the status as it is (an override, a payment) are written the same way.
     """
@@ -97,5 +122,6 @@ def change_status(session: Session, rma: Rma, action: Action, *, actor: User | N
     rma.updated_at = now
     session.add(RmaEvent(rma=rma, action=action.value,
                          from_status=before.value if before else None, to_status=after.value,
-                         actor_id=actor.id if actor else None, at=now, reason=reason or None))
+                         actor_id=actor.id if actor else None, at=now, reason=reason or None,
+                         ip=origin.ip if origin else None, via=origin.via if origin else None))
     return after

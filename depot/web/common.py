@@ -1,5 +1,6 @@
 """What every view needs, written once: the clock, the depot's zone and today, the reader's
-language, the settings, and file responses. (The JSON body: depot.web.schemas.read_json.)"""
+language, the settings, where the request comes from, and file responses. (The JSON body:
+depot.web.schemas.read_json.)"""
 from __future__ import annotations
 
 import io
@@ -12,6 +13,7 @@ from flask_login import current_user
 from depot.i18n import DEFAULT_LANGUAGE, LANGUAGES, best_language
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
+from depot.services.workflow import Origin
 
 
 def now() -> datetime:
@@ -29,6 +31,20 @@ def tz() -> ZoneInfo:
 
 def today() -> date:
     return local_date(now(), tz())
+
+
+def origin() -> Origin:
+    """Where this request comes from, for the events it writes: the client's address and the
+    way in: `link` on the customers' signed-link pages, `api` with a bearer token (an
+    integration or a script), `web` for a person signed in on the staff pages (whose screens
+    call the API with their session cookie)."""
+    if request.blueprint == "public":
+        via = "link"
+    elif request.headers.get("Authorization"):
+        via = "api"
+    else:
+        via = "web"
+    return Origin(request.remote_addr, via)
 
 
 def select_locale() -> str:

@@ -8,7 +8,7 @@ from depot.extensions import db
 from depot.i18n import stored_reasons_text
 from depot.services import quote_mail, quoting
 from depot.web import schemas
-from depot.web.common import lang, now, pdf_response, settings, today
+from depot.web.common import lang, now, origin, pdf_response, settings, today
 from depot.web.errors import error_json, page
 from depot.web.schemas import bodies
 
@@ -61,7 +61,7 @@ def _answer(token: str, *, approve: bool):
             db.session, quote.id,
             quoting.Answer(approve, answer.comment, via="link", ip=request.remote_addr,
                            user_agent=request.user_agent.string),
-            actor=None, now=now(), tz=config.tz)
+            actor=None, now=now(), tz=config.tz, origin=origin())
     except DepotError as error:
         if _wants_json():
             return error_json(error)

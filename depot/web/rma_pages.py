@@ -27,7 +27,7 @@ from depot.services.common import get_rma, recent_rmas
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
 from depot.web.auth import current_actor, page_requires
-from depot.web.common import lang, now, settings, today
+from depot.web.common import lang, now, origin, settings, today
 from depot.web.errors import page
 from depot.web.schemas import bodies
 
@@ -55,7 +55,9 @@ def rma_page(number: str, *, error: DepotError | None = None, form: dict | None 
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,
                                 open_quote=open_quote, error=error, form=form or {},
-                                kinds=[k.value for k in LineKind], methods=payments.METHODS),
+                                kinds=[k.value for k in LineKind], methods=payments.METHODS,
+                                history=serialize.history(rma, config.tz),
+                                tz_name=config.tz.key),
                 error)
 
 
@@ -74,7 +76,7 @@ def new_quote(number: str):
     try:
         quote = quoting.create_quote(db.session, number, None, tax_rate=None,
                                      policy=settings().pricing, actor=current_actor(),
-                                     now=now(), tz=settings().tz)
+                                     now=now(), tz=settings().tz, origin=origin())
     except DepotError as error:
         return _refused(number, error)
     return _back(number, f"{quote.number}")
@@ -86,7 +88,7 @@ def save_lines(number: str, quote: str):
     try:
         lines, tax_rate = _draft_from_form()
         quoting.update_draft(db.session, number, quote, lines, tax_rate=tax_rate,
-                             actor=current_actor(), now=now())
+                             actor=current_actor(), now=now(), origin=origin())
     except DepotError as error:
         return _refused(number, error)
     return _back(number, quote)
@@ -97,7 +99,7 @@ def save_lines(number: str, quote: str):
 def send_quote(number: str, quote: str):
     try:
         _, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                           actor=current_actor(), now=now())
+                                           actor=current_actor(), now=now(), origin=origin())
     except DepotError as error:
         return _refused(number, error)
     return _back(number, quote if emailed else f"{quote}: no email address, print the PDF")
@@ -118,7 +120,7 @@ def offline_answer(number: str, quote: str):
             max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
             max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
             user_agent=request.user_agent.string, actor=current_actor(), now=now(),
-            tz=settings().tz)
+            tz=settings().tz, origin=origin())
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
@@ -133,7 +135,7 @@ def override(number: str):
         body = schemas.parse(bodies.OverrideForm, request.form.to_dict(), form=True)
         inspection.override(db.session, number, reason=body.reason, warranty=body.warranty,
                             covered={"yes": True, "no": False}.get(body.covered),
-                            actor=current_actor(), now=now())
+                            actor=current_actor(), now=now(), origin=origin())
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
@@ -152,7 +154,7 @@ def add_payment(number: str):
                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
         payments.record_payment(db.session, number, body.amount, body.method, body.reference,
-                                slip=slip, actor=current_actor(), now=now())
+                                slip=slip, actor=current_actor(), now=now(), origin=origin())
     except DepotError as error:
         return _refused(number, error)
     return _back(number, str(body.amount))

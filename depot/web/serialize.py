@@ -73,9 +73,19 @@ def rma_brief(r: Rma) -> dict[str, Any]:
 
 
 def event(e: RmaEvent, tz: ZoneInfo) -> dict[str, Any]:
+    """The contract's event, and from where it came: `via` (web, api, link, cli, job; null
+    when unknown) and the client's `ip`. Staff only: customers never see events."""
     return {"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
             "actor": e.actor.username if e.actor else None,
-            "at": e.at.isoformat().replace("+00:00", "Z"), "reason": e.reason}
+            "at": e.at.isoformat().replace("+00:00", "Z"), "reason": e.reason,
+            "via": e.via, "ip": e.ip}
+
+
+def history(r: Rma, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The events as the staff RMA page shows them: who by name, when in the depot's zone."""
+    return [{**event(e, tz), "who": (e.actor.display_name or e.actor.username) if e.actor
+             else None, "local_at": e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")}
+            for e in r.events]
 
 
 def reasons(stored: list[dict[str, Any]], lang: str) -> list[str]:

@@ -142,7 +142,8 @@ def test_create_rma_with_warranty_due_date_and_event(api, tokens, model):
     for key in ("serial", "fault_description", "damage_class", "covered", "quotes", "events"):
         assert key in rma
     assert rma["events"] == [{"action": "receive", "from_status": None, "to_status": "received",
-                              "actor": "clerk", "at": rma["events"][0]["at"], "reason": None}]
+                              "actor": "clerk", "at": rma["events"][0]["at"], "reason": None,
+                              "via": "api", "ip": "127.0.0.1"}]
     fetched = api.as_(tokens["technician"]).get(f"/rmas/{rma['number']}").get_json()
     assert fetched["number"] == rma["number"] and fetched["status"] == "received"
     unit = api.get("/units/F18A0012345").get_json()

@@ -12,7 +12,7 @@ from depot.web import serialize
 from depot.web.api.registry import Area, roles_holding
 from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor
-from depot.web.common import lang, now, pdf_response, today, tz
+from depot.web.common import lang, now, origin, pdf_response, today, tz
 from depot.web.errors import created, created_or_found
 from depot.web.schemas import bodies
 
@@ -53,7 +53,8 @@ def get_finding_sheet():
            permissions=("inspection",), body=bodies.InspectionIn)
 def post_inspection(number: str, body: bodies.InspectionIn):
     result = inspection.record_inspection(db.session, number, body.findings, body.notes,
-                                          actor=current_actor(), now=now(), tz=tz())
+                                          actor=current_actor(), now=now(), tz=tz(),
+                                          origin=origin())
     return {"damage_class": result.damage_class.value, "covered": result.covered,
             "reasons": [reason_text(r, lang()) for r in result.reasons], "rma": rma_json(result.rma)}
 
@@ -62,7 +63,8 @@ def post_inspection(number: str, body: bodies.InspectionIn):
            permissions=("overrides",), body=bodies.OverrideIn)
 def post_override(number: str, body: bodies.OverrideIn):
     rma = inspection.override(db.session, number, reason=body.reason, warranty=body.warranty,
-                              covered=body.covered, actor=current_actor(), now=now())
+                              covered=body.covered, actor=current_actor(), now=now(),
+                              origin=origin())
     return rma_json(rma)
 
 
@@ -81,7 +83,7 @@ def post_action(number: str, body: bodies.ActionIn):
         raise PermissionDeniedError("a %(role)s may not %(action)s", code="forbidden",
                                     role=actor.role, action=action.value)
     rma = repair.apply_action(db.session, number, action, reason=body.reason, actor=actor,
-                              now=now(), tz=tz())
+                              now=now(), tz=tz(), origin=origin())
     return rma_json(rma)
 
 
@@ -89,7 +91,7 @@ def post_action(number: str, body: bodies.ActionIn):
            permissions=("actions.bench", "overrides"), body=bodies.AssignIn)
 def post_assign(number: str, body: bodies.AssignIn):
     rma = repair.assign(db.session, number, body.technician or None, actor=current_actor(),
-                        now=now())
+                        now=now(), origin=origin())
     return rma_json(rma)
 
 
@@ -131,6 +133,6 @@ def post_stock(part_number: str, body: bodies.StockIn):
            permissions=("actions.bench",), body=bodies.PartUseIn, answers=("created", "ok"))
 def post_part_use(number: str, body: bodies.PartUseIn):
     result = parts.use_part(db.session, number, body.part_number, body.quantity,
-                            actor=current_actor(), now=now(), tz=tz())
+                            actor=current_actor(), now=now(), tz=tz(), origin=origin())
     return created_or_found({"used": result.use is not None, "shortage": result.shortage,
                              "rma": rma_json(result.rma)}, result.use is not None)

@@ -14,7 +14,15 @@ from depot.web import serialize
 from depot.web.api.registry import JSON, MULTIPART, Area
 from depot.web.api.shapes import rma_json, unit_json
 from depot.web.auth import current_actor
-from depot.web.common import attachment_response, lang, now, pdf_response, settings, tz
+from depot.web.common import (
+    attachment_response,
+    lang,
+    now,
+    origin,
+    pdf_response,
+    settings,
+    tz,
+)
 from depot.web.errors import created, created_or_found
 from depot.web.schemas import bodies, fields, file_name
 
@@ -96,7 +104,7 @@ def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
     rma, is_new = intake.receive_unit(
         db.session, body.serial, body.fault_description, body.accessories,
         reported_on=body.reported_on, idempotency_key=headers.idempotency_key or None,
-        actor=current_actor(), now=now(), tz=tz())
+        actor=current_actor(), now=now(), tz=tz(), origin=origin())
     return created_or_found(rma_json(rma), is_new)
 
 

@@ -11,7 +11,7 @@ from depot.web import serialize
 from depot.web.api.registry import JSON, MULTIPART, Area
 from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor
-from depot.web.common import lang, now, pdf_response, settings
+from depot.web.common import lang, now, origin, pdf_response, settings
 from depot.web.errors import created
 from depot.web.schemas import bodies, file_name
 
@@ -26,7 +26,7 @@ def post_quote(number: str, body: bodies.QuoteIn):
     lines = bodies.quote_lines(body.lines) if body.lines is not None else None
     quote = quoting.create_quote(
         db.session, number, lines, tax_rate=body.tax_rate, policy=settings().pricing,
-        actor=current_actor(), now=now(), tz=settings().tz)
+        actor=current_actor(), now=now(), tz=settings().tz, origin=origin())
     return created(serialize.quote(quote))
 
 
@@ -39,7 +39,8 @@ def get_quote(number: str, quote: str):
           permissions=("quotes.create",), body=bodies.QuoteEdit)
 def put_quote(number: str, quote: str, body: bodies.QuoteEdit):
     updated = quoting.update_draft(db.session, number, quote, bodies.quote_lines(body.lines),
-                                   tax_rate=body.tax_rate, actor=current_actor(), now=now())
+                                   tax_rate=body.tax_rate, actor=current_actor(), now=now(),
+                                   origin=origin())
     return serialize.quote(updated)
 
 
@@ -48,7 +49,7 @@ def put_quote(number: str, quote: str, body: bodies.QuoteEdit):
            description="The PDF is emailed with the customer's link; the RMA awaits approval.")
 def post_quote_send(number: str, quote: str):
     sent, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                          actor=current_actor(), now=now())
+                                          actor=current_actor(), now=now(), origin=origin())
     body = {**serialize.quote(sent), "emailed": emailed, "rma": rma_json(sent.rma)}
     return body
 
@@ -74,7 +75,7 @@ def post_offline_answer(number: str, quote: str, body: bodies.OfflineAnswerIn):
         max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
         max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"], ip=request.remote_addr,
         user_agent=request.user_agent.string, actor=current_actor(), now=now(),
-        tz=settings().tz)
+        tz=settings().tz, origin=origin())
     return {**serialize.quote(answered), "rma": rma_json(answered.rma)}
 
 
@@ -90,5 +91,5 @@ def post_payment(number: str, body: bodies.PaymentIn):
                               max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
     payment = payments.record_payment(db.session, number, body.amount, body.method,
                                       body.reference, slip=slip, actor=current_actor(),
-                                      now=now())
+                                      now=now(), origin=origin())
     return created({**serialize.payment(payment), "rma": rma_json(get_rma(db.session, number))})

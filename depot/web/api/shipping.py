@@ -8,7 +8,7 @@ from depot.web import serialize
 from depot.web.api.registry import Area
 from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor
-from depot.web.common import now, pdf_response, settings, zpl_response
+from depot.web.common import now, origin, pdf_response, settings, zpl_response
 from depot.web.errors import created
 from depot.web.schemas import bodies
 
@@ -90,6 +90,6 @@ def post_shipment(number: str, body: bodies.ShipmentIn):
         db.session, number, carrier=body.carrier, tracking_number=body.tracking_number,
         scanned=body.scanned, packed=body.accessories,
         missing=[shipping.Missing(m.code, m.reason) for m in body.missing],
-        settings=settings(), actor=current_actor(), now=now())
+        settings=settings(), actor=current_actor(), now=now(), origin=origin())
     answer = rma_json(rma)
     return answer
