@@ -1,20 +1,23 @@
-"""flask commands: users, imports, the first admin, calendar overrides, the outbox worker."""
+"""flask commands: users, imports, the first admin, calendar overrides, the outbox worker,
+backups."""
 from __future__ import annotations
 
 import secrets
 import signal
 import threading
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy.engine import make_url
 
 from depot.domain.roles import ROLES
 from depot.errors import DepotError
 from depot.extensions import db
-from depot.services import calendars, outbox, quote_mail, shipping, units, users
+from depot.services import backups, calendars, outbox, quote_mail, shipping, units, users
 from depot.services.settings import DepotSettings
 from depot.worker import POLL_SECONDS, DeliveryLoop
 
@@ -173,6 +176,46 @@ def close_delivered() -> None:
     settings = DepotSettings.from_config(current_app.config)
     closed = shipping.close_delivered(db.session, settings, now=_now())
     click.echo(f"closed {len(closed)}: {' '.join(closed) or '-'}")
+
+
+def _database_url() -> str:
+    return current_app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@depot_cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write a consistent backup of the database to FILE while the app runs (SQLite: the
+    online backup API; PostgreSQL: pg_dump --format=custom). Photos and documents are in it."""
+    started = time.monotonic()
+    try:
+        report = backups.backup(_database_url(), file)
+    except DepotError as exc:
+        _fail(exc)
+    click.echo(f"backed up {_shown(_database_url())} to {report.path} ({report.size} bytes, "
+               f"schema {report.revision}, {time.monotonic() - started:.1f} s)")
+
+
+@depot_cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data.")
+def restore(file: Path, force: bool) -> None:
+    """Put the backup FILE in place of the database (DEPOT_DATABASE_URL). Refused when the
+    database holds data, unless --force."""
+    started = time.monotonic()
+    db.session.remove()  # hold no connection, and no lock, on the tables being replaced
+    db.engine.dispose()
+    try:
+        report = backups.restore(_database_url(), file, force=force)
+    except DepotError as exc:
+        _fail(exc)
+    click.echo(f"restored {report.path} (schema {report.revision}) into "
+               f"{_shown(_database_url())} in {time.monotonic() - started:.1f} s; "
+               "run `flask db upgrade` if this Depot is newer than the backup")
 
 
 def init_app(app: Flask) -> None:
