@@ -72,6 +72,7 @@ def backup(database_url: str, target: Path) -> BackupReport:
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         if backend_of(database_url) == "sqlite":
+            _not_the_database(target, _sqlite_path(url))
             revision = _sqlite_backup(_sqlite_path(url), partial)
         else:
             revision = _pg_backup(url, partial)
@@ -86,12 +87,14 @@ def restore(database_url: str, source: Path, *, force: bool = False) -> BackupRe
     backup of this kind of database, or when the database holds data and `force` is false."""
     source = Path(source)
     backend = backend_of(database_url)
+    url = make_url(database_url)
+    if backend == "sqlite":
+        _not_the_database(source, _sqlite_path(url))
     found, revision = inspect_backup(source)
     if found != backend:
         raise ConflictError("%(path)s is a %(found)s backup; this depot runs on %(backend)s",
                             code="backup_mismatch", path=str(source), found=found,
                             backend=backend)
-    url = make_url(database_url)
     if backend == "sqlite":
         path = _sqlite_path(url)
         if not path.parent.is_dir():
@@ -162,6 +165,12 @@ def _sqlite_path(url: URL) -> Path:
         raise InvalidInputError("backups need a SQLite database in a file",
                                 code="backup_unsupported")
     return Path(name)
+
+
+def _not_the_database(file: Path, database: Path) -> None:
+    if file.resolve() == database.resolve():
+        raise InvalidInputError("a backup file cannot be the database itself",
+                                code="invalid_path", path=str(file))
 
 
 def _sqlite_backup(path: Path, partial: Path) -> str:
@@ -322,5 +331,9 @@ def _pg_tables_with_rows(url: URL) -> list[str]:
             names = sorted(sa.inspect(conn).get_table_names())
             return [name for name in names if name not in SEEDED_TABLES and conn.execute(
                 sa.text(f"SELECT EXISTS (SELECT 1 FROM {quote(name)})")).scalar()]
+    except sa.exc.OperationalError as exc:  # libpq's words name no password
+        raise UnavailableError("the database cannot be reached: %(error)s",
+                               code="database_unavailable",
+                               error=str(exc.orig).strip()[:500]) from None
     finally:
         engine.dispose()

@@ -287,3 +287,22 @@ def test_a_backup_says_which_tool_is_missing_and_converts_the_url():
     assert env["PGPASSWORD"] == "s3cr@t"
     with pytest.raises(InvalidInputError, match="not mysql"):
         backups.backup("mysql://depot@db/depot", Path("/tmp/x.backup"))
+
+
+def test_restore_says_when_the_target_cannot_be_used(app, database_url, tmp_path):
+    file = tmp_path / "depot.backup"
+    db.session.remove()
+    backups.backup(database_url, file)
+    if PG_URL:
+        missing = make_url(database_url).set(database=f"depot_missing_{uuid.uuid4().hex[:6]}")
+        with pytest.raises(UnavailableError, match="cannot be reached.*does not exist"):
+            backups.restore(missing.render_as_string(hide_password=False), file)
+    else:
+        with pytest.raises(InvalidInputError, match="folder .*nowhere does not exist"):
+            backups.restore(f"sqlite:///{tmp_path / 'nowhere' / 'depot.sqlite3'}", file)
+        itself = Path(make_url(database_url).database)
+        for attempt in (lambda: backups.backup(database_url, itself),
+                        lambda: backups.restore(database_url, itself, force=True)):
+            with pytest.raises(InvalidInputError, match="cannot be the database itself"):
+                attempt()
+        assert snapshot(database_url)["alembic_version"]  # still there, untouched
