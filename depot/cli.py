@@ -19,6 +19,7 @@ from depot.errors import DepotError
 from depot.extensions import db
 from depot.services import backups, calendars, outbox, quote_mail, shipping, units, users
 from depot.services.settings import DepotSettings
+from depot.services.workflow import JOB
 from depot.worker import POLL_SECONDS, DeliveryLoop
 
 users_cli = AppGroup("users", help="Create users and their API tokens.")
@@ -163,7 +164,7 @@ def remind() -> None:
     """Mark lapsed quotes expired and queue reminders for quotes unanswered after
     DEPOT_REMIND_AFTER_DAYS. The outbox worker sends them (or `flask depot send-mail`)."""
     settings = DepotSettings.from_config(current_app.config)
-    expired, reminded = quote_mail.remind(db.session, settings, now=_now())
+    expired, reminded = quote_mail.remind(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"expired {len(expired)}: {' '.join(expired) or '-'}")
     click.echo(f"reminded {len(reminded)}: {' '.join(reminded) or '-'}")
     click.echo("reminders are queued in the outbox: the outbox worker sends them "
@@ -174,7 +175,7 @@ def remind() -> None:
 def close_delivered() -> None:
     """Close RMAs shipped DEPOT_CLOSE_AFTER_DAYS ago or more."""
     settings = DepotSettings.from_config(current_app.config)
-    closed = shipping.close_delivered(db.session, settings, now=_now())
+    closed = shipping.close_delivered(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"closed {len(closed)}: {' '.join(closed) or '-'}")
 
 
