@@ -8,7 +8,7 @@ what test fixtures and `pg_restore --clean` do.) A later migration that must cor
 drops the triggers, changes the rows and creates the triggers again, in one transaction.
 
 Revision ID: 6c1f0e8d2b47
-Revises: 6b1e0c4d2f37
+Revises: 6a1d3c0e5b27
 Create Date: 2026-12-09 02:00:00.000000
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6c1f0e8d2b47'
-down_revision = '6b1e0c4d2f37'
+down_revision = '6a1d3c0e5b27'
 branch_labels = None
 depends_on = None
 
