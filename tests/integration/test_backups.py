@@ -40,6 +40,7 @@ from depot.services import (
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
 from tests.conftest import NOW, PG_URL, IsolatedClient
+from tests.web.test_pages import csrf_from
 
 WEB = Origin("192.0.2.10", "web")
 LINK = Origin("198.51.100.7", "link")
@@ -60,10 +61,11 @@ def photos(*seeds: int) -> list[intake.Photo]:
 
 
 @pytest.fixture
-def filled(app, make_unit) -> dict:
+def filled(app, make_unit, client) -> dict:
     """A depot with something in every table, filled through the services: units and
     customers, RMAs with events and photos, a quote with lines sent, answered by the link and
-    paid with a slip, parts used, a shipment, mail in the outbox, a printer, a calendar day."""
+    paid with a slip, parts used, a shipment, mail in the outbox, a printer, a calendar day;
+    and a mistyped password on the login page, which the login throttle counts."""
     settings = DepotSettings.from_config(app.config)
     tech, tech_token = users.create_user(db.session, "wang.tech", "technician",
                                          display_name="王师傅", now=NOW)
@@ -112,7 +114,11 @@ def filled(app, make_unit) -> dict:
     second, _ = intake.receive_unit(db.session, "BACKUP002", "no power", [], actor=clerk,
                                     now=NOW, tz=settings.tz, origin=WEB)
     db.session.commit()
-    return {"numbers": [number, second.number], "token": tech_token}
+    numbers = [number, second.number]
+    mistyped = client.post("/login", data={"username": "li.na", "password": "mistyped-1",
+                                           "csrf_token": csrf_from(client.get("/login").text)})
+    assert mistyped.status_code == 401  # counted by the login throttle, in rate_limits
+    return {"numbers": numbers, "token": tech_token}
 
 
 def snapshot(url: str) -> dict[str, list[sa.Row]]:
