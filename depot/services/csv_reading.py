@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from depot.errors import InvalidInputError
+from depot.i18n import N_
 
 BLOCK = 1 << 20
 # A field or physical line longer than this is a row error, not a reason to hold it all in
@@ -23,6 +24,7 @@ BLOCK = 1 << 20
 # column far lower; this bounds what one record may cost.
 MAX_CHARS = 1 << 20
 UTF8, GB18030 = "utf-8-sig", "gb18030"
+SETTLE = 16  # non-ASCII characters decoded as UTF-8 that make a file UTF-8
 # (line, cells, problem): cells is None when problem says why the record could not be read;
 # problem is (code, message, details).
 Problem = tuple[str, str, dict[str, object]]
@@ -54,26 +56,40 @@ def _decodes_as(file: BinaryIO, encoding: str) -> bool:
 def detect_encoding(file: BinaryIO) -> str:
     """UTF-8 (BOM or not) or GB18030, from the whole file; InvalidInputError otherwise.
 
-    Pure ASCII is both. The first block whose decoded text is not ASCII settles it: a
-    GB18030 text almost never decodes as UTF-8, so text that did is UTF-8 and any bad byte
-    after it (a lone surrogate, a truncated sequence) refuses the file rather than reading it
+    Pure ASCII is both. SETTLE non-ASCII characters read as UTF-8 settle it: GB18030 text
+    hardly ever gets that far as UTF-8, so text that did is UTF-8, and a bad byte after it
+    (a lone surrogate, a truncated sequence) refuses the file rather than having it read
     again as GB18030 mojibake. A file that fails as UTF-8 before that is read as GB18030.
     """
     decoder = codecs.getincrementaldecoder(UTF8)()
     file.seek(0)
-    settled = file.read(3) == codecs.BOM_UTF8
+    seen = SETTLE if file.read(3) == codecs.BOM_UTF8 else 0
     try:
         for block in _blocks(file):
-            text = decoder.decode(block)
-            settled = settled or not text.isascii()
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        if settled or not _decodes_as(file, GB18030):
-            raise _refuse() from None
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                if seen + _non_ascii(block[:exc.start].decode(UTF8, "ignore")) >= SETTLE:
+                    raise _refuse() from None
+                break
+            if seen < SETTLE:
+                seen += _non_ascii(text)
+        else:
+            try:
+                decoder.decode(b"", final=True)
+                return UTF8
+            except UnicodeDecodeError:
+                if seen >= SETTLE:
+                    raise _refuse() from None
+        if not _decodes_as(file, GB18030):
+            raise _refuse()
         return GB18030
     finally:
         file.seek(0)
-    return UTF8
+
+
+def _non_ascii(text: str) -> int:
+    return len(text) - len(text.encode("ascii", "ignore"))
 
 
 class _LineTooLongError(Exception):
@@ -106,7 +122,7 @@ class PhysicalLines:
         return line
 
 
-LINE_TOO_LONG: Problem = ("line_too_long", "the line is longer than %(max)s characters",
+LINE_TOO_LONG: Problem = ("line_too_long", N_("the line is longer than %(max)s characters"),
                           {"max": MAX_CHARS})
 
 
@@ -127,7 +143,7 @@ def read_records(file: BinaryIO, encoding: str) -> Iterator[Record]:
             except _LineTooLongError:
                 yield start, None, LINE_TOO_LONG
             except csv.Error as exc:
-                yield start, None, ("invalid_csv", "the row is not valid CSV: %(reason)s",
+                yield start, None, ("invalid_csv", N_("the row is not valid CSV: %(reason)s"),
                                     {"reason": str(exc)[:200]})
             except UnicodeDecodeError:
                 raise _refuse() from None  # detect_encoding has read the file: not expected

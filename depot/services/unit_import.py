@@ -12,10 +12,11 @@ How, and why:
 - Good rows are written in chunks (ImportOptions.chunk_rows), one transaction each: on SQLite
   the write lock is let go between chunks, so /healthz and the scanners get in. A chunk looks
   up its units (lower(serial) IN …, case-insensitive, DESIGN.md 4b) and its customers (by
-  name, then phone) with one query each, creates the new customers in one executemany with
-  RETURNING, and inserts and updates the units with executemany. A chunk the database
-  refuses anyway (another writer got there first) is written again row by row: the good
-  rows land, the refused one is reported.
+  name, then phone) with one query each, creates the new customers in one statement and
+  reads them back, and inserts and updates the units in bulk (services.bulk_sql:
+  executemany on SQLite, COPY and unnest() on PostgreSQL). A chunk the database refuses
+  anyway (another writer got there first) is written again row by row: the good rows land,
+  the refused one is reported.
 - A serial seen twice in the file (case-insensitively) is an error on the second row. What the
   import remembers of the rows behind it is a sorted array of 64-bit hashes of their serials
   and their lines: 12 bytes a row, not the rows.
@@ -23,50 +24,29 @@ How, and why:
 from __future__ import annotations
 
 import io
-import operator
-import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from depot.errors import InvalidInputError, UnavailableError, fill
-from depot.models import Customer, ProductModel, Unit
-from depot.services import csv_reading
+from depot.i18n import N_
+from depot.models import Job, User
+from depot.services import csv_reading, jobs
+from depot.services.bulk_sql import BulkSql
 from depot.services.common import DEFAULT_TZ, local_date
-from depot.services.units import DATE_RE, SERIAL_RE
+from depot.services.unit_rows import IMPORT_COLUMNS, Row, RowChecker, SeenSerials, columns
 
-IMPORT_COLUMNS = ("serial", "model", "purchase_date", "customer_name", "customer_phone",
-                  "customer_email", "customer_address")
-FIRST_PURCHASE = date(1990, 1, 1)
-
-
-def _length(column: Any) -> int:
-    return int(column.type.length)
-
-
-# The longest value each column may hold: the models' String sizes (the address is Text;
-# its limit is the API's, web/schemas.parse_customer).
-LIMITS = {
-    "serial": _length(Unit.__table__.c.serial),
-    "model": _length(ProductModel.__table__.c.code),
-    "purchase_date": 10,
-    "customer_name": _length(Customer.__table__.c.name),
-    "customer_phone": _length(Customer.__table__.c.phone),
-    "customer_email": _length(Customer.__table__.c.email),
-    "customer_address": 1000,
-}
-_LIMITS = tuple(LIMITS[c] for c in IMPORT_COLUMNS)
-ONE_LINE = re.compile("[\r\n]")  # phone and email
-# Control characters (tab and line breaks aside), DEL, and lone surrogates: PostgreSQL refuses
-# NUL in text, and none of them belongs in a name, a phone number or an address.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+JOB_KIND = "import_units"
+__all__ = ["IMPORT_COLUMNS", "ImportOptions", "ImportReport", "check_file", "import_or_queue",
+           "import_units", "run_import_job"]
 
 
 @dataclass(frozen=True)
@@ -97,42 +77,6 @@ class ImportReport:
 ChunkHook = Callable[[Session, ImportReport], None]
 
 
-@dataclass(frozen=True)
-class _Model:
-    id: int
-    pattern: re.Pattern[str] | None
-
-
-# A good row, ready to write: (line, key, serial, model_id, purchase_date, customer).
-# key is the serial lowercased; customer is None or (name, phone, email, address).
-_Row = tuple[int, str, str, int, date | None, tuple[str, str, str, str] | None]
-
-
-class SeenSerials:
-    """The serials met so far in a file, as 64-bit hashes (with the line of each) in a sorted
-    array: membership for a chunk at a time, 12 bytes a serial. Python's str hash is fixed
-    within a process, and two serials of a file sharing one (odds near 1e-8 for a million
-    rows) would report the second as a repeat."""
-
-    def __init__(self) -> None:
-        self.hashes = np.empty(0, dtype=np.int64)
-        self.lines = np.empty(0, dtype=np.int64)
-
-    def first_lines(self, hashes: np.ndarray) -> np.ndarray:
-        """For each hash, the line it was first met on, or -1."""
-        if not len(self.hashes):
-            return np.full(len(hashes), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
-        return np.where(self.hashes[at] == hashes, self.lines[at], -1)
-
-    def add(self, hashes: np.ndarray, lines: np.ndarray) -> None:
-        order = np.argsort(hashes, kind="stable")
-        hashes, lines = hashes[order], lines[order]
-        at = np.searchsorted(self.hashes, hashes)
-        self.hashes = np.insert(self.hashes, at, hashes)
-        self.lines = np.insert(self.lines, at, lines)
-
-
 def import_units(session: Session, data: bytes | BinaryIO, *, now: datetime,
                  tz: ZoneInfo = DEFAULT_TZ, options: ImportOptions = ImportOptions(),
                  on_chunk: ChunkHook | None = None, encoding: str | None = None
@@ -154,22 +98,69 @@ def check_file(file: BinaryIO, *, stop_after: int | None = None) -> tuple[str, i
     encoding = csv_reading.detect_encoding(file)
     records = csv_reading.read_records(file, encoding)
     try:
-        _columns(next(records, None))
+        columns(next(records, None))
     finally:
         records.close()
     return encoding, csv_reading.count_records(file, encoding, stop_after=stop_after)
 
 
-def _columns(header: csv_reading.Record | None) -> tuple[int, ...]:
-    """The position of each of IMPORT_COLUMNS in the header."""
-    if header is None:
-        raise InvalidInputError("the file is empty", code="empty_file")
-    names = [h.strip().lower() for h in header[1] or []]
-    missing = [c for c in IMPORT_COLUMNS if c not in names]
-    if missing:
-        raise InvalidInputError("the header lacks %(missing)s", code="invalid_header",
-                                missing=missing, expected=list(IMPORT_COLUMNS))
-    return tuple(names.index(c) for c in IMPORT_COLUMNS)
+def import_or_queue(session: Session, upload: Callable[[], BinaryIO], *, sync_rows: int,
+                    actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
+                    options: ImportOptions = ImportOptions()) -> ImportReport | Job:
+    """The import of an uploaded CSV: at once for a file of up to `sync_rows` data rows (the
+    report), else queued as a job for a worker thread (the job).
+
+    `upload` opens the upload's stream; it is called once the caller's transaction has ended,
+    so a slow upload never holds SQLite's write lock. The upload is spooled to a temporary
+    file, checked whole (encoding, header) and counted before anything is imported: a file
+    that is refused changes nothing, and a job knows its total from the start.
+    """
+    session.commit()
+    with tempfile.TemporaryFile() as file:
+        shutil.copyfileobj(upload(), file, csv_reading.BLOCK)
+        if not file.tell():
+            raise InvalidInputError("the file is empty", code="empty_file")
+        encoding, rows = check_file(file)
+        if rows <= sync_rows:
+            return import_units(session, file, now=now, tz=tz, options=options,
+                                encoding=encoding)
+        return jobs.queue_job(session, JOB_KIND, file, total=rows, actor=actor, now=now)
+
+
+def run_import_job(session: Session, job_id: str, *, clock: Callable[[], datetime],
+                   tz: ZoneInfo = DEFAULT_TZ, options: ImportOptions = ImportOptions()
+                   ) -> ImportReport:
+    """Run a claimed import job to its end: progress after every chunk, the report as its
+    result; a failure ends it as failed with what was imported until then."""
+    report: ImportReport | None = None
+
+    def beat(chunk_session: Session, so_far: ImportReport) -> None:
+        nonlocal report
+        report = so_far
+        jobs.beat(chunk_session, job_id, so_far.done, report_result(so_far, errors=False),
+                  now=clock())
+
+    try:
+        with jobs.payload(session, job_id) as file:
+            report = import_units(session, file, now=clock(), tz=tz, options=options,
+                                  on_chunk=beat)
+    except Exception as exc:
+        session.rollback()
+        jobs.fail(session, job_id, exc, report_result(report) if report else {}, now=clock())
+        raise
+    jobs.finish(session, job_id, report_result(report), now=clock())
+    return report
+
+
+def report_result(report: ImportReport, *, errors: bool = True) -> dict[str, Any]:
+    """The report as plain data for a job's result: each error's sentence and values, to be
+    shown in the reader's language."""
+    result: dict[str, Any] = {"created": report.created, "updated": report.updated,
+                              "error_count": report.error_count}
+    if errors:
+        result["errors"] = [{"line": e["line"], "code": e["code"], "template": e["template"],
+                             "details": e["details"]} for e in report.errors]
+    return result
 
 
 class _Importer:
@@ -179,23 +170,19 @@ class _Importer:
         self.last_day = local_date(now, tz) + timedelta(days=1)
         self.report = ImportReport()
         self.seen = SeenSerials()
-        self.models: dict[str, _Model] = {}
-        self._days: dict[str, date] = {}
 
     def run(self, file: BinaryIO, encoding: str) -> ImportReport:
         records = csv_reading.read_records(file, encoding)
         try:
-            at = _columns(next(records, None))
-            needed = max(at) + 1
-            self.models = self._load_models()
-            pending: list[_Row] = []
+            checker = RowChecker(self.session, columns(next(records, None)), self.last_day)
+            pending: list[Row] = []
             read = 0  # rows read since the last chunk was written
             for line, cells, problem in records:
                 if cells is not None and not (cells and cells[0].strip()) and not "".join(
                         cells).strip():
                     continue  # a blank line
                 read += 1
-                checked = problem or self._check(line, cells or [], at, needed)
+                checked = problem or checker.check(line, cells or [])
                 if isinstance(checked[0], str):  # a problem: (code, message, details)
                     self._error(line, *checked)  # type: ignore[arg-type]
                 else:
@@ -207,77 +194,15 @@ class _Importer:
                 self._write(pending, read)
         finally:
             records.close()
+        self.report.errors.sort(key=lambda e: e["line"])  # repeats are found a chunk late
         return self.report
-
-    def _load_models(self) -> dict[str, _Model]:
-        rows = self.session.execute(
-            select(ProductModel.code, ProductModel.id, ProductModel.serial_pattern)).all()
-        self.session.commit()
-        models = {}
-        for code, model_id, pattern in rows:
-            try:
-                compiled = re.compile(pattern) if pattern else None
-            except re.error:  # catalog.create_model refuses these; an old row may hold one
-                compiled = None
-            models[code] = _Model(model_id, compiled)
-        return models
 
     def _error(self, line: int, code: str, template: str, details: dict[str, Any]) -> None:
         self.report.add_error(line, code, template, details, self.options.max_errors)
 
-    # -- checking a row, in Python, before the database sees it -------------------------
-
-    def _check(self, line: int, cells: list[str], at: tuple[int, ...], needed: int
-               ) -> _Row | csv_reading.Problem:
-        if len(cells) < needed:
-            return ("short_row", "the row has too few columns",
-                    {"columns": len(cells), "expected": needed})
-        values = [cells[i].strip() for i in at]
-        if any(map(operator.gt, map(len, values), _LIMITS)):
-            i = next(i for i, v in enumerate(values) if len(v) > _LIMITS[i])
-            return ("too_long", "%(field)s is longer than %(max)s characters",
-                    {"field": IMPORT_COLUMNS[i], "max": _LIMITS[i]})
-        if FORBIDDEN.search("\t".join(values)):
-            column = next(c for c, v in zip(IMPORT_COLUMNS, values, strict=True)
-                          if FORBIDDEN.search(v))
-            return ("invalid_character",
-                    "%(field)s contains a character that is not allowed", {"field": column})
-        serial, code, bought, name, phone, email, address = values
-        if ONE_LINE.search(phone) or ONE_LINE.search(email):
-            column = "customer_phone" if ONE_LINE.search(phone) else "customer_email"
-            return ("multiline_field", "%(field)s must be on one line", {"field": column})
-        if not code:
-            return ("missing_model", "model is empty", {})
-        model = self.models.get(code)
-        if model is None:
-            return ("model_not_found", "no product model with code %(model)s", {"model": code})
-        if not SERIAL_RE.fullmatch(serial):
-            return ("invalid_serial", "a serial is 3 to 80 letters, digits or - _ . /",
-                    {"serial": serial})
-        if model.pattern is not None and not model.pattern.fullmatch(serial):
-            return ("serial_pattern_mismatch",
-                    "serial %(serial)s does not fit model %(model)s's pattern",
-                    {"serial": serial, "model": code, "pattern": model.pattern.pattern})
-        purchase_date = self._days.get(bought) if bought else None
-        if bought and purchase_date is None:
-            try:
-                if not DATE_RE.fullmatch(bought):
-                    raise ValueError
-                purchase_date = date.fromisoformat(bought)
-            except ValueError:
-                return ("invalid_date", "%(field)s must be a date YYYY-MM-DD, not %(value)s",
-                        {"field": "purchase_date", "value": bought})
-            if not FIRST_PURCHASE <= purchase_date <= self.last_day:
-                return ("date_out_of_range", "%(field)s must lie between %(first)s and %(last)s",
-                        {"field": "purchase_date", "value": bought,
-                         "first": FIRST_PURCHASE.isoformat(), "last": self.last_day.isoformat()})
-            self._days[bought] = purchase_date  # good days only: at most some 13,000
-        customer = (name, phone, email, address) if name else None
-        return (line, serial.lower(), serial, model.id, purchase_date, customer)
-
     # -- writing a chunk ---------------------------------------------------------------
 
-    def _write(self, rows: list[_Row], read: int) -> None:
+    def _write(self, rows: list[Row], read: int) -> None:
         """One chunk in one transaction; the rows one by one if the database refuses it."""
         rows = self._drop_repeats(rows)
         self.report.done += read  # the hook reports it in the chunk's transaction
@@ -305,7 +230,7 @@ class _Importer:
         if self.on_chunk is not None:
             self.on_chunk(self.session, self.report)
 
-    def _drop_repeats(self, rows: list[_Row]) -> list[_Row]:
+    def _drop_repeats(self, rows: list[Row]) -> list[Row]:
         """The rows whose serial the file has not had before; a repeat is reported."""
         if not rows:
             return rows
@@ -316,7 +241,7 @@ class _Importer:
         for i, (row, key) in enumerate(zip(rows, hashes.tolist(), strict=True)):
             first = earlier[i] if earlier[i] >= 0 else here.get(key)
             if first is not None:
-                self._error(row[0], "duplicate_serial", "duplicate serial in the file",
+                self._error(row[0], "duplicate_serial", N_("duplicate serial in the file"),
                             {"serial": row[2], "first_line": first})
                 continue
             here[key] = row[0]
@@ -326,7 +251,7 @@ class _Importer:
                                                    count=len(kept)))
         return kept
 
-    def _store_one_by_one(self, rows: list[_Row]) -> tuple[int, int]:
+    def _store_one_by_one(self, rows: list[Row]) -> tuple[int, int]:
         created = updated = 0
         for row in rows:
             try:
@@ -335,17 +260,17 @@ class _Importer:
             except (IntegrityError, DataError) as exc:
                 self.session.rollback()
                 reason = str(exc.orig).strip().splitlines()[0][:200] if exc.orig else ""
-                self._error(row[0], "row_refused", "the database refused the row: %(reason)s",
+                self._error(row[0], "row_refused", N_("the database refused the row: %(reason)s"),
                             {"reason": reason})
                 continue
             created, updated = created + c, updated + u
         return created, updated
 
-    def _store(self, rows: list[_Row]) -> tuple[int, int]:
+    def _store(self, rows: list[Row]) -> tuple[int, int]:
         """Write the rows in the session's transaction: (created, updated)."""
         if not rows:
             return 0, 0
-        sql = _Driver(self.session, self.now)
+        sql = BulkSql(self.session, self.now)
         customers = self._customers(sql, rows)
         keys = list({r[1] for r in rows})
         existing: dict[str, int] = {}
@@ -371,7 +296,7 @@ class _Importer:
         sql.update("units", {**columns, "customer_id": "integer"}, changed_customer)
         return len(new), len(changed) + len(changed_customer)
 
-    def _customers(self, sql: _Driver, rows: list[_Row]) -> dict[tuple[str, str], int]:
+    def _customers(self, sql: BulkSql, rows: list[Row]) -> dict[tuple[str, str], int]:
         """The id of each (name, phone) the rows name: found, or created in one go. As
         services.units.find_or_create_customer does row by row, a row's email and address,
         when given, replace the stored ones."""
@@ -384,6 +309,7 @@ class _Importer:
             merged[0], merged[1] = email or merged[0], address or merged[1]
         if not wanted:
             return {}
+
         def named(names: list[str]) -> list[Any]:
             return sql.rows_where("SELECT id, name, phone, email, address FROM customers",
                                   "name", names, "ORDER BY id")
@@ -413,81 +339,3 @@ class _Importer:
         return ids
 
 
-class _Driver:
-    """Statements on the database driver itself, with values already in its form: in bulk,
-    SQLAlchemy's per-value processing costs more than the database's own work. The timestamp
-    is converted once for the chunk, dates once per distinct day. SQLite takes executemany of
-    one-row statements at its own speed. PostgreSQL gets one statement per chunk with one
-    array per column (`unnest`): a short query psycopg parses once, one round trip, where
-    executemany or a long VALUES list cost a round trip or a parse each."""
-
-    def __init__(self, session: Session, now: datetime) -> None:
-        self.connection = session.connection()
-        dialect = self.connection.dialect
-        self.postgres = dialect.name == "postgresql"
-        self.q = "%s" if self.postgres else "?"
-        self.now = _processed(Unit.__table__.c.created_at, dialect, now)
-        self._date = Unit.__table__.c.purchase_date.type.dialect_impl(dialect).bind_processor(
-            dialect)
-        self._dates: dict[date, Any] = {}
-
-    def date(self, value: date | None) -> Any:
-        if value is None or self._date is None:
-            return value
-        done = self._dates.get(value)
-        if done is None:
-            done = self._dates[value] = self._date(value)
-        return done
-
-    def rows_where(self, select: str, expression: str, values: list[Any], tail: str = ""
-                   ) -> list[Any]:
-        """`select` WHERE `expression` is one of `values`."""
-        if self.postgres:
-            # A table that grew within this import has no statistics yet, and the planner
-            # then scans it whole, for each chunk, to compare every row with the array; the
-            # indexes answer at once. Only for this statement: the foreign key checks of
-            # the inserts plan better on their own.
-            self.connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            found = list(self.connection.exec_driver_sql(
-                f"{select} WHERE {expression} = ANY(%s) {tail}", (values,)))
-            self.connection.exec_driver_sql("SET LOCAL enable_seqscan = on")
-            return found
-        marks = ", ".join("?" * len(values))
-        return list(self.connection.exec_driver_sql(
-            f"{select} WHERE {expression} IN ({marks}) {tail}", tuple(values)))
-
-    def insert(self, table: str, columns: dict[str, str], rows: list[tuple[Any, ...]]
-               ) -> None:
-        """Insert rows of `columns` (name: PostgreSQL type)."""
-        if not rows:
-            return
-        names = ", ".join(columns)
-        if not self.postgres:
-            self.connection.exec_driver_sql(
-                f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
-            return
-        raw = self.connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-    def update(self, table: str, columns: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
-        """Set `columns` (name: PostgreSQL type) by id; each row is (id, *values)."""
-        if not rows:
-            return
-        if not self.postgres:
-            sets = ", ".join(f"{name} = ?" for name in columns)
-            self.connection.exec_driver_sql(f"UPDATE {table} SET {sets} WHERE id = ?",
-                                            [(*row[1:], row[0]) for row in rows])
-            return
-        arrays = ", ".join(f"%s::{kind}[]" for kind in ("integer", *columns.values()))
-        sets = ", ".join(f"{name} = v.{name}" for name in columns)
-        self.connection.exec_driver_sql(
-            f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v(id, {', '.join(columns)}) "
-            f"WHERE {table}.id = v.id",
-            tuple(list(column) for column in zip(*rows, strict=True)))
-
-
-def _processed(column: Any, dialect: Any, value: Any) -> Any:
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return process(value) if process else value
