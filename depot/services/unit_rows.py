@@ -16,6 +16,7 @@ from depot.errors import InvalidInputError
 from depot.i18n import N_
 from depot.models import Customer, ProductModel, Unit
 from depot.services.csv_reading import Problem, Record
+from depot.services.serials import fits
 from depot.services.units import DATE_RE, SERIAL_RE
 
 IMPORT_COLUMNS = ("serial", "model", "purchase_date", "customer_name", "customer_phone",
@@ -53,7 +54,7 @@ Row = tuple[int, str, str, int, date | None, tuple[str, str, str, str] | None]
 @dataclass(frozen=True)
 class _Model:
     id: int
-    pattern: re.Pattern[str] | None
+    pattern: str | None  # matched as units.check_serial does: with a time limit
 
 
 def columns(header: Record | None) -> tuple[int, ...]:
@@ -84,14 +85,7 @@ class RowChecker:
         rows = session.execute(
             select(ProductModel.code, ProductModel.id, ProductModel.serial_pattern)).all()
         session.commit()
-        models = {}
-        for code, model_id, pattern in rows:
-            try:
-                compiled = re.compile(pattern) if pattern else None
-            except re.error:  # catalog.create_model refuses these; an old row may hold one
-                compiled = None
-            models[code] = _Model(model_id, compiled)
-        return models
+        return {code: _Model(model_id, pattern or None) for code, model_id, pattern in rows}
 
     def check(self, line: int, cells: list[str]) -> Row | Problem:
         at, needed = self.at, self.needed
@@ -120,10 +114,10 @@ class RowChecker:
         if not SERIAL_RE.fullmatch(serial):
             return ("invalid_serial", N_("a serial is 3 to 80 letters, digits or - _ . /"),
                     {"serial": serial})
-        if model.pattern is not None and not model.pattern.fullmatch(serial):
+        if model.pattern is not None and not fits(model.pattern, serial):
             return ("serial_pattern_mismatch",
                     N_("serial %(serial)s does not fit model %(model)s's pattern"),
-                    {"serial": serial, "model": code, "pattern": model.pattern.pattern})
+                    {"serial": serial, "model": code, "pattern": model.pattern})
         purchase_date = self._days.get(bought) if bought else None
         if bought and purchase_date is None:
             try:

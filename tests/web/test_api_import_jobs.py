@@ -90,9 +90,9 @@ def test_the_job_report_speaks_the_reader_s_language(api, model, worker, app):
     follow(api, url)
     path = url.split("/api/v1", 1)[1]
     chinese = api.get(path, headers={"Accept-Language": "zh-CN"}).get_json()
-    assert chinese["errors"][0]["message"] == "序列号应为 3 到 80 个字母、数字或 - _ . /"
+    assert chinese["errors"][0]["message"] == "序列号须为 3 到 80 个字母、数字或 - _ . /"
     taiwan = api.get(path, headers={"Accept-Language": "zh-TW"}).get_json()
-    assert taiwan["errors"][0]["message"] == "序號應為 3 到 80 個字母、數字或 - _ . /"
+    assert taiwan["errors"][0]["message"] == "序號須為 3 到 80 個字母、數字或 - _ . /"
 
 
 def test_only_its_creator_or_an_admin_follows_a_job(api, model, tokens, app):
