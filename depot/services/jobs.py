@@ -41,12 +41,13 @@ def unlisten(bell: threading.Event) -> None:
 
 
 def queue_job(session: Session, kind: str, data: BinaryIO, *, total: int,
-              actor: User | None, now: datetime) -> Job:
-    """A new queued job whose input is the whole of `data`, kept in the database."""
+              created_by: int | None, now: datetime) -> Job:
+    """A new queued job whose input is the whole of `data`, kept in the database; `created_by`
+    is the id of the user who may follow it (besides admins)."""
     job_id = secrets.token_urlsafe(16)
     session.execute(insert(_jobs).values(
         id=job_id, kind=kind, status=JOB.next_status(None, JobAction.QUEUE).value, done=0,
-        total=total, created_by=actor.id if actor else None, created_at=now))
+        total=total, created_by=created_by, created_at=now))
     data.seek(0)
     seq = 0
     while piece := data.read(PIECE):  # one piece at a time: the file never sits in memory

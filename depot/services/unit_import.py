@@ -115,6 +115,7 @@ def import_or_queue(session: Session, upload: Callable[[], BinaryIO], *, sync_ro
     file, checked whole (encoding, header) and counted before anything is imported: a file
     that is refused changes nothing, and a job knows its total from the start.
     """
+    actor_id = actor.id if actor is not None else None  # before the commit expires it
     session.commit()
     with tempfile.TemporaryFile() as file:
         shutil.copyfileobj(upload(), file, csv_reading.BLOCK)
@@ -124,7 +125,8 @@ def import_or_queue(session: Session, upload: Callable[[], BinaryIO], *, sync_ro
         if rows <= sync_rows:
             return import_units(session, file, now=now, tz=tz, options=options,
                                 encoding=encoding)
-        return jobs.queue_job(session, JOB_KIND, file, total=rows, actor=actor, now=now)
+        return jobs.queue_job(session, JOB_KIND, file, total=rows, created_by=actor_id,
+                              now=now)
 
 
 def run_import_job(session: Session, job_id: str, *, clock: Callable[[], datetime],
