@@ -43,6 +43,7 @@ from depot.services import csv_reading, jobs
 from depot.services.bulk_sql import BulkSql
 from depot.services.common import DEFAULT_TZ, local_date
 from depot.services.unit_rows import IMPORT_COLUMNS, Row, RowChecker, SeenSerials, columns
+from depot.services.units import DAYS_AHEAD
 
 JOB_KIND = "import_units"
 __all__ = ["IMPORT_COLUMNS", "ImportOptions", "ImportReport", "check_file", "import_or_queue",
@@ -169,7 +170,7 @@ class _Importer:
     def __init__(self, session: Session, *, now: datetime, tz: ZoneInfo,
                  options: ImportOptions, on_chunk: ChunkHook | None) -> None:
         self.session, self.now, self.options, self.on_chunk = session, now, options, on_chunk
-        self.last_day = local_date(now, tz) + timedelta(days=1)
+        self.last_day = local_date(now, tz) + timedelta(days=DAYS_AHEAD)
         self.report = ImportReport()
         self.seen = SeenSerials()
 

@@ -3,7 +3,6 @@ which serials a file has had."""
 from __future__ import annotations
 
 import operator
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,24 +11,24 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from depot.domain.syntax import BAD_IN_LINE, BAD_IN_LINES, EMAIL
 from depot.errors import InvalidInputError
 from depot.i18n import N_
 from depot.models import Customer, ProductModel, Unit
 from depot.services.csv_reading import Problem, Record
 from depot.services.serials import fits
-from depot.services.units import DATE_RE, SERIAL_RE
+from depot.services.units import ADDRESS_CAP, MULTILINE_CELLS, SERIAL_RE, parse_date
 
 IMPORT_COLUMNS = ("serial", "model", "purchase_date", "customer_name", "customer_phone",
                   "customer_email", "customer_address")
-FIRST_PURCHASE = date(1990, 1, 1)
 
 
 def _length(column: Any) -> int:
     return int(column.type.length)
 
 
-# The longest value each column may hold: the models' String sizes (the address is Text;
-# its limit is the API's, web/schemas.parse_customer).
+# The longest value each column may hold: the models' String sizes (the address is Text; its
+# cap is the API's too).
 LIMITS = {
     "serial": _length(Unit.__table__.c.serial),
     "model": _length(ProductModel.__table__.c.code),
@@ -37,13 +36,16 @@ LIMITS = {
     "customer_name": _length(Customer.__table__.c.name),
     "customer_phone": _length(Customer.__table__.c.phone),
     "customer_email": _length(Customer.__table__.c.email),
-    "customer_address": 1000,
+    "customer_address": ADDRESS_CAP,
 }
 _LIMITS = tuple(LIMITS[c] for c in IMPORT_COLUMNS)
-ONE_LINE = re.compile("[\r\n]")  # phone and email
-# Control characters (tab and line breaks aside), DEL, and lone surrogates: PostgreSQL refuses
-# NUL in text, and none of them belongs in a name, a phone number or an address.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# What a cell may hold (depot.domain.syntax, as the API's schemas): a quoted name or address
+# may keep line breaks and tabs, every other cell is one line; no control character, NUL or
+# lone surrogate anywhere (PostgreSQL refuses NUL in text).
+_MULTILINE = tuple(c in MULTILINE_CELLS for c in IMPORT_COLUMNS)
+_ONE_LINE_AT = tuple(i for i, multi in enumerate(_MULTILINE) if not multi)
+_LINES_AT = tuple(i for i, multi in enumerate(_MULTILINE) if multi)
+INVALID_FIELD = "invalid_field"
 
 
 # A good row, ready to write: (line, key, serial, model_id, purchase_date, customer).
@@ -71,9 +73,10 @@ def columns(header: Record | None) -> tuple[int, ...]:
 
 class RowChecker:
     """A row's cells -> a Row ready to write, or the Problem with it. The checks, in order:
-    enough columns; no value longer than its column (LIMITS); no control character, NUL or
-    lone surrogate; phone and email on one line; a known model; the serial's shape and the
-    model's serial pattern; a purchase date YYYY-MM-DD from 1990-01-01 to `last_day`."""
+    enough columns; each cell free of characters it may not hold and within its column's size
+    (LIMITS); an email address that looks like one; a known model; the serial's shape and the
+    model's serial pattern; a purchase date YYYY-MM-DD from 1990-01-01 to `last_day`. The
+    sentences and codes are those of the API's checks (invalid_field, invalid_date, …)."""
 
     def __init__(self, session: Session, at: tuple[int, ...], last_day: date) -> None:
         self.at, self.needed, self.last_day = at, max(at) + 1, last_day
@@ -93,19 +96,16 @@ class RowChecker:
             return ("short_row", N_("the row has too few columns"),
                     {"columns": len(cells), "expected": needed})
         values = [cells[i].strip() for i in at]
-        if any(map(operator.gt, map(len, values), _LIMITS)):
-            i = next(i for i, v in enumerate(values) if len(v) > _LIMITS[i])
-            return ("too_long", N_("%(field)s is longer than %(max)s characters"),
-                    {"field": IMPORT_COLUMNS[i], "max": _LIMITS[i]})
-        if FORBIDDEN.search("\t".join(values)):
-            column = next(c for c, v in zip(IMPORT_COLUMNS, values, strict=True)
-                          if FORBIDDEN.search(v))
-            return ("invalid_character", N_("%(field)s contains a character that is not allowed"),
-                    {"field": column})
+        one_line = "".join([values[i] for i in _ONE_LINE_AT])
+        lines = "".join([values[i] for i in _LINES_AT])
+        if (BAD_IN_LINE.search(one_line) or BAD_IN_LINES.search(lines)
+                or any(map(operator.gt, map(len, values), _LIMITS))):
+            return _bad_cell(values)
         serial, code, bought, name, phone, email, address = values
-        if ONE_LINE.search(phone) or ONE_LINE.search(email):
-            column = "customer_phone" if ONE_LINE.search(phone) else "customer_email"
-            return ("multiline_field", N_("%(field)s must be on one line"), {"field": column})
+        if email and not EMAIL.fullmatch(email):
+            return (INVALID_FIELD,
+                    N_("%(field)s must be an email address such as name@example.com"),
+                    {"field": "customer_email"})
         if not code:
             return ("missing_model", N_("model is empty"), {})
         model = self.models.get(code)
@@ -120,21 +120,25 @@ class RowChecker:
                     {"serial": serial, "model": code, "pattern": model.pattern})
         purchase_date = self._days.get(bought) if bought else None
         if bought and purchase_date is None:
-            try:
-                if not DATE_RE.fullmatch(bought):
-                    raise ValueError
-                purchase_date = date.fromisoformat(bought)
-            except ValueError:
-                return ("invalid_date", N_("%(field)s must be a date YYYY-MM-DD, not %(value)s"),
-                        {"field": "purchase_date", "value": bought})
-            if not FIRST_PURCHASE <= purchase_date <= self.last_day:
-                return ("date_out_of_range",
-                        N_("%(field)s must lie between %(first)s and %(last)s"),
-                        {"field": "purchase_date", "value": bought,
-                         "first": FIRST_PURCHASE.isoformat(), "last": self.last_day.isoformat()})
+            try:  # the rule of units.parse_date: YYYY-MM-DD, from EARLIEST_DAY to tomorrow
+                purchase_date = parse_date(bought, "purchase_date", latest=self.last_day)
+            except InvalidInputError as exc:
+                return (exc.code, exc.template, exc.details)
             self._days[bought] = purchase_date  # good days only: at most some 13,000
         customer = (name, phone, email, address) if name else None
         return (line, serial.lower(), serial, model.id, purchase_date, customer)
+
+
+def _bad_cell(values: list[str]) -> Problem:
+    """The first cell, in column order, with a character it may not hold or too long."""
+    for i, value in enumerate(values):
+        if (BAD_IN_LINES if _MULTILINE[i] else BAD_IN_LINE).search(value):
+            return (INVALID_FIELD, N_("%(field)s contains a character that is not allowed"),
+                    {"field": IMPORT_COLUMNS[i]})
+        if len(value) > _LIMITS[i]:
+            return (INVALID_FIELD, N_("%(field)s is longer than %(max_length)s characters"),
+                    {"field": IMPORT_COLUMNS[i], "max_length": _LIMITS[i]})
+    raise AssertionError("no bad cell")  # pragma: no cover - check() found one
 
 
 class SeenSerials:

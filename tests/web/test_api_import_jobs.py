@@ -73,7 +73,7 @@ def test_a_file_past_the_threshold_becomes_a_job_and_ends_with_the_report(
     assert (done["done"], done["total"]) == (21, 21)
     assert (done["created"], done["updated"]) == (18, 0)
     assert [(e["line"], e["code"]) for e in done["errors"]] == [
-        (12, "model_not_found"), (15, "duplicate_serial"), (16, "date_out_of_range")]
+        (12, "model_not_found"), (15, "duplicate_serial"), (16, "invalid_date")]
     assert done["errors"][0]["message"] == "no product model with code NOPE"
     for i in [*range(1, 11), 12, *range(14, 21)]:
         serial = f"BIG{i:05d}"
@@ -126,7 +126,7 @@ def test_bad_contents_are_row_errors_and_bad_text_is_422_never_500(api, model):
     assert answer.status_code == 200
     report = answer.get_json()
     assert [(e["line"], e["code"]) for e in report["errors"]] == [
-        (2, "too_long"), (3, "invalid_character")]
+        (2, "invalid_field"), (3, "invalid_field")]
     assert report["created"] == 1
     surrogate = post_csv(api, HEADER.encode() + b"BAD00004,POS-X,,\xed\xa0\x80,,,\n")
     assert surrogate.status_code == 422
@@ -181,3 +181,12 @@ def test_cli_import_streams_with_progress_and_a_summary(app, make_model, tmp_pat
     bad.write_bytes(b"serial\n\xff\xfe\n")
     refused = app.test_cli_runner().invoke(args=["depot", "import-units", str(bad)])
     assert refused.exit_code != 0 and "neither UTF-8 nor GB18030" in refused.output
+
+
+def test_the_openapi_document_tells_of_the_202_and_the_job(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    answers = doc["paths"]["/api/v1/units/import"]["post"]["responses"]
+    assert {"200", "202"} <= set(answers)
+    follow_job = doc["paths"]["/api/v1/jobs/{job_id}"]["get"]
+    assert "status" in follow_job["description"]
+    assert follow_job["x-roles"] == ["clerk", "supervisor", "admin"]

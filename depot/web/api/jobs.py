@@ -41,7 +41,7 @@ def job_json(job: Job) -> dict[str, Any]:
     failure = result.get("failure")
     if job.status == JobStatus.FAILED and failure:
         out["error"] = {"code": failure["code"], "details": failure["details"],
-                        "message": translate(lang(), failure["template"], **failure["details"])}
+                        "message": _sentence(failure)}
     return out
 
 
@@ -53,9 +53,14 @@ def import_report_json(report: ImportReport) -> dict[str, Any]:
 
 
 def _error(item: dict[str, Any]) -> dict[str, Any]:
-    return {"line": item["line"], "code": item["code"],
-            "message": translate(lang(), item["template"], **item["details"]),
+    return {"line": item["line"], "code": item["code"], "message": _sentence(item),
             "details": item["details"]}
+
+
+def _sentence(item: dict[str, Any]) -> str:
+    """A stored sentence (an English msgid and its values) in the reader's language."""
+    sentence, values = item["template"], item["details"]
+    return translate(lang(), sentence, **values)
 
 
 def _at(moment: Any) -> str | None:
