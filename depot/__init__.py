@@ -14,7 +14,7 @@ from depot.config import PACKAGE, Config, check_settings
 def create_app(config: Any | None = None) -> Flask:
     """Build an app from `config`: extensions, blueprints, error handlers, commands."""
     # Imported here, not at the top, so that `import depot.domain…` stays free of Flask.
-    from depot import cli, worker
+    from depot import cli, job_runner, worker
     from depot.domain.roles import may
     from depot.extensions import babel, csrf, db, login_manager, migrate
     from depot.web import (
@@ -73,6 +73,7 @@ def create_app(config: Any | None = None) -> Flask:
     security.init_app(app)
     cli.init_app(app)
     worker.init_app(app)
+    job_runner.init_app(app)
     return app
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import secrets
 import signal
+import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
@@ -17,7 +21,16 @@ from sqlalchemy.engine import make_url
 from depot.domain.roles import ROLES
 from depot.errors import DepotError
 from depot.extensions import db
-from depot.services import backups, calendars, outbox, quote_mail, shipping, units, users
+from depot.job_runner import JobLoop
+from depot.services import (
+    backups,
+    calendars,
+    outbox,
+    quote_mail,
+    shipping,
+    unit_import,
+    users,
+)
 from depot.services.settings import DepotSettings
 from depot.services.workflow import JOB
 from depot.worker import POLL_SECONDS, DeliveryLoop
@@ -100,15 +113,65 @@ def ensure_admin() -> None:
 
 @depot_cli.command("import-units")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_units(path: Path) -> None:
-    """Import units from a CSV file (the API's column names)."""
-    try:
-        report = units.import_units(db.session, path.read_bytes(), now=_now())
-    except DepotError as exc:
-        _fail(exc)
-    click.echo(f"created {report.created}, updated {report.updated}, errors {len(report.errors)}")
+@click.option("--chunk-rows", type=click.IntRange(1), default=None,
+              help="Rows per transaction (default DEPOT_IMPORT_CHUNK_ROWS).")
+def import_units(path: Path, chunk_rows: int | None) -> None:
+    """Import units from a CSV file (the API's column names), of any size: read as it goes,
+    written a chunk at a time, with progress on stderr and the summary at the end."""
+    config = current_app.config
+    options = unit_import.ImportOptions(
+        chunk_rows=chunk_rows or config["DEPOT_IMPORT_CHUNK_ROWS"])
+    with path.open("rb") as file:
+        try:
+            encoding, total = unit_import.check_file(file)
+            with _progress(total) as advance:
+                report = unit_import.import_units(
+                    db.session, file, now=_now(), tz=ZoneInfo(config["DEPOT_TIMEZONE"]),
+                    options=options, encoding=encoding,
+                    on_chunk=lambda _session, so_far: advance(so_far.done))
+        except DepotError as exc:
+            _fail(exc)
+    click.echo(f"created {report.created}, updated {report.updated}, "
+               f"errors {report.error_count}")
     for error in report.errors:
         click.echo(f"line {error['line']}: {error['message']}", err=True)
+    if report.error_count > len(report.errors):
+        click.echo(f"... and {report.error_count - len(report.errors)} more errors", err=True)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; elsewhere (cron, a pipe) a line every 5 % or so."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
+            shown = 0
+
+            def advance_bar(done: int) -> None:
+                nonlocal shown
+                bar.update(done - shown)
+                shown = done
+
+            yield advance_bar
+        return
+    step, next_at = max(total // 20, 1), 0
+
+    def advance_lines(done: int) -> None:
+        nonlocal next_at
+        if done >= next_at or done == total:
+            click.echo(f"imported {done} of {total} rows", err=True)
+            next_at = done + step
+
+    yield advance_lines
+
+
+@depot_cli.command("run-jobs")
+@click.option("--once", is_flag=True, help="Run what is queued, then stop.")
+def run_jobs(once: bool) -> None:
+    """Run queued background jobs (big CSV imports) in this process, as the app's own thread
+    does unless DEPOT_JOBS_WORKER=off."""
+    loop = JobLoop(current_app._get_current_object())  # type: ignore[attr-defined]
+    ran = loop.run(once=once)
+    click.echo(f"jobs run {ran}, failed {loop.failed}")
 
 
 @depot_cli.command("calendar-override")

@@ -42,6 +42,18 @@ class Config:
         self.DEPOT_ADDRESS = env.get("DEPOT_ADDRESS", "")
         self.DEPOT_PHONE = env.get("DEPOT_PHONE", "")
         self.MAX_CONTENT_LENGTH = int(env.get("DEPOT_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
+        # CSV imports: a file of up to DEPOT_IMPORT_SYNC_ROWS data rows is answered at once,
+        # a bigger one becomes a job (202) that a background thread runs; rows are written
+        # DEPOT_IMPORT_CHUNK_ROWS at a time, one transaction each. The import endpoint takes
+        # uploads of up to DEPOT_MAX_IMPORT_BYTES (a million rows with customers is ~120 MB).
+        self.DEPOT_IMPORT_SYNC_ROWS = int(env.get("DEPOT_IMPORT_SYNC_ROWS", "10000"))
+        self.DEPOT_IMPORT_CHUNK_ROWS = int(env.get("DEPOT_IMPORT_CHUNK_ROWS", "2000"))
+        self.DEPOT_MAX_IMPORT_BYTES = int(env.get("DEPOT_MAX_IMPORT_BYTES",
+                                                  str(256 * 1024 * 1024)))
+        # A background thread in each app process runs queued jobs; "off" leaves them to
+        # `flask depot run-jobs` (a process of its own).
+        self.DEPOT_JOBS_WORKER = env.get("DEPOT_JOBS_WORKER", "on").strip().lower() not in (
+            "off", "0", "false", "no")
         self.DEPOT_MAX_IMAGE_BYTES = int(env.get("DEPOT_MAX_IMAGE_BYTES", str(15 * 1024 * 1024)))
         self.DEPOT_MAX_IMAGE_PIXELS = int(env.get("DEPOT_MAX_IMAGE_PIXELS", str(50_000_000)))
         self.DEPOT_LABOR_PRICE = env.get("DEPOT_LABOR_PRICE", "80.00")
@@ -94,6 +106,7 @@ class TestConfig(Config):
                 "DEPOT_SECRET_KEY": "test-secret-not-for-production-use",
                 "DEPOT_INSTANCE_PATH": str(instance_path),
                 "DEPOT_OUTBOX_WORKER": "off",  # a test starts it where it tests it
+                "DEPOT_JOBS_WORKER": "off",  # a test starts it where it tests it
             }
         )
         for key, value in overrides.items():

@@ -3,6 +3,7 @@ the facts. `from depot.models import Rma` is the public way in."""
 from depot.extensions import Base, db
 from depot.models.base import UTCDateTime
 from depot.models.bench import CalendarOverride, FindingCode, Part, PartUse
+from depot.models.jobs import Job, JobPayload
 from depot.models.outbox import OutboxMessage
 from depot.models.quotes import Payment, Quote, QuoteEvent, QuoteLineRow
 from depot.models.ratelimits import RateLimitCounter
@@ -12,8 +13,8 @@ from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
 
 __all__ = [
-    "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "OutboxMessage", "Part",
-    "PartUse", "Payment", "Printer", "ProductModel", "Quote", "QuoteEvent", "QuoteLineRow",
-    "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent", "Shipment", "UTCDateTime", "Unit", "User",
-    "db",
+    "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
+    "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
+    "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
+    "Shipment", "UTCDateTime", "Unit", "User", "db",
 ]

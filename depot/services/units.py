@@ -1,32 +1,30 @@
-"""Units and their customers: registration, CSV import, warranty as of a day."""
+"""Units and their customers: registration, warranty as of a day. The CSV import is
+depot.services.unit_import."""
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from depot.domain.syntax import BAD_IN_LINE, BAD_IN_LINES, EMAIL
 from depot.domain.warranty import (
     UnitFacts,
     WarrantyDecision,
     WarrantyPolicy,
     judge_warranty,
 )
-from depot.errors import ConflictError, DepotError, InvalidInputError
-from depot.i18n import N_
+from depot.errors import ConflictError, InvalidInputError
 from depot.models import Customer, ProductModel, Unit
-from depot.services.common import DEFAULT_TZ, get_model, local_date
+from depot.services.common import get_model
 from depot.services.serials import fits
 
-IMPORT_COLUMNS = ("serial", "model", "purchase_date", "customer_name", "customer_phone",
-                  "customer_email", "customer_address")
+if TYPE_CHECKING:
+    from depot.services.unit_import import ImportReport
+
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{2,79}$")
 # A purchase date is a real day: not before the depot's oldest products, not after tomorrow
@@ -43,13 +41,6 @@ class CustomerInput:
     phone: str = ""
     email: str = ""
     address: str = ""
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    errors: list[dict[str, object]] = field(default_factory=list)
 
 
 def check_serial(serial: str, model: ProductModel | None = None) -> str:
@@ -121,106 +112,12 @@ def last_repair_shipped_on(unit: Unit) -> date | None:
     return max(shipped, default=None)
 
 
-def decode_csv(data: bytes) -> str:
-    """CSV from Excel on a Chinese Windows is GB18030, elsewhere UTF-8 (maybe with a BOM)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise InvalidInputError("the file is neither UTF-8 nor GB18030 text",
-                                    code="invalid_encoding") from None
-
-
-def import_units(session: Session, data: bytes, *, now: datetime, tz: ZoneInfo = DEFAULT_TZ
+def import_units(session: Session, data: bytes | BinaryIO, *, now: datetime, **options: Any
                  ) -> ImportReport:
-    """Create or update units from CSV; good rows land, bad rows are reported by physical line."""
-    latest = local_date(now, tz) + timedelta(days=DAYS_AHEAD)
-    text = decode_csv(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise InvalidInputError("the file is empty", code="empty_file")
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in IMPORT_COLUMNS if c not in names]
-    if missing:
-        raise InvalidInputError("the header lacks %(missing)s", code="invalid_header",
-                                missing=missing, expected=list(IMPORT_COLUMNS))
-    report = ImportReport()
-    seen: dict[str, int] = {}  # serial -> the line that imported it
-    line = reader.line_num  # physical line where the next record starts, minus one
-    for row in reader:
-        start, line = line + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        record = dict(zip(names, (cell.strip() for cell in row), strict=False))
-        try:
-            with session.begin_nested():
-                created = _import_row(session, record, now, latest, seen, start)
-        except DepotError as exc:
-            report.errors.append({"line": start, "message": exc.message, "code": exc.code})
-            continue
-        except IntegrityError:
-            report.errors.append({"line": start, "message": N_("duplicate serial in the file"),
-                                  "code": "unit_exists"})
-            continue
-        if created:
-            report.created += 1
-        else:
-            report.updated += 1
-    session.commit()
-    return report
+    """The CSV import: depot.services.unit_import (this name stays for its callers)."""
+    from depot.services import unit_import  # it builds on this module's rules
 
-
-def _check_cells(record: dict[str, str]) -> None:
-    """Each cell fits its column and holds no control character, before any lookup with it."""
-    limits = {"serial": Unit.serial, "model": ProductModel.code, "purchase_date": 10,
-              "customer_name": Customer.name, "customer_phone": Customer.phone,
-              "customer_email": Customer.email, "customer_address": ADDRESS_CAP}
-    for name, column in limits.items():
-        value = record[name]
-        limit = column if isinstance(column, int) else column.property.columns[0].type.length
-        if (BAD_IN_LINES if name in MULTILINE_CELLS else BAD_IN_LINE).search(value):
-            raise InvalidInputError("%(field)s contains a character that is not allowed",
-                                    code="invalid_field", field=name)
-        if len(value) > limit:
-            raise InvalidInputError("%(field)s is longer than %(max_length)s characters",
-                                    code="invalid_field", field=name, max_length=limit)
-    if record["customer_email"] and not EMAIL.fullmatch(record["customer_email"]):
-        raise InvalidInputError("%(field)s must be an email address such as name@example.com",
-                                code="invalid_field", field="customer_email")
-
-
-def _import_row(session: Session, record: dict[str, str], now: datetime, latest: date,
-                seen: dict[str, int], line: int) -> bool:
-    if len(record) < len(IMPORT_COLUMNS):
-        raise InvalidInputError("the row has too few columns", code="short_row")
-    _check_cells(record)
-    model = get_model(session, record["model"]) if record["model"] else None
-    if model is None:
-        raise InvalidInputError("model is empty", code="missing_model")
-    serial = check_serial(record["serial"], model)
-    if serial in seen:  # a second row would silently overwrite the first: report it
-        raise InvalidInputError("duplicate serial in the file", code="duplicate_serial",
-                                serial=serial, first_line=seen[serial])
-    purchase_date = parse_date(record["purchase_date"], "purchase_date", latest=latest)
-    customer = find_or_create_customer(session, CustomerInput(
-        record["customer_name"], record["customer_phone"], record["customer_email"],
-        record["customer_address"]), now)
-    unit = session.scalar(select(Unit).where(Unit.serial == serial))
-    if unit is None:
-        session.add(Unit(serial=serial, model=model, purchase_date=purchase_date,
-                         extended_months=0, customer=customer, created_at=now, updated_at=now))
-        session.flush()
-        seen[serial] = line
-        return True
-    unit.model, unit.purchase_date, unit.updated_at = model, purchase_date, now
-    if customer is not None:
-        unit.customer = customer
-    session.flush()
-    seen[serial] = line
-    return False
+    return unit_import.import_units(session, data, now=now, **options)
 
 
 def parse_date(value: str | None, field_name: str, *, latest: date | None = None

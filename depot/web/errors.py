@@ -34,7 +34,7 @@ HTTP_STATUS: dict[type[DepotError], int] = {
 }
 
 # Answers that are not errors, by name: views and the OpenAPI document use the names.
-SUCCESS = {"ok": 200, "created": 201}
+SUCCESS = {"ok": 200, "created": 201, "accepted": 202}
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "upload_too_large",
@@ -67,6 +67,11 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 def created(body: Any) -> tuple[Response, int]:
     """201 with `body` as JSON: something new was made."""
     return jsonify(body), SUCCESS["created"]
+
+
+def accepted(body: Any, *, location: str) -> tuple[Response, int, dict[str, str]]:
+    """202 with `body` as JSON: the work was queued; `location` is where to follow it."""
+    return jsonify(body), SUCCESS["accepted"], {"Location": location}
 
 
 def created_or_found(body: Any, is_new: bool) -> tuple[Response, int]:

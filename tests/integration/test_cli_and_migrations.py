@@ -1,6 +1,7 @@
 """The CLI of the contract and the migrations that build every database."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -44,6 +45,10 @@ def test_calendar_override_moves_due_dates(app, client, api, make_unit):
     assert not calendar_around(db.session, date(2027, 10, 1)).is_working_day(date(2027, 10, 4))
 
 
+# SQLite cannot reflect an expression index (units' lower(serial)): SQLAlchemy and alembic say
+# so and skip it there; PostgreSQL compares it.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_match_the_models(app):
     """Nothing in depot/models.py is missing from the migrations (or the other way round)."""
     with db.engine.connect() as conn:

@@ -1,16 +1,18 @@
 """Intake API: product models, units, CSV import, scans, RMAs, intake photos and documents."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 from depot.domain.roles import may
 from depot.errors import InvalidInputError, PermissionDeniedError
 from depot.extensions import db
+from depot.models import Job
 from depot.scanning import codes_from_text, decode_image
-from depot.services import attachments, catalog, documents, intake, scans, units
+from depot.services import attachments, catalog, documents, intake, scans, unit_import, units
 from depot.services.common import get_rma, get_unit
 from depot.services.units import CustomerInput
 from depot.web import serialize
+from depot.web.api.jobs import import_report_json
 from depot.web.api.registry import JSON, MULTIPART, Area
 from depot.web.api.shapes import rma_json, unit_json
 from depot.web.auth import current_actor
@@ -23,7 +25,7 @@ from depot.web.common import (
     settings,
     tz,
 )
-from depot.web.errors import created, created_or_found
+from depot.web.errors import accepted, created, created_or_found
 from depot.web.schemas import bodies, fields, file_name
 
 area = Area("intake")
@@ -54,18 +56,34 @@ def post_unit(body: bodies.UnitIn):
 
 
 @area.post("/units/import", "Import units from CSV", permissions=("import",),
-           content=("text/csv", MULTIPART), files=("file",),
+           content=("text/csv", MULTIPART), files=("file",), answers=("ok", "accepted"),
+           upload_limit="DEPOT_MAX_IMPORT_BYTES",
            description="The CSV as the body (text/csv) or as the form field `file`; header "
                        "serial,model,purchase_date,customer_name,customer_phone,customer_email,"
-                       "customer_address. Good rows land, bad rows are reported by line.")
+                       "customer_address. Good rows land, bad rows are reported by line. A file "
+                       "of up to DEPOT_IMPORT_SYNC_ROWS (10,000) data rows answers 200 with the "
+                       "report {created, updated, errors: [{line, code, message, details}], "
+                       "error_count}; a bigger one answers 202 {job, status_url, status, done, "
+                       "total}: GET the status_url until its status is done (or failed).")
 def post_units_import():
-    upload = request.files.get("file")
-    data = upload.read() if upload else request.get_data()
-    if not data:
-        raise InvalidInputError("send the CSV as the body (text/csv) or as the form field 'file'",
-                                code="empty_file")
-    report = units.import_units(db.session, data, now=now(), tz=tz())
-    return {"created": report.created, "updated": report.updated, "errors": report.errors}
+    def upload():
+        if request.mimetype != MULTIPART:
+            return request.stream  # read as it arrives, never whole into memory
+        if not request.files.get("file"):
+            raise InvalidInputError("send the CSV as the body (text/csv) or as the form field "
+                                    "'file'", code="empty_file")
+        return request.files["file"].stream
+
+    config = current_app.config
+    result = unit_import.import_or_queue(
+        db.session, upload, sync_rows=config["DEPOT_IMPORT_SYNC_ROWS"], actor=current_actor(),
+        now=now(), tz=tz(),
+        options=unit_import.ImportOptions(chunk_rows=config["DEPOT_IMPORT_CHUNK_ROWS"]))
+    if isinstance(result, Job):
+        url = url_for("api.jobs.get_job_view", job_id=result.id, _external=True)
+        return accepted({"job": result.id, "status_url": url, "status": result.status,
+                         "done": result.done, "total": result.total}, location=url)
+    return import_report_json(result)
 
 
 @area.get("/units/<path:serial>", "A unit, its warranty as of today and its RMAs",

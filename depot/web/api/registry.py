@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial, wraps
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from pydantic import BaseModel
 
 from depot.domain.roles import ROLES, may
@@ -45,6 +45,8 @@ class Operation:
     headers: type[BaseModel] | None = None
     answers: tuple[str, ...] = ("ok",)  # names of errors.SUCCESS
     produces: str = JSON
+    # The config key of a larger request body limit than MAX_CONTENT_LENGTH (the CSV import).
+    upload_limit: str | None = None
 
 
 def roles_holding(*permissions: str) -> list[str]:
@@ -73,11 +75,25 @@ class Area:
                 return view(**path_values, **read(op))
 
             endpoint = requires(*op.permissions)(parsed) if op.permissions else parsed
+            if op.upload_limit:
+                endpoint = _larger_uploads(endpoint, op.upload_limit)
             endpoint.operation = op
             self.bp.add_url_rule(path, view.__name__, endpoint, methods=[method])
             return endpoint
 
         return decorate
+
+
+def _larger_uploads(endpoint: Callable, config_key: str) -> Callable:
+    """Take request bodies up to app.config[config_key] bytes: set before the role check, as a
+    page's cookie call reads the form for its CSRF token, and before the body is read."""
+
+    @wraps(endpoint)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        request.max_content_length = current_app.config[config_key]
+        return endpoint(*args, **kwargs)
+
+    return wrapped
 
 
 def read(op: Operation) -> dict[str, Any]:
