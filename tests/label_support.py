@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import shutil
 import subprocess
 import zlib
 from dataclasses import dataclass, replace
@@ -306,3 +307,37 @@ def render_zpl(fmt: str) -> Printed:
             barcode, reverse, hexed = None, False, False
     image = Image.fromarray(np.where(canvas, 0, 255).astype(np.uint8), mode="L")
     return Printed(image, graphics, texts, barcodes)
+
+
+# --------------------------------------------------------------------------- Zebrash
+# An independent reading: Zebrash (npm zpl-renderer-js, Go compiled to WASM, installed by
+# `make setup-dev` into tests/zpl/node_modules with `npm ci`) renders the ZPL as a printer would.
+
+ZPL_RENDERER = Path(__file__).resolve().parent / "zpl"
+
+
+def zebrash_missing() -> str | None:
+    """Why Zebrash cannot run here, or None."""
+    if shutil.which("node") is None:
+        return "node is not installed (make setup-dev installs nodejs and npm)"
+    if not (ZPL_RENDERER / "node_modules" / "zpl-renderer-js" / "package.json").is_file():
+        return "zpl-renderer-js is not installed: run `make setup-dev` (npm ci in tests/zpl)"
+    return None
+
+
+def zebrash_render(zpl: str, width_mm: float, height_mm: float, out_dir: Path,
+                   dpi: int = DPI) -> list[Image.Image]:
+    """Every ^XA..^XZ format of ``zpl`` as Zebrash draws it on a label of that size, in
+    grey (0 = black), one node start for all of them."""
+    dots_per_mm = {152: 6, 203: 8, 300: 12, 600: 24}[dpi]
+    done = subprocess.run(
+        ["node", str(ZPL_RENDERER / "render.js"), f"{width_mm:.3f}", f"{height_mm:.3f}",
+         str(dots_per_mm), str(out_dir)],
+        input=zpl.encode("ascii"), capture_output=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    count = int(done.stdout)
+    images = []
+    for i in range(1, count + 1):
+        with Image.open(out_dir / f"label-{i}.png") as image:
+            images.append(image.convert("L"))
+    return images
