@@ -11,7 +11,6 @@ from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent  # templates, static files, translations, migrations
 ROOT = PACKAGE.parent
-INSTANCE = ROOT / "instance"
 MIN_SECRET_BYTES = 32  # a shorter DEPOT_SECRET_KEY can be guessed, and with it any session forged
 
 
@@ -22,7 +21,7 @@ class Config:
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         env = dict(os.environ if env is None else env)
-        self.INSTANCE_PATH = Path(env.get("DEPOT_INSTANCE_PATH", str(INSTANCE)))
+        self.INSTANCE_PATH = Path(env.get("DEPOT_INSTANCE_PATH") or default_instance()).absolute()
         self.SQLALCHEMY_DATABASE_URI = env.get(
             "DEPOT_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'depot.sqlite3'}"
         )
@@ -111,6 +110,14 @@ class TestConfig(Config):
         )
         for key, value in overrides.items():
             setattr(self, key, value)
+
+
+def default_instance() -> Path:
+    """instance/ of the checkout Depot runs from (`make run`), else instance/ in the current
+    folder: an installed package must not write into site-packages."""
+    if (ROOT / "pyproject.toml").is_file() and (ROOT / "app.py").is_file():
+        return ROOT / "instance"
+    return Path.cwd() / "instance"
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:
