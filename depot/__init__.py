@@ -44,6 +44,8 @@ def create_app(config: Any | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
+        if not app.testing:
+            report_at_start(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     ratelimit.init_app(app)  # first: its checks run before anything opens a transaction
@@ -75,6 +77,25 @@ def create_app(config: Any | None = None) -> Flask:
     worker.init_app(app)
     job_runner.init_app(app)
     return app
+
+
+def report_at_start(app: Flask) -> None:
+    """Say in the log, one line each, what this process will not be able to do: no database
+    (pages answer 503 until it answers; `flask` commands say so themselves)."""
+    import os
+
+    from depot.extensions import db
+    from depot.services import health
+
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        try:
+            with db.engine.connect():
+                pass
+        except health.UNREACHABLE as exc:
+            app.logger.error("%s; until then every page answers 503",
+                             health.describe(exc, app.config["SQLALCHEMY_DATABASE_URI"]))
+        finally:
+            db.engine.dispose()  # no connection of this process crosses a fork (--preload)
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 backups."""
 from __future__ import annotations
 
+import os
 import secrets
 import signal
 import sys
@@ -31,6 +32,7 @@ from depot.services import (
     unit_import,
     users,
 )
+from depot.services.health import describe, explains
 from depot.services.settings import DepotSettings
 from depot.services.workflow import JOB
 from depot.worker import POLL_SECONDS, DeliveryLoop
@@ -285,3 +287,22 @@ def restore(file: Path, force: bool) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(depot_cli)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true":  # the `flask` command, not a server
+        _explain_database_errors(app)
+
+
+def _explain_database_errors(app: Flask) -> None:
+    """`flask …` against a database that is down or not migrated ends with one line saying
+    what failed and how to fix it, and exit status 1, instead of a traceback: for every
+    command, Flask-Migrate's `flask db …` included (Click lets other errors through, so
+    Python's last word, sys.excepthook, is where they all pass)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    previous = sys.excepthook
+
+    def explain(kind, error, trace):  # noqa: ANN001 - sys.excepthook's signature
+        if explains(error):
+            click.echo(f"Error: {describe(error, url)}", err=True)
+        else:
+            previous(kind, error, trace)
+
+    sys.excepthook = explain
