@@ -69,6 +69,9 @@ class Config:
         self.DEPOT_FREIGHT_COVERED = env.get("DEPOT_FREIGHT_COVERED", "depot")
         self.DEPOT_FREIGHT_NOT_COVERED = env.get("DEPOT_FREIGHT_NOT_COVERED", "customer")
         self.DEPOT_LABEL_SIZE = env.get("DEPOT_LABEL_SIZE", "4x6")
+        # The TrueType font with Chinese characters every PDF and ZPL label is printed in
+        # (empty: WenQuanYi Micro Hei of Debian's fonts-wqy-microhei).
+        self.DEPOT_PDF_FONT = env.get("DEPOT_PDF_FONT", "")
         self.DEPOT_CLOSE_AFTER_DAYS = int(env.get("DEPOT_CLOSE_AFTER_DAYS", "14"))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql") and (
