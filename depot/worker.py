@@ -23,8 +23,8 @@ from flask import Flask, current_app
 
 from depot.extensions import db
 from depot.services import outbox
+from depot.services import settings as depot_settings
 from depot.services.health import UNREACHABLE, OutageLog
-from depot.services.settings import DepotSettings
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class DeliveryLoop:
         self.totals.passes += 1
         try:
             with self.app.app_context():
-                mail = DepotSettings.from_config(self.app.config).mail
+                mail = depot_settings.load(db.session, self.app.config).mail
                 done = outbox.deliver_pending(db.session, mail, clock=_now, limit=self.batch)
         except UNREACHABLE as exc:  # one line when the outage starts, not a traceback a pass
             self.totals.errors += 1
