@@ -64,7 +64,6 @@ def test_only_an_admin_opens_and_saves_it_and_only_with_the_csrf_token(client, c
                                                    "public_url": "https://evil.example"})
     assert refused.status_code == 403
     assert db.session.query(Setting).count() == 0
-    client.get("/logout")
     users.create_user(db.session, "boss", "admin", password="admin-password-1", now=NOW)
     login(client, "boss", "admin-password-1")
     assert client.post("/admin/settings",
