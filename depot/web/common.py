@@ -33,7 +33,8 @@ def settings() -> DepotSettings:
 
 
 def tz() -> ZoneInfo:
-    return settings().tz
+    """The depot's zone (an environment setting, not one of the page's: no database read)."""
+    return DepotSettings.from_config(current_app.config).tz
 
 
 def today() -> date:
