@@ -6,9 +6,8 @@ Revises: 6b1e0c2d9a47
 Create Date: 2026-12-02 12:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d2a5c8e1f30'
