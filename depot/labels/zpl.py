@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import groupby
 from math import ceil, floor
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -28,8 +29,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from depot.labels.barcodes import MODULE_PT, code128
 from depot.labels.fonts import (
     FAUX_BOLD_STROKE,
-    FONT_PATH,
     FONT_SUBFONT_INDEX,
+    font_path,
     register_cjk_font,
     text_width,
 )
@@ -233,9 +234,13 @@ def _wqy_cap() -> float:
 # --------------------------------------------------------------------------- bitmaps
 
 
-@lru_cache(maxsize=64)
 def _font(pixels: float) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_PATH), pixels, index=FONT_SUBFONT_INDEX)
+    return _face(font_path(), pixels)
+
+
+@lru_cache(maxsize=64)
+def _face(path: Path, pixels: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), pixels, index=FONT_SUBFONT_INDEX)
 
 
 def _stroke(item: Text, dpi: int) -> int:
