@@ -67,8 +67,8 @@ def _upgrade(url: str, instance: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_engine_left_open():
     """Every app a test made (not only the fixture's) stops its background threads and gives its
-    connections back when the test ends: a pooled connection left for the garbage collector is a ResourceWarning, and with
-    warnings as errors it would fail whichever test happened to run then."""
+    connections back when the test ends: a pooled connection left for the garbage collector is a
+    ResourceWarning, and with warnings as errors it would fail whichever test ran then."""
     yield
     for app, engines in list(db._app_engines.items()):
         worker.stop_background(app)  # a delivery or job thread a test started holds a connection
