@@ -14,14 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.accessories import ACCESSORIES
+from depot.domain.serials import serial_key
 from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError
 from depot.i18n import both
 from depot.labels import LabelData
 from depot.mail import compose, render_mail
-from depot.models import Rma, Shipment, Unit, User
+from depot.models import Rma, Shipment, User
 from depot.services import outbox
-from depot.services.common import find_rma, local_date
+from depot.services.common import find_rma, find_unit, local_date
 from depot.services.settings import DepotSettings
 from depot.services.workflow import JOB, Origin, change_status, check, lock_rma
 
@@ -70,14 +71,15 @@ def ready_to_ship(session: Session, limit: int = 500) -> list[Rma]:
 
 def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
     """The unit's serial must be among the scanned codes; any code naming another unit or RMA
-    refuses the box, and says which RMA that code belongs to."""
-    own = {rma.unit.serial, rma.number}
+    refuses the box, and says which RMA that code belongs to. A serial is the same in any
+    case (a scanner's mode), as everywhere."""
+    own = {serial_key(rma.unit.serial), serial_key(rma.number)}
     for code in scanned:
-        if code in own or code.upper() == rma.number:
+        if serial_key(code) in own:
             continue
         other = find_rma(session, code) if code.upper().startswith("RMA-") else None
         if other is None:
-            unit = session.scalar(select(Unit).where(Unit.serial == code))
+            unit = find_unit(session, code)
             if unit is not None and not unit.rmas:
                 raise ConflictError("%(scanned)s is the serial of another unit, not of %(rma)s",
                                     code="wrong_unit", scanned=code, rma=rma.number,
@@ -92,7 +94,7 @@ def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
         raise ConflictError("%(scanned)s is the tag of %(other_rma)s, not of %(rma)s",
                             code="wrong_unit", scanned=code[:80], other_rma=other.number,
                             rma=rma.number)
-    if rma.unit.serial not in scanned:
+    if serial_key(rma.unit.serial) not in {serial_key(code) for code in scanned}:
         raise ConflictError("scan the unit's serial %(serial)s before closing the box",
                             code="unit_not_scanned", serial=rma.unit.serial)
 

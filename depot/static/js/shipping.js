@@ -85,8 +85,11 @@
     }
   }
 
+  // A serial is the same unit in any case (a scanner's mode), as on the server.
+  const sameSerial = (a, b) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
   async function handleScan(text) {
-    if (rma && text === rma.serial) { verified.serial = true; mark(); say("ok", T.serial_ok); return afterVerify(); }
+    if (rma && sameSerial(text, rma.serial)) { verified.serial = true; mark(); say("ok", T.serial_ok); return afterVerify(); }
     if (rma && text.toUpperCase() === rma.number) { verified.tag = true; mark(); say("ok", T.tag_ok); return afterVerify(); }
     say("busy", T.looking);
     const data = await api("POST", "/api/v1/scans", { text });
@@ -103,7 +106,7 @@
     if (!named) { say("unknown", T.unknown + " " + text); return; }
     if (named.status !== "ready_to_ship") { say("error", T.not_ready + " " + named.number + " (" + (T.statuses[named.status] || named.status) + ")"); return; }
     open(named);
-    if (text === named.serial) verified.serial = true; else verified.tag = true;
+    if (sameSerial(text, named.serial)) verified.serial = true; else verified.tag = true;
     mark();
     say("ok", T.opened + " " + named.number);
   }
