@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.accessories import ACCESSORIES
+from depot.domain.freight import return_freight, shipping_charged
+from depot.domain.quotes import QuoteStatus
 from depot.domain.serials import serial_key
 from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError
@@ -37,9 +39,17 @@ class Missing:
 
 
 def freight_of(rma: Rma, settings: DepotSettings) -> str:
-    """prepaid (寄付) or collect (到付), by the freight policy for this warranty outcome."""
-    policy = settings.freight_covered if rma.covered else settings.freight_not_covered
-    return "collect" if policy == "customer" else "prepaid"
+    """prepaid (寄付) or collect (到付): what the shipment recorded once shipped; before, what
+    the approved quote charged, else the freight policy for this warranty outcome
+    (domain.freight.return_freight)."""
+    if rma.shipment is not None:
+        return rma.shipment.freight
+    approved = [q for q in rma.quotes if q.status == QuoteStatus.APPROVED]
+    charged = bool(approved) and shipping_charged(
+        (line.kind, line.amount) for line in approved[-1].lines)
+    return return_freight(covered=rma.covered, charged=charged,
+                          covered_policy=settings.freight_covered,
+                          not_covered_policy=settings.freight_not_covered)
 
 
 def label_data(rma: Rma, settings: DepotSettings) -> LabelData:

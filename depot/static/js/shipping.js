@@ -54,8 +54,9 @@
     rma = data;
     verified.serial = false; verified.tag = false;
     $("pack-number").textContent = rma.number;
-    const freight = rma.covered ? "prepaid" : "collect";
-    $("pack-freight").textContent = T[rma.shipment ? rma.shipment.freight : freight] || "";
+    // The server's word (what the quote charged, else the policy), as on the label.
+    $("pack-freight").textContent = T[rma.freight] || "";
+    $("pack-freight").dataset.freight = rma.freight;
     $("pack-serial").textContent = rma.serial;
     $("pack-tag").textContent = rma.number;
     $("pack-customer").textContent = rma.customer ? [rma.customer.name, rma.customer.phone, rma.customer.address].filter(Boolean).join(" · ") : T.none;
