@@ -97,9 +97,15 @@ def save_lines(number: str, quote: str):
 @bp.post("/rmas/<number>/quotes/<quote>/send")
 @page_requires("quotes.send")
 def send_quote(number: str, quote: str):
+    """The send button belongs to the draft editor: the lines on the screen are saved and sent
+    in one transaction, and only with the total the clerk was shown (shown_total)."""
     try:
+        lines, tax_rate = _draft_from_form() if "description" in request.form else (None, None)
+        shown = schemas.parse(bodies.QuoteSend, {"total": request.form.get("shown_total", "")},
+                              form=True).total
         _, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                           actor=current_actor(), now=now(), origin=origin())
+                                           actor=current_actor(), now=now(), origin=origin(),
+                                           lines=lines, tax_rate=tax_rate, shown_total=shown)
     except DepotError as error:
         return _refused(number, error)
     return _back(number, quote if emailed else f"{quote}: no email address, print the PDF")

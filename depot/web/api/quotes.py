@@ -45,11 +45,17 @@ def put_quote(number: str, quote: str, body: bodies.QuoteEdit):
 
 
 @area.post("/rmas/<number>/quotes/<quote>/send", "Send the quote to the customer",
-           permissions=("quotes.send",),
-           description="The PDF is emailed with the customer's link; the RMA awaits approval.")
-def post_quote_send(number: str, quote: str):
+           permissions=("quotes.send",), body=bodies.QuoteSend, body_optional=True,
+           description="The PDF is emailed with the customer's link; the RMA awaits approval. "
+                       "With `lines` (and `tax_rate`) the draft takes them first, in the same "
+                       "transaction; with `total`, a quote whose total is another is not sent "
+                       "(409 `total_changed`, `details.total` the quote's).")
+def post_quote_send(number: str, quote: str, body: bodies.QuoteSend):
+    lines = bodies.quote_lines(body.lines) if body.lines is not None else None
     sent, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                          actor=current_actor(), now=now(), origin=origin())
+                                          actor=current_actor(), now=now(), origin=origin(),
+                                          lines=lines, tax_rate=body.tax_rate,
+                                          shown_total=body.total)
     body = {**serialize.quote(sent), "emailed": emailed, "rma": rma_json(sent.rma)}
     return body
 
