@@ -125,13 +125,23 @@ def post_scan(body: bodies.ScanIn):
 
 @area.post("/rmas", "Receive a unit: open its RMA", permissions=("rmas.create",),
            body=bodies.RmaIn, headers=bodies.RmaHeaders, answers=("created", "ok"),
+           content=(JSON, MULTIPART), files=("photo",),
            description="A repeated Idempotency-Key answers with the first RMA (not created "
-                       "again: the `ok` status) and creates nothing.")
+                       "again: the `ok` status) and creates nothing. As multipart/form-data "
+                       "(accessories comma-separated) the intake photos come with it in the "
+                       "file field `photo` (repeatable): the RMA and its photos are stored "
+                       "together or not at all, so a photo that cannot be read refuses the "
+                       "whole request (422) and leaves no RMA behind.")
 def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
+    uploads = request.files.getlist("photo") if request.mimetype == MULTIPART else []
+    photos = intake.prepare_photos(
+        [(file_name(f, "photo", "photo"), f.read()) for f in uploads],
+        max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+        max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"]) if uploads else []
     rma, is_new = intake.receive_unit(
         db.session, body.serial, body.fault_description, body.accessories,
         reported_on=body.reported_on, idempotency_key=headers.idempotency_key or None,
-        actor=current_actor(), now=now(), tz=tz(), origin=origin())
+        photos=photos, actor=current_actor(), now=now(), tz=tz(), origin=origin())
     return created_or_found(rma_json(rma), is_new)
 
 
