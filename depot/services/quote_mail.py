@@ -61,7 +61,8 @@ def quote_document(session: Session, quote: Quote, settings: DepotSettings,
         currency=quote.currency, subtotal=quote.subtotal, tax_rate=quote.tax_rate,
         tax=quote.tax, total=quote.total,
         payment_instructions=settings.payment_instructions.replace("{quote}", quote.number),
-        approval_url=approval_url(settings, quote), photos=photos, lang=lang)
+        approval_url=approval_url(settings, quote), photos=photos, lang=lang,
+        pay_before=settings.pay_before)
 
 
 def quote_pdf(session: Session, number: str, quote_number: str, settings: DepotSettings,

@@ -50,13 +50,15 @@ def rma_list():
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
     config = settings()
     rma = get_rma(db.session, number)
-    data = serialize.rma(rma, lang(), config.tz, today())
+    data = serialize.rma(rma, lang(), config.tz, today(), config.pay_before)
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,
                                 open_quote=open_quote, error=error, form=form or {},
                                 kinds=[k.value for k in LineKind], methods=payments.METHODS,
                                 history=serialize.history(rma, config.tz),
+                                payment_rows=serialize.payment_rows(rma, config.tz),
+                                quote_times=serialize.quote_rows(rma, config.tz),
                                 tz_name=config.tz.key),
                 error)
 
@@ -159,11 +161,25 @@ def add_payment(number: str):
             slip = prepare_photos([(schemas.file_name(upload, "slip", "slip"), upload.read())],
                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
-        payments.record_payment(db.session, number, body.amount, body.method, body.reference,
-                                slip=slip, actor=current_actor(), now=now(), origin=origin())
+        payments.record_payment(
+            db.session, number, body.amount, body.method, body.reference, slip=slip,
+            actor=current_actor(), now=now(), origin=origin(),
+            accept_overpayment=body.accept_overpayment)
     except DepotError as error:
         return _refused(number, error)
     return _back(number, str(body.amount))
+
+
+@bp.post("/rmas/<number>/payments/<int:payment_id>/void")
+@page_requires("payments.void")
+def void_payment(number: str, payment_id: int):
+    try:
+        body = schemas.parse(bodies.VoidPaymentIn, request.form.to_dict(), form=True)
+        payments.void_payment(db.session, number, payment_id, body.reason,
+                              actor=current_actor(), now=now(), origin=origin())
+    except DepotError as error:
+        return _refused(number, error)
+    return _back(number, body.reason)
 
 
 LINE_COLUMNS = ("kind", "description", "quantity", "unit_price")

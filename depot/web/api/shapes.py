@@ -13,5 +13,5 @@ def unit_json(unit: Unit) -> dict:
 
 def rma_json(rma: Rma) -> dict:
     """The RMA, with `freight`: how the unit goes back (or went), prepaid or collect."""
-    return {**serialize.rma(rma, lang(), tz(), today()),
+    return {**serialize.rma(rma, lang(), tz(), today(), settings().pay_before),
             "freight": shipping.freight_of(rma, settings())}

@@ -245,6 +245,14 @@ class PaymentIn(Body):
     amount: Money(Payment.amount)
     method: Choice(METHODS)
     reference: Text(Payment.reference, required=False) = ""
+    accept_overpayment: Flag(nullable=False) = Field(
+        False, description="More than the customer was asked for is refused (409 overpayment) "
+                           "unless this is true and the caller is a supervisor or admin; the "
+                           "part above is then recorded as the payment's credit, to refund.")
+
+
+class VoidPaymentIn(Body):
+    reason: Text(Payment.void_reason, cap=NOTE_CAP, lines=True)
 
 
 # -- shipping -------------------------------------------------------------------------------
