@@ -167,8 +167,6 @@ def waiting_for(status: Status, facts: RmaFacts, *, quote_lapsed: bool = False) 
         return "new_quote" if quote_lapsed else "customer_approval"
     if status is S.AWAITING_PARTS:
         return "parts"
-    if status is S.APPROVED and facts.pay_before != "repair":
-        return None  # the repair may start: the money is wanted before shipping
     if status in (S.READY_TO_SHIP, S.REPAIRED, S.IN_REPAIR, S.APPROVED) and \
             payment_outstanding(facts.covered, facts.outstanding):
         return "payment"

@@ -139,7 +139,7 @@ def test_pay_before_repair_holds_an_unpaid_approved_repair():
     assert UNPAID.pay_before == "shipping"
     assert next_status(S.APPROVED, A.START_REPAIR, UNPAID) is S.IN_REPAIR
     assert A.START_REPAIR in allowed_actions(S.APPROVED, UNPAID)
-    assert waiting_for(S.APPROVED, UNPAID) is None  # the bench may start
+    assert waiting_for(S.APPROVED, UNPAID) == "payment"  # wanted, though the bench may start
     with pytest.raises(InvalidTransitionError):
         next_status(S.READY_TO_SHIP, A.SHIP, UNPAID)
 

@@ -134,7 +134,7 @@ def test_pay_before_decides_the_bench(app, api, tokens, approved, pay_before):
     tech = api.as_(tokens["technician"])
     rma = tech.get(f"/rmas/{number}").get_json()
     if pay_before == "shipping":
-        assert "start_repair" in rma["allowed_actions"] and rma["waiting_for"] is None
+        assert "start_repair" in rma["allowed_actions"] and rma["waiting_for"] == "payment"
         assert tech.post(f"/rmas/{number}/actions",
                          {"action": "start_repair"}).status_code == 200
         return
