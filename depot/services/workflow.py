@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.calendar import due_date
-from depot.domain.payments import Balance
+from depot.domain.payments import DEFAULT_PAY_BEFORE, Balance
 from depot.domain.payments import balance as balance_of
 from depot.domain.quotes import QuoteStatus
 from depot.domain.workflow import (
@@ -81,33 +81,39 @@ def relock(session: Session, rma: Rma) -> Rma:
 
 
 def balance(rma: Rma) -> Balance:
+    """What is due (the approved quote), paid (payments not voided) and to refund."""
     approved = [q.total for q in rma.quotes if q.status == QuoteStatus.APPROVED]
-    return balance_of(approved[-1] if approved else None, (p.amount for p in rma.payments))
+    counted = [p for p in rma.payments if p.voided_at is None]
+    return balance_of(approved[-1] if approved else None, (p.amount for p in counted),
+                      (p.credit or 0 for p in counted))
 
 
-def facts(rma: Rma) -> RmaFacts:
-    return RmaFacts(covered=rma.covered, outstanding=balance(rma).outstanding)
+def facts(rma: Rma, pay_before: str = DEFAULT_PAY_BEFORE) -> RmaFacts:
+    return RmaFacts(covered=rma.covered, outstanding=balance(rma).outstanding,
+                    pay_before=pay_before)
 
 
-def check(session: Session, rma: Rma, action: Action) -> tuple[Status | None, Status]:
+def check(session: Session, rma: Rma, action: Action, *, pay_before: str = DEFAULT_PAY_BEFORE
+          ) -> tuple[Status | None, Status]:
     """(status now, status after `action`) with the RMA locked and read afresh, writing
-    nothing; raises InvalidTransitionError as change_status would."""
+    nothing; raises InvalidTransitionError as change_status would. `pay_before` is the
+    depot's DEPOT_PAY_BEFORE (the guard of starting a repair asks it)."""
     relock(session, rma)
     before = Status(rma.status) if rma.status else None
     guarded = (before, action) in RMA.guards  # the facts cost queries: read them when asked
-    return before, next_status(before, action, facts(rma) if guarded else None)
+    return before, next_status(before, action, facts(rma, pay_before) if guarded else None)
 
 
 def change_status(session: Session, rma: Rma, action: Action, *, actor: User | None,
                   now: datetime, reason: str | None = None, tz: ZoneInfo = DEFAULT_TZ,
-                  origin: Origin | None = None) -> Status:
+                  origin: Origin | None = None, pay_before: str = DEFAULT_PAY_BEFORE) -> Status:
     """Apply `action` to the RMA inside the caller's transaction; return the new status.
 
     The event records who (`actor`), when (`now`) and from where (`origin`; None: unknown).
     Raises InvalidTransitionError (and changes nothing) when the table or a guard refuses it.
     Actions that leave the status as it is (an override, a payment) are written the same way.
     """
-    before, after = check(session, rma, action)
+    before, after = check(session, rma, action, pay_before=pay_before)
     today = local_date(now, tz)
     if after in PAUSED_STATUSES and before not in PAUSED_STATUSES:
         rma.paused_since = today

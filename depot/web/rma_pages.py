@@ -50,13 +50,15 @@ def rma_list():
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
     config = settings()
     rma = get_rma(db.session, number)
-    data = serialize.rma(rma, lang(), config.tz, today())
+    data = serialize.rma(rma, lang(), config.tz, today(), config.pay_before)
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,
                                 open_quote=open_quote, error=error, form=form or {},
                                 kinds=[k.value for k in LineKind], methods=payments.METHODS,
                                 history=serialize.history(rma, config.tz),
+                                payment_rows=serialize.payment_rows(rma, config.tz),
+                                quote_times=serialize.quote_rows(rma, config.tz),
                                 tz_name=config.tz.key),
                 error)
 
@@ -97,9 +99,15 @@ def save_lines(number: str, quote: str):
 @bp.post("/rmas/<number>/quotes/<quote>/send")
 @page_requires("quotes.send")
 def send_quote(number: str, quote: str):
+    """The send button belongs to the draft editor: the lines on the screen are saved and sent
+    in one transaction, and only with the total the clerk was shown (shown_total)."""
     try:
+        lines, tax_rate = _draft_from_form() if "description" in request.form else (None, None)
+        shown = schemas.parse(bodies.QuoteSend, {"total": request.form.get("shown_total", "")},
+                              form=True).total
         _, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                           actor=current_actor(), now=now(), origin=origin())
+                                           actor=current_actor(), now=now(), origin=origin(),
+                                           lines=lines, tax_rate=tax_rate, shown_total=shown)
     except DepotError as error:
         return _refused(number, error)
     return _back(number, quote if emailed else f"{quote}: no email address, print the PDF")
@@ -153,11 +161,25 @@ def add_payment(number: str):
             slip = prepare_photos([(schemas.file_name(upload, "slip", "slip"), upload.read())],
                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
-        payments.record_payment(db.session, number, body.amount, body.method, body.reference,
-                                slip=slip, actor=current_actor(), now=now(), origin=origin())
+        payments.record_payment(
+            db.session, number, body.amount, body.method, body.reference, slip=slip,
+            actor=current_actor(), now=now(), origin=origin(),
+            accept_overpayment=body.accept_overpayment)
     except DepotError as error:
         return _refused(number, error)
     return _back(number, str(body.amount))
+
+
+@bp.post("/rmas/<number>/payments/<int:payment_id>/void")
+@page_requires("payments.void")
+def void_payment(number: str, payment_id: int):
+    try:
+        body = schemas.parse(bodies.VoidPaymentIn, request.form.to_dict(), form=True)
+        payments.void_payment(db.session, number, payment_id, body.reason,
+                              actor=current_actor(), now=now(), origin=origin())
+    except DepotError as error:
+        return _refused(number, error)
+    return _back(number, body.reason)
 
 
 LINE_COLUMNS = ("kind", "description", "quantity", "unit_price")

@@ -48,6 +48,7 @@ STAYS = {
     A.CREATE_QUOTE: [S.INSPECTED, S.AWAITING_APPROVAL],
     A.USE_PART: [S.IN_REPAIR],
     A.PAYMENT: BEFORE_SHIPPED + [S.SHIPPED],
+    A.VOID_PAYMENT: BEFORE_SHIPPED + [S.SHIPPED],  # a payment recorded by mistake
     A.ASSIGN: BEFORE_SHIPPED,
 }
 
@@ -120,6 +121,27 @@ def test_an_unpaid_uncovered_unit_does_not_ship():
     paid = RmaFacts(covered=False, outstanding=Decimal("0.00"))
     assert next_status(S.READY_TO_SHIP, A.SHIP, paid) is S.SHIPPED
     assert next_status(S.READY_TO_SHIP, A.SHIP, COVERED) is S.SHIPPED
+
+
+def test_pay_before_repair_holds_an_unpaid_approved_repair():
+    """DEPOT_PAY_BEFORE=repair: an approved, unpaid repair does not start; =shipping (the
+    default) it starts and the money is asked for before the unit ships."""
+    before_repair = RmaFacts(covered=False, outstanding=Decimal("80.00"), pay_before="repair")
+    with pytest.raises(InvalidTransitionError) as info:
+        next_status(S.APPROVED, A.START_REPAIR, before_repair)
+    assert info.value.code == "payment_required"
+    assert info.value.details["outstanding"] == "80.00"
+    assert A.START_REPAIR not in allowed_actions(S.APPROVED, before_repair)
+    assert waiting_for(S.APPROVED, before_repair) == "payment"
+    paid = RmaFacts(covered=False, outstanding=Decimal("0.00"), pay_before="repair")
+    assert next_status(S.APPROVED, A.START_REPAIR, paid) is S.IN_REPAIR
+
+    assert UNPAID.pay_before == "shipping"
+    assert next_status(S.APPROVED, A.START_REPAIR, UNPAID) is S.IN_REPAIR
+    assert A.START_REPAIR in allowed_actions(S.APPROVED, UNPAID)
+    assert waiting_for(S.APPROVED, UNPAID) == "payment"  # wanted, though the bench may start
+    with pytest.raises(InvalidTransitionError):
+        next_status(S.READY_TO_SHIP, A.SHIP, UNPAID)
 
 
 def test_the_refusal_names_the_thing_and_its_status():

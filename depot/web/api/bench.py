@@ -12,7 +12,7 @@ from depot.web import serialize
 from depot.web.api.registry import Area, roles_holding
 from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor
-from depot.web.common import lang, now, origin, pdf_response, today, tz
+from depot.web.common import lang, now, origin, pdf_response, settings, today, tz
 from depot.web.errors import created, created_or_found
 from depot.web.schemas import bodies
 
@@ -83,7 +83,8 @@ def post_action(number: str, body: bodies.ActionIn):
         raise PermissionDeniedError("a %(role)s may not %(action)s", code="forbidden",
                                     role=actor.role, action=action.value)
     rma = repair.apply_action(db.session, number, action, reason=body.reason, actor=actor,
-                              now=now(), tz=tz(), origin=origin())
+                              now=now(), tz=tz(), origin=origin(),
+                              pay_before=settings().pay_before)
     return rma_json(rma)
 
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from depot.models import Rma, Unit
-from depot.services import units
+from depot.services import shipping, units
 from depot.web import serialize
-from depot.web.common import lang, today, tz
+from depot.web.common import lang, settings, today, tz
 
 
 def unit_json(unit: Unit) -> dict:
@@ -12,4 +12,6 @@ def unit_json(unit: Unit) -> dict:
 
 
 def rma_json(rma: Rma) -> dict:
-    return serialize.rma(rma, lang(), tz(), today())
+    """The RMA, with `freight`: how the unit goes back (or went), prepaid or collect."""
+    return {**serialize.rma(rma, lang(), tz(), today(), settings().pay_before),
+            "freight": shipping.freight_of(rma, settings())}

@@ -218,6 +218,17 @@ class QuoteEdit(QuoteIn):
     lines: list[LineIn] = Field(max_length=MAX_LINES)
 
 
+class QuoteSend(Body):
+    """Optional: the lines to send (the sender's screen, saved into the draft first) and the
+    total the sender expects; another total refuses the send (409 total_changed)."""
+
+    lines: list[LineIn] | None = Field(None, max_length=MAX_LINES,
+                                       description="none: the draft's lines as saved")
+    tax_rate: Number(Quote.tax_rate, minimum=0, example="0.06") | None = None
+    total: Money(Quote.total) | None = Field(
+        None, description="the total the sender was shown; none: not checked")
+
+
 class OfflineAnswerIn(Body):
     decision: Choice(("approve", "decline"))
     via: Choice(OFFLINE_VIA)
@@ -234,6 +245,14 @@ class PaymentIn(Body):
     amount: Money(Payment.amount)
     method: Choice(METHODS)
     reference: Text(Payment.reference, required=False) = ""
+    accept_overpayment: Flag(nullable=False) = Field(
+        False, description="More than the customer was asked for is refused (409 overpayment) "
+                           "unless this is true and the caller is a supervisor or admin; the "
+                           "part above is then recorded as the payment's credit, to refund.")
+
+
+class VoidPaymentIn(Body):
+    reason: Text(Payment.void_reason, cap=NOTE_CAP, lines=True)
 
 
 # -- shipping -------------------------------------------------------------------------------
