@@ -14,9 +14,10 @@ to be in the three catalogues.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from depot.i18n import translate
+from depot.i18n import N_, translate
 
 # kind -> (context, {code: msgid})
 WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
@@ -168,3 +169,36 @@ def sentence(lang: str, template: str, details: dict[str, Any]) -> str:
     if isinstance(inner, str):
         values["problem"] = translate(lang, inner, **values)
     return translate(lang, template, **values)
+
+
+# An event's reason that Depot wrote itself (not a person's sentence) carries codes: named in
+# words where the RMA's history shows it. A person's reason is shown as it was typed.
+AUTO_CLOSED = N_("shipped on %(day)s, closed after %(days)s days")
+_CLOSED = re.compile(r"shipped (\d{4}-\d\d-\d\d), (\d+) days ago")
+# "Q-… via link by customer from 1.2.3.4: comment" (who and from where have their columns).
+ANSWERED = N_("quote %(quote)s, answered by %(via)s")
+_ANSWERED = re.compile(r"(\S+) via (\w+) by \S+(?: from \S+)?(?:: (.*))?", re.S)
+
+
+def event_reason(lang: str, action: str, reason: str | None,
+                 finding_names: dict[str, str]) -> str:
+    """The reason column of the history in `lang`: an inspection's findings by their names, a
+    payment's method and a shipment's carrier in words, the automatic closing as a sentence."""
+    if not reason:
+        return ""
+    parts = reason.split(" ")
+    if action == "inspect":
+        return listed(lang, [finding_names.get(code, code) for code in reason.split(", ")])
+    if action == "payment" and len(parts) >= 3 and parts[1] == "CNY":
+        return " ".join([parts[0], parts[1], word(lang, "method", parts[2]), *parts[3:]])
+    if action == "ship" and parts[0] in WORDS["carrier"][1]:
+        return " ".join([word(lang, "carrier", parts[0]), *parts[1:]])
+    answered = _ANSWERED.fullmatch(reason) if action in ("approve", "decline") else None
+    if answered:
+        text = translate(lang, ANSWERED, quote=answered.group(1),
+                         via=word(lang, "answer_via", answered.group(2)))
+        return f"{text}: {answered.group(3)}" if answered.group(3) else text
+    closed = _CLOSED.fullmatch(reason) if action == "close" else None
+    if closed:
+        return translate(lang, AUTO_CLOSED, day=closed.group(1), days=closed.group(2))
+    return reason

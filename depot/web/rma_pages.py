@@ -31,7 +31,7 @@ from depot.web.auth import current_actor, page_requires
 from depot.web.common import lang, now, origin, settings, today
 from depot.web.errors import page
 from depot.web.schemas import bodies
-from depot.words import sentence
+from depot.words import event_reason, sentence
 
 bp = Blueprint("rmas", __name__)
 
@@ -69,13 +69,19 @@ def rma_page(number: str, *, error: DepotError | None = None, form: dict | None 
     data = serialize.rma(rma, lang(), config.tz, today())
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
+    names = findings.names(db.session, lang())
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,
                                 open_quote=open_quote, error=error, form=form or {},
                                 kinds=[k.value for k in LineKind], methods=payments.METHODS,
-                                history=serialize.history(rma, config.tz),
-                                tz_name=config.tz.key,
-                                finding_names=findings.names(db.session, lang())),
+                                history=_history(rma, config.tz, names),
+                                tz_name=config.tz.key, finding_names=names),
                 error)
+
+
+def _history(rma, tz, names: dict[str, str]) -> list[dict]:
+    """The events as the page shows them, their reasons in words (depot.words.event_reason)."""
+    return [{**e, "reason_text": event_reason(lang(), e["action"], e["reason"], names)}
+            for e in serialize.history(rma, tz)]
 
 
 def _back(number: str, message: str, **values: object):
