@@ -92,9 +92,10 @@ def finding_codes():
              f.label_en,
              "retired" if f.retired else "in use"] for f in items]
     return _page("Finding catalogue", "admin.finding_codes",
-                 ["Code", "Class", "Chinese (simplified)", "Chinese (traditional)", "English",
-                  "Status"], rows,
-                 [{"name": "code", "label": "Code", "required": True, "placeholder": "rust"},
+                 ["Finding code", "Class", "Chinese (simplified)", "Chinese (traditional)",
+                  "English", "Status"], rows,
+                 [{"name": "code", "label": "Finding code", "required": True,
+                   "placeholder": "rust"},
                   {"name": "damage_class", "label": "Class", "options": CLASS_OPTIONS},
                   {"name": "label_zh", "label": "Chinese (simplified)", "required": True},
                   {"name": "label_zh_tw", "label": "Chinese (traditional)"},

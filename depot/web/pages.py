@@ -115,6 +115,12 @@ def logout():
     return redirect(url_for("pages.login"))
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; the pages link the SVG."""
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.get("/lang/<code>")
 def set_language(code: str):
     if code in LANGUAGES:

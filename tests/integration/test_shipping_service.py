@@ -75,8 +75,9 @@ def test_a_verified_covered_box_ships_prepaid_and_the_customer_is_told(flow, ses
     assert (mail.kind, mail.rma_id, mail.recipient, mail.status) == (
         "shipped", rma.id, "zs@example.com", "pending")
     message = email.message_from_bytes(mail.raw, policy=policy.default)
-    assert message["Subject"] == (f"设备已寄回 {number}（SF SF1234567890） / Your unit {number} is "
-                                  "on its way (SF SF1234567890)")
+    # The carrier is named in words, not by its code (issue 10 item 8).
+    assert message["Subject"] == (f"设备已寄回 {number}（顺丰速运 SF1234567890） / "
+                                  f"Your unit {number} is on its way (SF Express SF1234567890)")
     body = message.get_content()
     assert "2026-11-20" in body and "SF1234567890" in body and "到付" not in body
     assert "未随机寄回的附件： 数据线" in body and "Accessories not returned: Data cable" in body

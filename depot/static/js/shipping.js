@@ -142,7 +142,7 @@
     try {
       const done = await api("POST", "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/shipment",
         { carrier: $("carrier").value, tracking_number: $("tracking").value.trim(), scanned, accessories: packed, missing });
-      say("ok", T.shipped + " " + done.number + " · " + done.shipment.carrier + " " + done.shipment.tracking_number);
+      say("ok", T.shipped + " " + done.number + " · " + (T.carriers[done.shipment.carrier] || done.shipment.carrier) + " " + done.shipment.tracking_number);
       rma = null;
       $("pack-card").hidden = true;
       loadQueue();
