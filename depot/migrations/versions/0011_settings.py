@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d2a5c8e1f30'
-down_revision = '6b1e0c2d9a47'
+down_revision = '7a3c5e1f0b10'
 branch_labels = None
 depends_on = None
 
