@@ -50,7 +50,8 @@ def rma_list():
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
     config = settings()
     rma = get_rma(db.session, number)
-    data = serialize.rma(rma, lang(), config.tz, today())
+    data = serialize.rma(rma, lang(), config.tz, today(), actor=current_actor(),
+                         qa_by_other=config.qa_by_other)
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,

@@ -22,6 +22,7 @@ from depot.models import (
     Rma,
     RmaEvent,
     Unit,
+    User,
 )
 from depot.services.workflow import balance, facts
 
@@ -103,7 +104,10 @@ def part(p: Part) -> dict[str, Any]:
             "models": list(p.model_codes or [])}
 
 
-def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
+def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, *, actor: User | None = None,
+        qa_by_other: bool = False) -> dict[str, Any]:
+    """The RMA; `allowed_actions` as `actor` meets the guards (`qa_by_other`: the
+    DEPOT_QA_BY_OTHER setting)."""
     status = Status(r.status)
     return {
         "number": r.number, "serial": r.unit.serial, "model": r.unit.model.code,
@@ -129,7 +133,8 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "waiting_for": waiting_for(r, today),
         "photos": [_photo(p) for p in r.photos],
         "evidence": [_photo(p) for p in r.evidence],
-        "allowed_actions": [a.value for a in allowed_actions(status, facts(r))],
+        "allowed_actions": [a.value for a in allowed_actions(
+            status, facts(r, actor=actor, qa_by_other=qa_by_other))],
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
         "shipment": shipment(r),

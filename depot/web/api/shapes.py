@@ -1,10 +1,12 @@
 """The unit and RMA as the API shows them to this request: in its language, as of today."""
 from __future__ import annotations
 
+from flask import g
+
 from depot.models import Rma, Unit
 from depot.services import units
 from depot.web import serialize
-from depot.web.common import lang, today, tz
+from depot.web.common import lang, settings, today, tz
 
 
 def unit_json(unit: Unit) -> dict:
@@ -12,4 +14,6 @@ def unit_json(unit: Unit) -> dict:
 
 
 def rma_json(rma: Rma) -> dict:
-    return serialize.rma(rma, lang(), tz(), today())
+    """`allowed_actions` as the caller meets them (DEPOT_QA_BY_OTHER asks who they are)."""
+    return serialize.rma(rma, lang(), tz(), today(), actor=g.get("actor"),
+                         qa_by_other=settings().qa_by_other)
