@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from depot.errors import DepotError
 from depot.extensions import csrf, db
 from depot.services import calendars, catalog, findings, parts, printing
+from depot.services.common import get_model
 from depot.web import schemas
 from depot.web.auth import page_requires
 from depot.web.common import now
@@ -65,16 +66,63 @@ def models():
         catalog.create_model(db.session, body.code, body.name, body.warranty_months,
                              serial_pattern=body.serial_pattern or None, now=now())
 
-    rows = [[m.code, m.name, m.warranty_months, m.serial_pattern or ""]
-            for m in catalog.list_models(db.session)]
+    items = catalog.list_models(db.session)
+    rows = [[m.code, m.name, m.warranty_months, m.serial_pattern or "",
+             "retired" if m.retired else "in use"] for m in items]
     return _page("Product models", "admin.models",
-                 ["Code", "Name", "Warranty (months)", "Serial pattern"], rows,
+                 ["Code", "Name", "Warranty (months)", "Serial pattern", "Status"], rows,
                  [{"name": "code", "label": "Code", "required": True},
                   {"name": "name", "label": "Name", "required": True},
                   {"name": "warranty_months", "label": "Warranty (months)", "required": True,
                    "value": "12"},
                   {"name": "serial_pattern", "label": "Serial pattern",
-                   "placeholder": "F18[A-Z][0-9]{7}"}], create)
+                   "placeholder": "F18[A-Z][0-9]{7}"}], create,
+                 row_actions=_model_actions, items=items)
+
+
+def _model_actions(m: Any) -> list[dict[str, Any]]:
+    return [{"label": "Edit", "href": url_for("admin.edit_model", model=m.code)},
+            {"label": "Put back in use" if m.retired else "Retire",
+             "url": url_for("admin.retire_model", model=m.code,
+                            retired="0" if m.retired else "1")}]
+
+
+@bp.route("/models/<model>/edit", methods=["GET", "POST"])
+@page_requires("models")
+def edit_model(model: str):
+    """Name, warranty months and serial pattern of one model; the code stays."""
+    item = get_model(db.session, model)
+    error = None
+    if request.method == "POST":
+        csrf.protect()
+        try:
+            body = _parse(bodies.ModelForm, request.form)
+            catalog.update_model(db.session, model, name=body.name,
+                                 warranty_months=body.warranty_months,
+                                 serial_pattern=body.serial_pattern)
+        except DepotError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            return redirect(url_for("admin.models"))
+    fields = [{"name": "name", "label": "Name", "required": True, "value": item.name},
+              {"name": "warranty_months", "label": "Warranty (months)", "required": True,
+               "value": str(item.warranty_months)},
+              {"name": "serial_pattern", "label": "Serial pattern",
+               "value": item.serial_pattern or "", "placeholder": "F18[A-Z][0-9]{7}"}]
+    return page(render_template("admin_edit.html", title="Product models", subject=item.code,
+                                fields=fields, error=error,
+                                form=request.form if request.method == "POST" else None,
+                                back=url_for("admin.models")), error)
+
+
+@bp.post("/models/<model>/retire")
+@page_requires("models")
+def retire_model(model: str):
+    csrf.protect()
+    query = _parse(bodies.RetireQuery, request.args)
+    catalog.update_model(db.session, model, retired=query.retired)
+    return redirect(url_for("admin.models"))
 
 
 @bp.route("/findings", methods=["GET", "POST"])
@@ -184,5 +232,3 @@ def calendar():
                   {"name": "is_working", "label": "Kind",
                    "options": [("1", "working day"), ("0", "holiday")]},
                   {"name": "note", "label": "Note", "placeholder": "春节调休"}], create)
-
-

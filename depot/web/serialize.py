@@ -33,7 +33,7 @@ def iso(value: date | None) -> str | None:
 
 def model(m: ProductModel) -> dict[str, Any]:
     return {"code": m.code, "name": m.name, "warranty_months": m.warranty_months,
-            "serial_pattern": m.serial_pattern}
+            "serial_pattern": m.serial_pattern, "retired": bool(m.retired)}
 
 
 def customer(c: Customer | None) -> dict[str, Any] | None:

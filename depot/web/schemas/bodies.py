@@ -57,6 +57,7 @@ PATH: dict[str, Any] = {
     "number": Text(Rma.number), "quote": Text(Quote.number), "serial": Text(Unit.serial),
     "code": Text(FindingCode.code), "part_number": Text(Part.part_number),
     "part": Text(Part.part_number), "attachment_id": Id(Attachment.id),
+    "model": Text(ProductModel.code),
 }
 PATH_FALLBACK = Text(cap=NOTE_CAP)
 
@@ -71,6 +72,26 @@ class Body(BaseModel):
 
 class ModelIn(Body):
     code: Text(ProductModel.code)
+    name: Text(ProductModel.name)
+    warranty_months: Int(ProductModel.warranty_months, 0, MAX_WARRANTY_MONTHS)
+    serial_pattern: Text(ProductModel.serial_pattern, required=False) = ""
+
+
+class ModelPatch(Body):
+    """Only what is given changes; the code never does."""
+
+    name: Text(ProductModel.name) | None = Field(
+        None, description="a new name; blank is refused")
+    warranty_months: Int(ProductModel.warranty_months, 0, MAX_WARRANTY_MONTHS) | None = None
+    serial_pattern: Text(ProductModel.serial_pattern, required=False) | None = Field(
+        None, description="a new pattern, checked before it is saved; \"\" removes it")
+    retired: Flag() = Field(None, description="true: no longer offered when a unit is "
+                                              "registered at intake; its units keep it")
+
+
+class ModelForm(Body):
+    """The edit form of /admin/models: every field is sent, a blank name is refused."""
+
     name: Text(ProductModel.name)
     warranty_months: Int(ProductModel.warranty_months, 0, MAX_WARRANTY_MONTHS)
     serial_pattern: Text(ProductModel.serial_pattern, required=False) = ""
