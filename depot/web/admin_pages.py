@@ -11,15 +11,18 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
-from depot.errors import DepotError
+from depot.domain.passwords import MIN_LENGTH as MIN_PASSWORD
+from depot.domain.roles import ROLES
+from depot.errors import DepotError, InvalidInputError
 from depot.extensions import csrf, db
-from depot.services import calendars, catalog, findings, parts, printing
+from depot.services import calendars, catalog, findings, parts, printing, users
 from depot.services.common import get_model
 from depot.web import schemas
 from depot.web.auth import page_requires
 from depot.web.common import now
 from depot.web.errors import page
 from depot.web.schemas import bodies
+from depot.web.schemas.fields import REQUIRED
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 M = TypeVar("M", bound=BaseModel)
@@ -232,3 +235,90 @@ def calendar():
                   {"name": "is_working", "label": "Kind",
                    "options": [("1", "working day"), ("0", "holiday")]},
                   {"name": "note", "label": "Note", "placeholder": "春节调休"}], create)
+
+
+
+
+# -- users ------------------------------------------------------------------------------------
+# One table with a form per row (role, on/off, password, token) and the form for a new user.
+# A new token or a password Depot made is shown once, in the answer to the post that made it
+# (never kept in the session cookie), so these posts render the page instead of redirecting.
+
+def _users_page(*, error: DepotError | None = None, shown: dict[str, str] | None = None,
+                form: MultiDict | None = None):
+    return page(render_template("admin_users.html", users=users.list_users(db.session),
+                                roles=ROLES, min_password=MIN_PASSWORD, error=error,
+                                shown=shown, form=form or MultiDict()), error)
+
+
+def _user_change(change: Callable[[], dict[str, str] | None]):
+    """Run `change` (CSRF checked first); show what it returns once, or why it was refused."""
+    csrf.protect()
+    try:
+        shown = change()
+    except DepotError as exc:
+        db.session.rollback()
+        return _users_page(error=exc)
+    if shown is None:
+        return redirect(url_for("admin.users"))
+    return _users_page(shown=shown)
+
+
+@bp.route("/users", methods=["GET", "POST"], endpoint="users")
+@page_requires("users")
+def users_list():
+    if request.method == "GET":
+        return _users_page()
+    csrf.protect()
+    try:
+        body = _parse(bodies.UserIn, request.form)
+        password = body.password or users.generated_password()
+        user, token = users.create_user(db.session, body.username, body.role, password=password,
+                                        display_name=body.display_name, now=now())
+    except DepotError as exc:
+        db.session.rollback()
+        return _users_page(error=exc, form=request.form)
+    shown = {"username": user.username, "token": token}
+    if not body.password:
+        shown["password"] = password
+    return _users_page(shown=shown)
+
+
+@bp.post("/users/<username>/role")
+@page_requires("users")
+def user_role(username: str):
+    def change() -> None:
+        users.update_user(db.session, username, role=_parse(bodies.RoleForm, request.form).role)
+
+    return _user_change(change)
+
+
+@bp.post("/users/<username>/active")
+@page_requires("users")
+def user_active(username: str):
+    def change() -> None:
+        active = _parse(bodies.ActiveQuery, request.args).active
+        users.update_user(db.session, username, active=active)
+
+    return _user_change(change)
+
+
+@bp.post("/users/<username>/password")
+@page_requires("users")
+def user_password(username: str):
+    def change() -> dict[str, str] | None:
+        body = _parse(bodies.PasswordForm, request.form)
+        if not body.generate and not body.password:
+            raise InvalidInputError(REQUIRED, code="missing_field", field="password")
+        password = users.generated_password() if body.generate else body.password
+        users.set_password(db.session, username, password)
+        return {"username": username, "password": password} if body.generate else None
+
+    return _user_change(change)
+
+
+@bp.post("/users/<username>/token")
+@page_requires("users")
+def user_token(username: str):
+    return _user_change(lambda: {"username": username,
+                                 "token": users.new_token(db.session, username)})
