@@ -64,6 +64,17 @@ def _upgrade(url: str, instance: Path) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _no_engine_left_open():
+    """Every app a test made (not only the fixture's) gives its connections back when the test
+    ends: a pooled connection left for the garbage collector is a ResourceWarning, and with
+    warnings as errors it would fail whichever test happened to run then."""
+    yield
+    for engines in list(db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database made once: a SQLite file to copy, or a PostgreSQL database."""

@@ -28,6 +28,7 @@ from depot.services import (
     backups,
     inspection,
     intake,
+    jobs,
     parts,
     payments,
     printing,
@@ -64,7 +65,8 @@ def photos(*seeds: int) -> list[intake.Photo]:
 def filled(app, make_unit, client) -> dict:
     """A depot with something in every table, filled through the services: units and
     customers, RMAs with events and photos, a quote with lines sent, answered by the link and
-    paid with a slip, parts used, a shipment, mail in the outbox, a printer, a calendar day;
+    paid with a slip, parts used, a shipment, mail in the outbox, a printer, a calendar day,
+    an import job waiting with its file;
     and a mistyped password on the login page, which the login throttle counts."""
     settings = DepotSettings.from_config(app.config)
     tech, tech_token = users.create_user(db.session, "wang.tech", "technician",
@@ -113,6 +115,8 @@ def filled(app, make_unit, client) -> dict:
                   settings=settings, actor=clerk, now=later, origin=WEB)
     second, _ = intake.receive_unit(db.session, "BACKUP002", "no power", [], actor=clerk,
                                     now=NOW, tz=settings.tz, origin=WEB)
+    jobs.queue_job(db.session, "import_units", io.BytesIO(b"serial,model_code\nB3,T8\n"),
+                   total=1, created_by=clerk.id, now=NOW)  # jobs and job_payloads
     db.session.commit()
     numbers = [number, second.number]
     mistyped = client.post("/login", data={"username": "li.na", "password": "mistyped-1",
