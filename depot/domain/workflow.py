@@ -110,6 +110,12 @@ class RmaFacts:
     covered: bool | None = None
     outstanding: Decimal = Decimal("0.00")
     pay_before: str = DEFAULT_PAY_BEFORE  # the depot's policy, DEPOT_PAY_BEFORE
+    # Four eyes on QA (DEPOT_QA_BY_OTHER): who finished the repair (the actor of the latest
+    # finish_repair event), who asks now (None: unknown, not checked), and whether the rule
+    # is on.
+    finished_by: int | None = None
+    actor: int | None = None
+    qa_by_other: bool = False
 
 
 COVERED = Guard(
@@ -126,11 +132,19 @@ PAID_BEFORE_REPAIR = Guard(
     or not payment_outstanding(facts.covered, facts.outstanding),
     lambda facts: {"outstanding": f"{facts.outstanding:.2f}"})
 
+QA_BY_OTHER = Guard(
+    "qa_by_other",
+    "the technician who finished this repair may not pass its QA: another technician must "
+    "check it",
+    lambda facts: not (facts.qa_by_other and facts.finished_by is not None
+                       and facts.actor == facts.finished_by))
+
 RMA = Machine(
     "an RMA", Status, Action, TRANSITIONS,
     guards={(S.INSPECTED, A.START_REPAIR): (COVERED,),
             (S.APPROVED, A.START_REPAIR): (PAID_BEFORE_REPAIR,),
-            (S.READY_TO_SHIP, A.SHIP): (PAID,)},
+            (S.READY_TO_SHIP, A.SHIP): (PAID,),
+            (S.REPAIRED, A.PASS_QA): (QA_BY_OTHER,)},
     offered=frozenset(MOVING_ACTIONS), refused="cannot %(action)s an RMA that is %(status)s")
 RMA.check()
 

@@ -144,7 +144,8 @@ def home():
 @bp.get("/intake")
 @page_requires("rmas.create")
 def intake():
-    return render_template("intake.html", models=catalog.list_models(db.session),
+    return render_template("intake.html",
+                           models=catalog.list_models(db.session, include_retired=False),
                            accessories=ACCESSORIES)
 
 

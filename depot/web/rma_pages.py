@@ -67,7 +67,8 @@ def rma_list():
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
     config = settings()
     rma = get_rma(db.session, number)
-    data = serialize.rma(rma, lang(), config.tz, today(), config.pay_before)
+    data = serialize.rma(rma, lang(), config.tz, today(), config.pay_before,
+                         actor=current_actor(), qa_by_other=config.qa_by_other)
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     names = findings.names(db.session, lang())

@@ -23,6 +23,7 @@ from depot.models import (
     Rma,
     RmaEvent,
     Unit,
+    User,
 )
 from depot.services.workflow import balance, facts
 
@@ -33,7 +34,7 @@ def iso(value: date | None) -> str | None:
 
 def model(m: ProductModel) -> dict[str, Any]:
     return {"code": m.code, "name": m.name, "warranty_months": m.warranty_months,
-            "serial_pattern": m.serial_pattern}
+            "serial_pattern": m.serial_pattern, "retired": bool(m.retired)}
 
 
 def customer(c: Customer | None) -> dict[str, Any] | None:
@@ -121,11 +122,12 @@ def part(p: Part) -> dict[str, Any]:
             "models": list(p.model_codes or [])}
 
 
-def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_PAY_BEFORE
-        ) -> dict[str, Any]:
-    """`pay_before`: DEPOT_PAY_BEFORE, which decides whether an unpaid repair may start."""
+def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_PAY_BEFORE,
+        *, actor: User | None = None, qa_by_other: bool = False) -> dict[str, Any]:
+    """The RMA; `allowed_actions` as `actor` meets the guards (`pay_before`: DEPOT_PAY_BEFORE,
+    which decides whether an unpaid repair may start; `qa_by_other`: DEPOT_QA_BY_OTHER)."""
     status = Status(r.status)
-    known = facts(r, pay_before)
+    known = facts(r, pay_before, actor=actor, qa_by_other=qa_by_other)
     return {
         "number": r.number, "serial": r.unit.serial, "model": r.unit.model.code,
         "model_name": r.unit.model.name,

@@ -144,6 +144,23 @@ def test_pay_before_repair_holds_an_unpaid_approved_repair():
         next_status(S.READY_TO_SHIP, A.SHIP, UNPAID)
 
 
+def test_with_qa_by_other_the_finisher_may_not_pass_qa():
+    mine = RmaFacts(covered=True, finished_by=7, actor=7, qa_by_other=True)
+    with pytest.raises(InvalidTransitionError) as info:
+        next_status(S.REPAIRED, A.PASS_QA, mine)
+    assert info.value.code == "qa_by_other"
+    assert info.value.message == ("the technician who finished this repair may not pass its "
+                                  "QA: another technician must check it")
+    assert info.value.details["allowed"] == ["fail_qa", "cancel"]
+    assert A.PASS_QA not in allowed_actions(S.REPAIRED, mine)
+    # Failing one's own repair is allowed; another person, the rule off, or nobody known pass.
+    assert next_status(S.REPAIRED, A.FAIL_QA, mine) is S.IN_REPAIR
+    for facts in (RmaFacts(covered=True, finished_by=7, actor=8, qa_by_other=True),
+                  RmaFacts(covered=True, finished_by=7, actor=7, qa_by_other=False),
+                  RmaFacts(covered=True, finished_by=None, actor=7, qa_by_other=True)):
+        assert next_status(S.REPAIRED, A.PASS_QA, facts) is S.READY_TO_SHIP, facts
+
+
 def test_the_refusal_names_the_thing_and_its_status():
     with pytest.raises(InvalidTransitionError) as info:
         next_status(S.CLOSED, A.START_REPAIR)

@@ -51,7 +51,8 @@ def world(api, tokens, make_unit) -> dict[str, str]:
                                "cost_price": "35.50"}).status_code == 201
     db.session.remove()
     return {"number": number, "quote": draft, "serial": "NASTY0001", "code": "no_power",
-            "part_number": "PSU-12V", "attachment_id": "1", "payment_id": "1"}
+            "part_number": "PSU-12V", "attachment_id": "1", "payment_id": "1",
+            "model": "AT-100", "username": "clerk"}
 
 
 @pytest.fixture

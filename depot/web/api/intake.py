@@ -42,9 +42,23 @@ def post_model(body: bodies.ModelIn):
     return created(serialize.model(model))
 
 
-@area.get("/models", "List the product models", permissions=("units", "rmas.read"))
+@area.get("/models", "List the product models", permissions=("units", "rmas.read"),
+          description="Retired models too (`retired` true): their units keep them.")
 def get_models():
     return {"models": [serialize.model(m) for m in catalog.list_models(db.session)]}
+
+
+@area.patch("/models/<model>", "Edit or retire a product model", permissions=("models",),
+            body=bodies.ModelPatch,
+            description="Only the fields given change; the code never does. A blank name is "
+                        "refused; a serial pattern is checked before it is saved (a slow one "
+                        "is refused). A retired model is no longer offered when a unit is "
+                        "registered at intake; the units that have it keep it.")
+def patch_model(model: str, body: bodies.ModelPatch):
+    changed = catalog.update_model(db.session, model, name=body.name,
+                                   warranty_months=body.warranty_months,
+                                   serial_pattern=body.serial_pattern, retired=body.retired)
+    return serialize.model(changed)
 
 
 @area.post("/units", "Register a unit and its customer", permissions=("units",),

@@ -1,6 +1,8 @@
 """The unit and RMA as the API shows them to this request: in its language, as of today."""
 from __future__ import annotations
 
+from flask import g
+
 from depot.models import Rma, Unit
 from depot.services import shipping, units
 from depot.web import serialize
@@ -12,6 +14,8 @@ def unit_json(unit: Unit) -> dict:
 
 
 def rma_json(rma: Rma) -> dict:
-    """The RMA, with `freight`: how the unit goes back (or went), prepaid or collect."""
-    return {**serialize.rma(rma, lang(), tz(), today(), settings().pay_before),
+    """The RMA, with `freight`: how the unit goes back (or went), prepaid or collect;
+    `allowed_actions` as the caller meets them (DEPOT_QA_BY_OTHER asks who they are)."""
+    return {**serialize.rma(rma, lang(), tz(), today(), settings().pay_before,
+                            actor=g.get("actor"), qa_by_other=settings().qa_by_other),
             "freight": shipping.freight_of(rma, settings())}
