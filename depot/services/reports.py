@@ -39,9 +39,6 @@ COMPLAINT_KINDS = ("product_quality", "packaging_transport", "staff_conduct", "d
 WORK_DAY_START, WORK_DAY_END = time(9, 0), time(17, 0)
 WORK_DAY_HOURS = 8
 
-FROM_AFTER_TO = "the period starts on %(from)s, after its end on %(to)s"
-SPAN_TOO_LONG = "a report covers at most %(max_days)s days, not %(days)s"
-SENTENCES = (FROM_AFTER_TO, SPAN_TOO_LONG)
 
 
 @dataclass(frozen=True)
@@ -58,11 +55,11 @@ def period(first: date, last: date) -> Period:
     """A report period; a period that ends before it starts or is longer than 400 days is
     refused (InvalidInputError)."""
     if first > last:
-        raise InvalidInputError(FROM_AFTER_TO, code="invalid_period", field="from",
+        raise InvalidInputError("the period starts on %(from)s, after its end on %(to)s", code="invalid_period", field="from",
                                 **{"from": first.isoformat(), "to": last.isoformat()})
     span = Period(first, last)
     if span.days > MAX_SPAN_DAYS:
-        raise InvalidInputError(SPAN_TOO_LONG, code="invalid_period", field="to",
+        raise InvalidInputError("a report covers at most %(max_days)s days, not %(days)s", code="invalid_period", field="to",
                                 max_days=MAX_SPAN_DAYS, days=span.days)
     return span
 
@@ -409,3 +406,14 @@ def to_csv(report: dict[str, Any]) -> bytes:
 __all__ = ["COMPLAINT_KINDS", "MAX_SPAN_DAYS", "PERIODS", "Period", "WorkingClock",
            "current_period", "last_full_period", "median", "period", "summary",
            "technician_productivity", "to_csv"]
+
+
+def resolve_period(first: date | None, last: date | None, kind: str | None, today: date
+                   ) -> Period:
+    """The period a request names: from/to (both), else the last full week or month."""
+    if first is not None or last is not None:
+        if first is None or last is None:
+            missing = "from" if first is None else "to"
+            raise InvalidInputError("%(field)s is required", code="missing_field", field=missing)
+        return period(first, last)
+    return last_full_period(kind or "week", today)
