@@ -27,6 +27,7 @@ from depot.services import (
     calendars,
     outbox,
     quote_mail,
+    report_mail,
     shipping,
     unit_import,
     users,
@@ -79,10 +80,11 @@ def set_password(name: str, password: str) -> None:
 @click.argument("name")
 @click.option("--role", default=None, type=click.Choice(ROLES), help="A new role.")
 @click.option("--active/--inactive", default=None, help="Switch the account on or off.")
-def update_user(name: str, role: str | None, active: bool | None) -> None:
+@click.option("--email", default=None, help="Where reports go (supervisors); '' removes it.")
+def update_user(name: str, role: str | None, active: bool | None, email: str | None) -> None:
     """Change a user's role or switch the account off; the user's sessions end at once."""
     try:
-        user = users.update_user(db.session, name, role=role, active=active)
+        user = users.update_user(db.session, name, role=role, active=active, email=email)
     except DepotError as exc:
         _fail(exc)
     click.echo(f"{user.username}: {user.role}, {'active' if user.active else 'inactive'}")
@@ -240,6 +242,21 @@ def close_delivered() -> None:
     settings = DepotSettings.from_config(current_app.config)
     closed = shipping.close_delivered(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"closed {len(closed)}: {' '.join(closed) or '-'}")
+
+
+@depot_cli.command("send-report")
+@click.option("--period", "kind", required=True, type=click.Choice(report_mail.PERIODS))
+def send_report(kind: str) -> None:
+    """Email the last full week's (周报) or month's (月报) report to every supervisor with an
+    email address, the CSV attached; queued in the outbox like all mail."""
+    settings = DepotSettings.from_config(current_app.config)
+    now = _now()
+    span, recipients = report_mail.send_report(
+        db.session, settings, kind, today=now.astimezone(settings.tz).date(), now=now,
+        repeat_days=int(current_app.config.get("DEPOT_REPEAT_DAYS", 90)))
+    click.echo(f"{kind} report {span.first.isoformat()} to {span.last.isoformat()} queued for "
+               f"{len(recipients)}: {' '.join(recipients) or '-'}")
+    click.echo("the outbox worker sends it (or run flask depot send-mail)")
 
 
 def _database_url() -> str:

@@ -5,7 +5,8 @@ make-up workday), the period's first and last minute in Shanghai time, a re-insp
 answer given after the period, a payment in another currency, a unit back within 90 days.
 
 China calendar around the period (W: working day):
-  Sep 21 Mon W, 22–24 W, 25 Fri off (Mid-Autumn), 26–27 off, Sep 28 Mon W, 29 Tue W, 30 Wed W, Oct 1–7 off, Oct 8 Thu W, 9 Fri W, 10 Sat W (make-up),
+  Sep 21 Mon W, 22–24 W, 25 Fri off (Mid-Autumn), 26–27 off, Sep 28 Mon W, 29 Tue W,
+  30 Wed W, Oct 1–7 off, Oct 8 Thu W, 9 Fri W, 10 Sat W (make-up),
   11 Sun off, 12 Mon W, 13 Tue W, 14 Wed W, 15 Thu W.
 """
 from __future__ import annotations

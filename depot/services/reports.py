@@ -55,12 +55,14 @@ def period(first: date, last: date) -> Period:
     """A report period; a period that ends before it starts or is longer than 400 days is
     refused (InvalidInputError)."""
     if first > last:
-        raise InvalidInputError("the period starts on %(from)s, after its end on %(to)s", code="invalid_period", field="from",
+        raise InvalidInputError("the period starts on %(from)s, after its end on %(to)s",
+                                code="invalid_period", field="from",
                                 **{"from": first.isoformat(), "to": last.isoformat()})
     span = Period(first, last)
     if span.days > MAX_SPAN_DAYS:
-        raise InvalidInputError("a report covers at most %(max_days)s days, not %(days)s", code="invalid_period", field="to",
-                                max_days=MAX_SPAN_DAYS, days=span.days)
+        raise InvalidInputError("a report covers at most %(max_days)s days, not %(days)s",
+                                code="invalid_period", field="to", max_days=MAX_SPAN_DAYS,
+                                days=span.days)
     return span
 
 

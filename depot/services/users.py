@@ -72,7 +72,7 @@ def set_password(session: Session, username: str, password: str) -> None:
 
 
 def update_user(session: Session, username: str, *, role: str | None = None,
-                active: bool | None = None) -> User:
+                active: bool | None = None, email: str | None = None) -> User:
     """Change a user's role or switch the account on or off; either ends the user's sessions,
     so the next page or API call is judged by the new facts (the API token checks `active`)."""
     if role is not None and role not in ROLES:
@@ -84,10 +84,21 @@ def update_user(session: Session, username: str, *, role: str | None = None,
         user.role, changed = role, True
     if active is not None and active != user.active:
         user.active, changed = active, True
+    if email is not None:  # where the reports go; "" takes it away
+        user.email = _email(email)
     if changed:
         _end_sessions(user)
     session.commit()
     return user
+
+
+def _email(text: str) -> str | None:
+    text = text.strip()
+    if text and (len(text) > 254 or "@" not in text or any(c.isspace() for c in text)):
+        raise InvalidInputError("%(field)s must be an email address such as name@example.com",
+                                code="invalid_email",
+                                field="email")
+    return text or None
 
 
 def end_sessions(session: Session, user_id: int) -> None:

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from depot.errors import DepotError
 from depot.extensions import db
+from depot.i18n import N_
 from depot.services import findings, reports
 from depot.web import charts, schemas
 from depot.web.auth import page_requires
@@ -18,10 +19,15 @@ bp = Blueprint("reports", __name__)
 
 def presets() -> list[tuple[str, reports.Period]]:
     day = today()
-    return [("Last week", reports.last_full_period("week", day)),
-            ("This week", reports.current_period("week", day)),
-            ("Last month", reports.last_full_period("month", day)),
-            ("This month", reports.current_period("month", day))]
+    return [(N_("Last week"), reports.last_full_period("week", day)),
+            (N_("This week"), reports.current_period("week", day)),
+            (N_("Last month"), reports.last_full_period("month", day)),
+            (N_("This month"), reports.current_period("month", day))]
+
+
+# The complaint kinds, shown by their code (DESIGN.md 4b); translated on the page.
+KIND_WORDS = (N_("product_quality"), N_("packaging_transport"), N_("staff_conduct"),
+              N_("damage_verdict"), N_("other"))
 
 
 @bp.get("/reports")
