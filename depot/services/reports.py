@@ -19,13 +19,14 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal_column, select, true
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from depot.domain.calendar import WorkingCalendar
 from depot.domain.workflow import Action, Status
 from depot.errors import InvalidInputError
-from depot.models import Payment, ProductModel, Quote, Rma, RmaEvent, Unit, User
+from depot.models import Payment, ProductModel, Quote, Rma, RmaEvent, Unit
+from depot.services import productivity
 from depot.services.calendars import china_calendar
 from depot.services.common import DEFAULT_TZ
 
@@ -35,9 +36,6 @@ PERIODS = ("week", "month")
 # DESIGN.md 4b "Survey (回访) and complaints (投诉)": every kind is listed, 0 included.
 COMPLAINT_KINDS = ("product_quality", "packaging_transport", "staff_conduct", "damage_verdict",
                    "other")
-# A bench hour is an hour of a working day's office time in the depot's zone.
-WORK_DAY_START, WORK_DAY_END = time(9, 0), time(17, 0)
-WORK_DAY_HOURS = 8
 
 
 
@@ -107,16 +105,6 @@ class WorkingClock:
 
     def working_days_between(self, first: date, last: date) -> int:
         return self.ordinal(last) - self.ordinal(first) if last > first else 0
-
-    def hours_until(self, moment: datetime, tz: ZoneInfo) -> float:
-        """Working hours from the clock's first day to `moment` (in the depot's zone)."""
-        local = moment.astimezone(tz)
-        day = local.date()
-        hours = WORK_DAY_HOURS * (self.ordinal(day) - self.calendar.is_working_day(day))
-        if self.calendar.is_working_day(day):
-            since = (local - datetime.combine(day, WORK_DAY_START, tz)).total_seconds() / 3600
-            hours += min(max(since, 0.0), float(WORK_DAY_HOURS))
-        return hours
 
 
 def working_clock(session: Session, first: date, last: date) -> WorkingClock:
@@ -314,53 +302,10 @@ def _per_day(session: Session, column: Any, span: Period) -> dict[date, int]:
 
 def technician_productivity(session: Session, span: Period, *, tz: ZoneInfo = DEFAULT_TZ
                             ) -> list[dict[str, Any]]:
-    """Per technician who finished a repair or had one fail QA in the period: RMAs finished
-    (their finish_repair event's actor), the median bench time of those repairs in working
-    hours (the latest start_repair before the finish, to the finish), and QA failures (each
-    fail_qa counted to whoever finished the repair that failed, not to who tested it)."""
+    """Per technician: RMAs finished, median bench hours, QA failures (services/productivity)."""
     start, end = _utc_bounds(span, tz)
-    started = aliased(RmaEvent)
-    began = (select(func.max(started.at)).where(
-        started.rma_id == RmaEvent.rma_id, started.action == Action.START_REPAIR.value,
-        started.id < RmaEvent.id).scalar_subquery())
-    finishes = session.execute(
-        select(RmaEvent.actor_id, RmaEvent.rma_id, began, RmaEvent.at)
-        .where(RmaEvent.action == Action.FINISH_REPAIR.value, RmaEvent.at >= start,
-               RmaEvent.at < end, RmaEvent.actor_id.is_not(None))
-        .order_by(RmaEvent.id)).all()
-    finisher = aliased(RmaEvent)
-    worked = (select(finisher.actor_id).where(
-        finisher.rma_id == RmaEvent.rma_id, finisher.action == Action.FINISH_REPAIR.value,
-        finisher.id < RmaEvent.id).order_by(finisher.id.desc()).limit(1).scalar_subquery())
-    failures = dict(session.execute(
-        select(worked.label("tech"), func.count())
-        .where(RmaEvent.action == Action.FAIL_QA.value, RmaEvent.at >= start, RmaEvent.at < end)
-        .group_by(literal_column("tech"))).all())
-    last: dict[tuple[int, int], tuple[datetime | None, datetime]] = {}
-    for actor_id, rma_id, began_at, finished_at in finishes:
-        last[actor_id, rma_id] = (began_at, finished_at)  # the last finish of the period
-    clock = None
-    if last:
-        firsts = [b for b, _ in last.values() if b is not None]
-        first_day = min([b.astimezone(tz).date() for b in firsts] or [span.first])
-        clock = working_clock(session, min(first_day, span.first), span.last + timedelta(days=1))
-    hours: dict[int, list[float]] = {}
-    for (actor_id, _), (began_at, finished_at) in last.items():
-        spent = hours.setdefault(actor_id, [])
-        if began_at is not None and clock is not None:
-            spent.append(clock.hours_until(finished_at, tz) - clock.hours_until(began_at, tz))
-    people = set(hours) | {k for k in failures if k is not None}
-    names = dict(session.execute(select(User.id, User.username).where(User.id.in_(people))).all()
-                 ) if people else {}
-    out = []
-    for actor_id in people:
-        spent = hours.get(actor_id, [])
-        middle = median(spent)
-        out.append({"technician": names.get(actor_id, str(actor_id)),
-                    "finished": len(spent) if actor_id in hours else 0,
-                    "median_bench_hours": round(middle, 2) if middle is not None else None,
-                    "qa_failures": failures.get(actor_id, 0)})
-    return sorted(out, key=lambda t: (-t["finished"], t["technician"]))
+    return productivity.technician_productivity(session, span.first, span.last, start, end,
+                                                tz=tz)
 
 
 # -- CSV ----------------------------------------------------------------------------------------

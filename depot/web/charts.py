@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 COLOURS = ("#2f6fb0", "#e08a2c", "#3c9d5d", "#b23b3b", "#7a5aa6", "#6b7b8c")
-WIDTH = 640
+WIDTH = 640  # the per-day chart spans the page
+BAR_WIDTH = 420  # a bar chart sits in half of it
 
 
 def _number(value: float) -> str:
@@ -56,14 +57,14 @@ def day_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]
 
 
 def bars(items: Sequence[tuple[str, float]], *, title: str, scale: float | None = None,
-         percent: bool = False) -> Markup:
+         percent: bool = False, width: int = BAR_WIDTH) -> Markup:
     """Horizontal bars, one per (label, value); `scale` is the value of a full bar (the
     largest value when not given); `percent` shows values from 0 to 1 as percentages."""
-    row, label_w, value_w = 24, 170, 70
+    row, label_w, value_w = 24, 150, 64
     height = max(len(items), 1) * row + 8
     peak = scale or max([v for _, v in items] or [0]) or 1
-    plot_w = WIDTH - label_w - value_w
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
+    plot_w = width - label_w - value_w
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
              f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
              f'<title>{escape(title)}</title>']
     for i, (label, value) in enumerate(items):
