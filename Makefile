@@ -9,7 +9,7 @@ export FLASK_APP := app.py
 RUN_PACKAGES := libzbar0 fonts-wqy-microhei
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql
 
-.PHONY: run test test-sqlite test-postgres setup setup-dev system-run system-test translations bench clean
+.PHONY: run test test-sqlite test-postgres setup setup-dev system-run system-test translations bench bench-reports clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -54,6 +54,12 @@ translations: $(VENV)/.installed
 
 bench: setup-dev
 	$(PY) bench/decode_bench.py
+
+# Reports on a generated depot of $(RMAS) RMAs: SQLite, then PostgreSQL on a throwaway cluster.
+RMAS ?= 1000000
+bench-reports: setup-dev
+	$(PY) bench/reports_bench.py --rmas $(RMAS)
+	scripts/with-postgres.sh $(PY) bench/reports_bench.py --rmas $(RMAS) --postgres --no-sqlite
 
 clean:
 	rm -rf $(VENV) .pytest_cache
