@@ -44,7 +44,9 @@ class Rma(db.Model):
     __table_args__ = (
         UniqueConstraint("year", "seq"),
         # The reports count over these without reading the table (services/reports.py).
-        Index("ix_rmas_received_on_warranty", "received_on", "warranty_status"),
+        Index("ix_rmas_received_on_warranty", "received_on", "warranty_status", "unit_id", "id"),
+        Index("ix_rmas_unit_history", "unit_id", "id", "shipped_on"),
+        Index("ix_rmas_inspection", "id", "damage_class", "unit_id"),
         Index("ix_rmas_shipped_on_clock", "shipped_on", "received_on", "paused_working_days",
               "due_on"),
     )
@@ -109,7 +111,10 @@ class RmaEvent(db.Model):
 
     __tablename__ = "rma_events"
     # A period's events of one action (the reports: inspections, finished repairs, QA fails).
-    __table_args__ = (Index("ix_rma_events_action_at", "action", "at", "from_status", "rma_id"),)
+    __table_args__ = (
+        Index("ix_rma_events_action_at", "action", "at", "from_status", "rma_id"),
+        Index("ix_rma_events_rma_action", "rma_id", "action", "id", "at", "actor_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)
