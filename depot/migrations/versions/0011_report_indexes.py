@@ -1,7 +1,7 @@
 """reports: indexes the period figures are counted over; users get an email for the reports
 
 Revision ID: 0a7d3c5e9b12
-Revises: 6b1e0c2d9a47
+Revises: 7d2a5c8e1f30
 Create Date: 2026-12-02 05:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0a7d3c5e9b12'
-down_revision = '6b1e0c2d9a47'
+down_revision = '7d2a5c8e1f30'
 branch_labels = None
 depends_on = None
 
