@@ -287,7 +287,7 @@ def close_delivered() -> None:
 def send_report(kind: str) -> None:
     """Email the last full week's (周报) or month's (月报) report to every supervisor with an
     email address, the CSV attached; queued in the outbox like all mail."""
-    settings = DepotSettings.from_config(current_app.config)
+    settings = depot_settings.load(db.session, current_app.config)
     now = _now()
     span, recipients = report_mail.send_report(
         db.session, settings, kind, today=now.astimezone(settings.tz).date(), now=now,
