@@ -11,7 +11,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql
 # An independent ZPL renderer for the label tests (Zebrash as WASM, from the npm registry).
 ZPL_RENDERER := tests/zpl/node_modules/zpl-renderer-js/package.json
 
-.PHONY: run test test-sqlite test-postgres setup setup-dev system-run system-test translations bench clean
+.PHONY: run test test-sqlite test-postgres setup setup-dev system-run system-test translations bench bench-reports clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -62,6 +62,12 @@ translations: $(VENV)/.installed
 bench: setup-dev
 	$(PY) bench/decode_bench.py
 	$(PY) bench/zpl_bench.py
+
+# Reports on a generated depot of $(RMAS) RMAs: SQLite, then PostgreSQL on a throwaway cluster.
+RMAS ?= 1000000
+bench-reports: setup-dev
+	$(PY) bench/reports_bench.py --rmas $(RMAS)
+	scripts/with-postgres.sh $(PY) bench/reports_bench.py --rmas $(RMAS) --postgres --no-sqlite
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/zpl/node_modules

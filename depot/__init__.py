@@ -25,6 +25,7 @@ def create_app(config: Any | None = None) -> Flask:
         pages,
         public,
         ratelimit,
+        report_pages,
         rma_pages,
         schemas,
         security,
@@ -73,6 +74,7 @@ def create_app(config: Any | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(rma_pages.bp)
     app.register_blueprint(admin_pages.bp)
+    app.register_blueprint(report_pages.bp)
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
     errors.init_app(app)

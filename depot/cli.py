@@ -29,6 +29,7 @@ from depot.services import (
     calendars,
     outbox,
     quote_mail,
+    report_mail,
     shipping,
     unit_import,
     users,
@@ -95,11 +96,13 @@ def set_password(name: str, password: str) -> None:
 @click.option("--active/--inactive", default=None,
               help="Switch the account on, or off (it can no longer log in and its API token "
                    "stops working).")
-def update_user(name: str, role: str | None, active: bool | None) -> None:
-    """Change the role of the user NAME or switch the account off or on; the user's sessions
-    end at once. The last active admin can be neither switched off nor given another role."""
+@click.option("--email", default=None, help="Where reports go (supervisors); '' removes it.")
+def update_user(name: str, role: str | None, active: bool | None, email: str | None) -> None:
+    """Change the role of the user NAME, switch the account off or on, or set the address the
+    reports are mailed to; a new role or switch ends the user's sessions at once. The last
+    active admin can be neither switched off nor given another role."""
     try:
-        user = users.update_user(db.session, name, role=role, active=active)
+        user = users.update_user(db.session, name, role=role, active=active, email=email)
     except DepotError as exc:
         _fail(exc)
     click.echo(f"{user.username}: {user.role}, {'active' if user.active else 'inactive'}")
@@ -300,6 +303,21 @@ def close_delivered() -> None:
     settings = depot_settings.load(db.session, current_app.config)
     closed = shipping.close_delivered(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"closed {len(closed)}: {' '.join(closed) or '-'}")
+
+
+@depot_cli.command("send-report")
+@click.option("--period", "kind", required=True, type=click.Choice(report_mail.PERIODS))
+def send_report(kind: str) -> None:
+    """Email the last full week's (周报) or month's (月报) report to every supervisor with an
+    email address, the CSV attached; queued in the outbox like all mail."""
+    settings = depot_settings.load(db.session, current_app.config)
+    now = _now()
+    span, recipients = report_mail.send_report(
+        db.session, settings, kind, today=now.astimezone(settings.tz).date(), now=now,
+        repeat_days=int(current_app.config.get("DEPOT_REPEAT_DAYS", 90)))
+    click.echo(f"{kind} report {span.first.isoformat()} to {span.last.isoformat()} queued for "
+               f"{len(recipients)}: {' '.join(recipients) or '-'}")
+    click.echo("the outbox worker sends it (or run flask depot send-mail)")
 
 
 def _database_url() -> str:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from depot.extensions import db
@@ -20,7 +20,9 @@ class Quote(db.Model):
     """A version of the non-warranty repair quote. A new version supersedes the old one."""
 
     __tablename__ = "quotes"
-    __table_args__ = (UniqueConstraint("rma_id", "version"),)
+    __table_args__ = (UniqueConstraint("rma_id", "version"),
+                      Index("ix_quotes_sent_at", "sent_at"),
+                      Index("ix_quotes_answered_at", "answered_at", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)
@@ -94,6 +96,7 @@ class Payment(db.Model):
     """Money received for an RMA: remittance reference and, often, a photo of the slip."""
 
     __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_received_at", "received_at", "currency", "amount"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -40,7 +41,15 @@ class RmaCounter(db.Model):
 
 class Rma(db.Model):
     __tablename__ = "rmas"
-    __table_args__ = (UniqueConstraint("year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        # The reports count over these without reading the table (services/reports.py).
+        Index("ix_rmas_received_on_warranty", "received_on", "warranty_status", "unit_id", "id"),
+        Index("ix_rmas_unit_history", "unit_id", "id", "shipped_on"),
+        Index("ix_rmas_inspection", "id", "damage_class", "unit_id"),
+        Index("ix_rmas_shipped_on_clock", "shipped_on", "received_on", "paused_working_days",
+              "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -101,6 +110,11 @@ class RmaEvent(db.Model):
     address and the way in: web, api, link, cli, job). Rows are only ever added."""
 
     __tablename__ = "rma_events"
+    # A period's events of one action (the reports: inspections, finished repairs, QA fails).
+    __table_args__ = (
+        Index("ix_rma_events_action_at", "action", "at", "from_status", "rma_id"),
+        Index("ix_rma_events_rma_action", "rma_id", "action", "id", "at", "actor_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"), index=True)

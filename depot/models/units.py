@@ -70,3 +70,4 @@ class Unit(db.Model):
 # alembic's autogenerate skips it with a warning, and a batch migration that re-creates the
 # units table on SQLite must create it again (see migration 0008).
 Index("ix_units_serial_lower", func.lower(Unit.serial))
+Index("ix_units_model", Unit.id, Unit.model_id)  # a unit's model from the index (reports)

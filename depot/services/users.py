@@ -80,7 +80,7 @@ def set_password(session: Session, username: str, password: str) -> None:
 
 
 def update_user(session: Session, username: str, *, role: str | None = None,
-                active: bool | None = None) -> User:
+                active: bool | None = None, email: str | None = None) -> User:
     """Change a user's role or switch the account on or off; either ends the user's sessions,
     so the next page or API call is judged by the new facts (the API token checks `active`)."""
     if role is not None and role not in ROLES:
@@ -99,6 +99,8 @@ def update_user(session: Session, username: str, *, role: str | None = None,
         user.role, changed = role, True
     if active is not None and active != user.active:
         user.active, changed = active, True
+    if email is not None:  # where the reports go; "" takes it away
+        user.email = _email(email)
     if changed:
         _end_sessions(user)
     session.commit()
@@ -117,6 +119,15 @@ def _lock_active_admins(session: Session) -> list[int]:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def _email(text: str) -> str | None:
+    text = text.strip()
+    if text and (len(text) > 254 or "@" not in text or any(c.isspace() for c in text)):
+        raise InvalidInputError("%(field)s must be an email address such as name@example.com",
+                                code="invalid_email",
+                                field="email")
+    return text or None
 
 
 def end_sessions(session: Session, user_id: int) -> None:
