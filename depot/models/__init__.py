@@ -12,6 +12,8 @@ from depot.models.shipping import Printer, Shipment
 from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
 
+from depot.models import search as _search  # noqa: E402, F401, I001 (indexes on the above)
+
 __all__ = [
     "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
     "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
