@@ -71,6 +71,8 @@ class Config:
         self.DEPOT_FREIGHT_NOT_COVERED = env.get("DEPOT_FREIGHT_NOT_COVERED", "customer")
         self.DEPOT_LABEL_SIZE = env.get("DEPOT_LABEL_SIZE", "4x6")
         self.DEPOT_CLOSE_AFTER_DAYS = int(env.get("DEPOT_CLOSE_AFTER_DAYS", "14"))
+        # A unit back within this many days of its last shipment is flagged (repeat_of).
+        self.DEPOT_REPEAT_DAYS = int(env.get("DEPOT_REPEAT_DAYS", "90"))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.DEPOT_TIMEZONE

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models, one module per feature. Rules live in depot/domain; these hold
 the facts. `from depot.models import Rma` is the public way in."""
 from depot.extensions import Base, db
+from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
 from depot.models.bench import CalendarOverride, FindingCode, Part, PartUse
 from depot.models.jobs import Job, JobPayload
@@ -11,8 +12,6 @@ from depot.models.rmas import Attachment, Rma, RmaCounter, RmaEvent
 from depot.models.shipping import Printer, Shipment
 from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
-
-from depot.models import search as _search  # noqa: E402, F401, I001 (indexes on the above)
 
 __all__ = [
     "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",

@@ -50,7 +50,7 @@ def rma_list():
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
     config = settings()
     rma = get_rma(db.session, number)
-    data = serialize.rma(rma, lang(), config.tz, today())
+    data = serialize.rma(rma, lang(), config.tz, today(), repeat_days=config.repeat_days)
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,

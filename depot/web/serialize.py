@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from depot.domain.damage import Finding
+from depot.domain.history import DEFAULT_REPEAT_DAYS, repeat_of
 from depot.domain.quotes import QuoteStatus
 from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyDecision
@@ -103,7 +104,20 @@ def part(p: Part) -> dict[str, Any]:
             "models": list(p.model_codes or [])}
 
 
-def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
+def previous_rma(r: Rma) -> Rma | None:
+    """The same unit's most recent RMA before this one (a unit has a handful)."""
+    earlier = [x for x in r.unit.rmas if (x.received_on, x.number) < (r.received_on, r.number)]
+    return max(earlier, key=lambda x: (x.received_on, x.number), default=None)
+
+
+def rma_repeat_of(r: Rma, repeat_days: int = DEFAULT_REPEAT_DAYS) -> str | None:
+    previous = previous_rma(r)
+    return repeat_of(previous.number if previous else None,
+                     previous.shipped_on if previous else None, r.received_on, repeat_days)
+
+
+def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, *,
+        repeat_days: int = DEFAULT_REPEAT_DAYS) -> dict[str, Any]:
     status = Status(r.status)
     return {
         "number": r.number, "serial": r.unit.serial, "model": r.unit.model.code,
@@ -133,6 +147,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date) -> dict[str, Any]:
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
         "shipment": shipment(r),
+        "repeat_of": rma_repeat_of(r, repeat_days),
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
     }
 

@@ -9,9 +9,8 @@ SQLite: an FTS5 table `customer_search` with the trigram tokenizer, its content 
 table (rowid = customers.id), kept up to date by triggers, so every way a customer is written
 (the ORM, the CSV import's bulk inserts, a restore) keeps it right. See depot/models/search.py.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0a5e7c3b9d10'

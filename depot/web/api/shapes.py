@@ -4,7 +4,7 @@ from __future__ import annotations
 from depot.models import Rma, Unit
 from depot.services import units
 from depot.web import serialize
-from depot.web.common import lang, today, tz
+from depot.web.common import lang, settings, today, tz
 
 
 def unit_json(unit: Unit) -> dict:
@@ -12,4 +12,4 @@ def unit_json(unit: Unit) -> dict:
 
 
 def rma_json(rma: Rma) -> dict:
-    return serialize.rma(rma, lang(), tz(), today())
+    return serialize.rma(rma, lang(), tz(), today(), repeat_days=settings().repeat_days)
