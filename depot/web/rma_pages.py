@@ -19,11 +19,10 @@ from flask import (
 
 from depot.domain.pricing import LineKind, QuoteLine
 from depot.domain.quotes import QuoteStatus
-from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
 from depot.services import inspection, payments, quote_mail, quoting
-from depot.services.common import get_rma, recent_rmas
+from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
 from depot.web.auth import current_actor, page_requires
@@ -32,17 +31,6 @@ from depot.web.errors import page
 from depot.web.schemas import bodies
 
 bp = Blueprint("rmas", __name__)
-
-
-@bp.get("/rmas")
-@page_requires("rmas.read")
-def rma_list():
-    wanted = request.args.get("number", "").strip()
-    if wanted:
-        return redirect(url_for("rmas.rma_page", number=wanted.upper()))
-    status = request.args.get("status") or None
-    return render_template("rmas.html", rmas=recent_rmas(db.session, status), status=status,
-                           statuses=[s.value for s in Status])
 
 
 @bp.get("/rmas/<number>")
