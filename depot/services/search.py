@@ -88,6 +88,7 @@ class Listed:
     received_on: date
     due_on: date
     technician: str | None
+    technician_name: str | None
     key_account: bool
     overdue: bool
     due_today: bool
@@ -175,7 +176,8 @@ def _listing(where: list[ColumnElement[bool]], sort: Sort) -> Select:
                                                                         Rma.number.asc())
     return (select(Rma.number, Unit.serial, ProductModel.code.label("model"), Rma.status,
                    Customer.name.label("customer_name"), Rma.received_on, Rma.due_on,
-                   User.username.label("technician"), Customer.key_account)
+                   User.username.label("technician"),
+                   User.display_name.label("technician_name"), Customer.key_account)
             .select_from(Rma)
             .join(Unit, Rma.unit_id == Unit.id)
             .join(ProductModel, Unit.model_id == ProductModel.id)
@@ -250,7 +252,8 @@ def _customers_with(part: str, dialect: str) -> Select:
 def _listed(row: Any, today: date) -> Listed:
     clocked = row.status in _CLOCKED
     return Listed(row.number, row.serial, row.model, row.status, row.customer_name,
-                  row.received_on, row.due_on, row.technician, bool(row.key_account),
+                  row.received_on, row.due_on, row.technician,
+                  row.technician_name or row.technician, bool(row.key_account),
                   clocked and row.due_on < today, clocked and row.due_on == today)
 
 

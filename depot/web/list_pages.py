@@ -13,7 +13,7 @@ from depot.domain.workflow import Status
 from depot.errors import DepotError
 from depot.extensions import db
 from depot.scanning import codes_from_text
-from depot.services import dashboard, history, scans, search
+from depot.services import dashboard, findings, history, scans, search
 from depot.web.api.registry import query_values
 from depot.web.api.search import rma_filter
 from depot.web.auth import page_requires
@@ -148,7 +148,8 @@ def _cell(value: object) -> str:
 def unit_page(serial: str):
     config = settings()
     unit, visits = history.unit_history(db.session, serial, repeat_days=config.repeat_days)
-    return render_template("unit.html", unit=unit, visits=visits, lang=lang(),
+    labels = {code: f.label(lang()) for code, f in findings.catalogue(db.session).items()}
+    return render_template("unit.html", unit=unit, visits=visits, finding_labels=labels,
                            repeat_days=config.repeat_days)
 
 
