@@ -54,8 +54,10 @@ def floor(app, make_unit) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("locale", "words"), [
-    ("zh-CN", {"overdue": "已超期", "history": "该设备的全部维修单", "repeat": "返修", "no_power": "不通电"}),
-    ("en", {"overdue": "Overdue", "history": "Every RMA of this unit", "repeat": "Repeat", "no_power": "no power"}),
+    ("zh-CN", {"overdue": "已超期", "history": "该设备的全部维修单", "repeat": "返修",
+               "no_power": "不通电"}),
+    ("en", {"overdue": "Overdue", "history": "Every RMA of this unit", "repeat": "Repeat",
+            "no_power": "no power"}),
 ])
 def test_dashboard_overdue_phone_search_history(browser: Browser, live_server: str, floor,
                                                 locale, words, shots):

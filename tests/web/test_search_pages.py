@@ -144,6 +144,8 @@ def test_the_list_page_filters_counts_sorts_and_scans(app, client, two):
     assert by_serial.headers["Location"].endswith(f"/rmas/{two['chen']}")
     searched = client.get("/rmas?scan=刘德")  # names no code: searched for
     assert searched.status_code == 200 and two["liu"] in searched.text
+    form = client.get("/rmas?q=&status=&model=&received_from=&received_to=")  # "Show", blank
+    assert form.status_code == 200 and two["liu"] in form.text and two["chen"] in form.text
     bad = client.get("/rmas?received_from=2026-13-01")
     assert bad.status_code == 422 and 'data-code="invalid_date"' in bad.text
 

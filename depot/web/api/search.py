@@ -15,9 +15,7 @@ bp = area.bp
 
 
 def rma_filter(query: bodies.RmaSearchQuery) -> search.RmaFilter:
-    """The query's filters; a `q` given blank names nothing (422), as DESIGN.md says."""
-    if "q" in request.args and not request.args["q"].strip():
-        raise InvalidInputError(fields.REQUIRED, code="missing_field", field="q")
+    """The query's filters (the /rmas page's too)."""
     return search.RmaFilter(
         q=query.q, statuses=tuple(query.status), overdue=query.overdue,
         due_today=query.due_today, open=query.open, model=query.model,
@@ -45,6 +43,8 @@ def listed_json(row: search.Listed) -> dict:
                       "received_from after received_to, a period over 400 days, a limit over "
                       "200.")
 def get_rmas(query: bodies.RmaSearchQuery):
+    if "q" in request.args and not request.args["q"].strip():  # DESIGN.md: q needs a character
+        raise InvalidInputError(fields.REQUIRED, code="missing_field", field="q")
     found = search.search_rmas(db.session, rma_filter(query), today=today(),
                                secret=settings().secret, limit=query.limit,
                                cursor=query.cursor or None, with_counts=query.counts)
