@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, BadSignature, URLSafeSerializer
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -285,7 +285,7 @@ def read_cursor(cursor: str, sort: Sort, secret: str) -> tuple[Any, str]:
             value = date.fromisoformat(value)
         elif not isinstance(value, str):
             raise BadSignature("not a value")
-    except (BadSignature, ValueError, TypeError, UnicodeDecodeError,
+    except (BadData, ValueError, TypeError, UnicodeDecodeError,
             json.JSONDecodeError, base64.binascii.Error):
         raise InvalidInputError("the cursor is not valid: start again from the first page",
                                 code="invalid_cursor", field="cursor") from None
