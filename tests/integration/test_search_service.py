@@ -169,3 +169,42 @@ def test_start_repair_gives_the_rma_to_who_starts_it_unless_assigned(flow):
     repair.apply_action(db.session, other, Action.START_REPAIR, actor=flow.staff.technician,
                         now=NOW)
     assert find(technician="supervisor.one") == [other]
+
+
+def test_a_renamed_customer_is_found_by_the_new_name_only(three):
+    from depot.models import Customer
+
+    customer = db.session.scalar(select(Customer).where(Customer.name == "陈小春"))
+    customer.name = "陈奕迅先生"
+    db.session.commit()
+    assert find(q="奕迅先") == [three["chen"]]  # the trigram index (triggers on SQLite)
+    assert find(q="陈小春") == []
+
+
+def test_the_dashboard_counts_by_hand(three, flow):
+    """Today Thu 26 Nov. Due is the 5th working day after receipt: 刘德华's (Wed 18 Nov) on
+    25 Nov, late; 陈小春's (19 Nov) on 26 Nov, due today; 张三's and HELD-011 (Fri 20 Nov) on
+    27 Nov. WAIT-010 waits for the customer since 20 Nov (6 days, its clock stopped); the
+    technician holds HELD-011; the three received ones are nobody's yet."""
+    from depot.models import Customer
+    from depot.services import dashboard
+
+    waiting, _quote = flow.sent("WAIT-010")
+    held = flow.inspected("HELD-011", ("no_power",))
+    repair.apply_action(db.session, held, Action.START_REPAIR, actor=flow.staff.technician,
+                        now=NOW)
+    key = db.session.scalar(select(Customer).where(Customer.name == "刘德华"))
+    key.key_account = True
+    db.session.commit()
+    today = date(2026, 11, 26)
+    floor = dashboard.floor(db.session, today)
+    assert floor.received_today == 0
+    assert dashboard.floor(db.session, date(2026, 11, 20)).received_today == 3
+    assert floor.overdue == 1 and floor.due_today == 1
+    assert floor.waiting_customer == 1 and floor.waiting_longest_days == 6
+    assert [n for _bucket, n in floor.waiting_buckets] == [0, 1, 0]
+    assert floor.open_by_status["received"] == 3 and floor.open_by_status["in_repair"] == 1
+    loads = {t.username: t.count for t in floor.technicians}
+    assert loads == {"technician.one": 1, None: 3}
+    assert [(k.name, k.count, k.overdue) for k in floor.key_accounts] == [("刘德华", 1, 1)]
+    assert find(statuses=("awaiting_approval",)) == [waiting]  # the figure's link
