@@ -8,6 +8,8 @@ export FLASK_APP := app.py
 
 RUN_PACKAGES := libzbar0 fonts-wqy-microhei
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql
+# An independent ZPL renderer for the label tests (Zebrash as WASM, from the npm registry).
+ZPL_RENDERER := tests/zpl/node_modules/zpl-renderer-js/package.json
 
 .PHONY: run test test-sqlite test-postgres setup setup-dev system-run system-test translations bench clean
 
@@ -29,7 +31,7 @@ test-postgres:
 	scripts/with-postgres.sh $(PY) -m pytest -m db
 
 setup: system-run $(VENV)/.installed translations
-setup-dev: system-test $(VENV)/.installed-dev translations
+setup-dev: system-test $(VENV)/.installed-dev translations $(ZPL_RENDERER)
 
 system-run:
 	@scripts/need-packages.sh $(RUN_PACKAGES)
@@ -49,11 +51,17 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+$(ZPL_RENDERER): tests/zpl/package.json tests/zpl/package-lock.json
+	@command -v npm >/dev/null || scripts/need-packages.sh nodejs npm
+	npm ci --prefix tests/zpl --no-audit --no-fund --loglevel=error
+	touch $@
+
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile --use-fuzzy -d depot/translations >/dev/null
 
 bench: setup-dev
 	$(PY) bench/decode_bench.py
+	$(PY) bench/zpl_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tests/zpl/node_modules

@@ -17,6 +17,7 @@ def create_app(config: Any | None = None) -> Flask:
     from depot import cli, job_runner, worker
     from depot.domain.roles import may
     from depot.extensions import babel, csrf, db, login_manager, migrate
+    from depot.labels import fonts
     from depot.web import (
         admin_pages,
         api,
@@ -37,6 +38,7 @@ def create_app(config: Any | None = None) -> Flask:
                 static_folder=str(PACKAGE / "static"), instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
     check_settings(app.config)
+    fonts.use_font(app.config.get("DEPOT_PDF_FONT"))
     config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
     if app.config["DEPOT_PROXY_FIX"]:  # only then are X-Forwarded-For/-Proto/-Host believed
         hops = app.config["DEPOT_PROXY_FIX"]
@@ -45,6 +47,8 @@ def create_app(config: Any | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
+        if not app.testing:
+            report_at_start(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     ratelimit.init_app(app)  # first: its checks run before anything opens a transaction
@@ -77,6 +81,32 @@ def create_app(config: Any | None = None) -> Flask:
     worker.init_app(app)
     job_runner.init_app(app)
     return app
+
+
+def report_at_start(app: Flask) -> None:
+    """Say in the log, one line each, what this process will not be able to do: no font for
+    the PDFs and labels, no ZBar for photos (those answer 503 naming the package), no database
+    (pages answer 503 until it answers; `flask` commands say so themselves)."""
+    import os
+
+    from depot.extensions import db
+    from depot.i18n import translate
+    from depot.labels.fonts import font_problem
+    from depot.scanning import zbar_problem
+    from depot.services import health
+
+    for problem in (font_problem(), zbar_problem()):
+        if problem is not None:
+            app.logger.error("%s", translate("en", problem.template, **problem.details))
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        try:
+            with db.engine.connect():
+                pass
+        except health.UNREACHABLE as exc:
+            app.logger.error("%s; until then every page answers 503",
+                             health.describe(exc, app.config["SQLALCHEMY_DATABASE_URI"]))
+        finally:
+            db.engine.dispose()  # no connection of this process crosses a fork (--preload)
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 backups."""
 from __future__ import annotations
 
+import os
 import secrets
 import signal
 import sys
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 from depot.domain.roles import ROLES
 from depot.errors import DepotError
 from depot.extensions import db
+from depot.i18n import translate
 from depot.job_runner import JobLoop
 from depot.services import (
     backups,
@@ -31,7 +33,9 @@ from depot.services import (
     unit_import,
     users,
 )
-from depot.services.settings import DepotSettings
+from depot.services import doctor as depot_doctor
+from depot.services import settings as depot_settings
+from depot.services.health import describe, explains
 from depot.services.workflow import JOB
 from depot.worker import POLL_SECONDS, DeliveryLoop
 
@@ -101,14 +105,48 @@ def new_token(name: str) -> None:
 
 @depot_cli.command("ensure-admin")
 def ensure_admin() -> None:
-    """Create the first admin (user 'admin', random password) when there is none."""
+    """Create the first admin (user 'admin', random password) when there is none; warn about
+    the settings customers would see at their defaults."""
     if users.count_admins(db.session):
         click.echo("an admin exists already; log in with your account")
-        return
-    password = secrets.token_urlsafe(12)
-    users.create_user(db.session, "admin", "admin", password=password, now=_now())
-    click.echo(f"first admin created: user 'admin', password '{password}' (change it: "
-               "flask users set-password admin)")
+    else:
+        password = secrets.token_urlsafe(12)
+        users.create_user(db.session, "admin", "admin", password=password, now=_now())
+        click.echo(f"first admin created: user 'admin', password '{password}' (change it: "
+                   "flask users set-password admin)")
+    _warn_unconfigured()
+
+
+def _warn_unconfigured() -> None:
+    """Say which settings customers would see at their defaults (for `make run`)."""
+    values = depot_settings.effective(current_app.config, depot_settings.stored(db.session))
+    db.session.rollback()
+    notices = depot_settings.unconfigured(values)
+    for notice in notices:
+        click.echo(f"warning: {translate('en', notice.template, **notice.details)}", err=True)
+    if notices:
+        click.echo("set them on /admin/settings (as admin) or in the environment; "
+                   "`flask depot doctor` checks everything", err=True)
+
+
+@depot_cli.command("doctor")
+@click.option("--dev", is_flag=True,
+              help="A machine for trying Depot: links to 127.0.0.1 are a warning, not a failure.")
+def doctor(dev: bool) -> None:
+    """Check what Depot needs: the PDF font, ZBar, the database and its migrations, the mail
+    relay (when DEPOT_SMTP_URL is set) and the settings customers see; say what to fix. Exit
+    status 1 when a check fails."""
+    production = not (dev or current_app.debug)
+    checks = depot_doctor.run(db.session, current_app.config, production=production)
+    width = max(len(check.name) for check in checks)
+    for check in checks:
+        click.echo(f"{check.status:<4}  {check.name:<{width}}  {check.message}")
+    failed = [check for check in checks if check.status == depot_doctor.FAIL]
+    warned = [check for check in checks if check.status == depot_doctor.WARN]
+    click.echo(f"{len(failed)} failed, {len(warned)} warnings, "
+               f"{len(checks) - len(failed) - len(warned)} ok")
+    if failed:
+        raise SystemExit(1)
 
 
 @depot_cli.command("import-units")
@@ -191,7 +229,7 @@ def calendar_override(day: datetime, working: bool, note: str) -> None:
 def send_mail(retry_failed: bool) -> None:
     """Deliver the mail that is due, once (for cron): SMTP, or .eml files in instance/outbox/.
     A failure waits its backoff and is tried again later."""
-    settings = DepotSettings.from_config(current_app.config)
+    settings = depot_settings.load(db.session, current_app.config)
     if retry_failed:
         click.echo(f"queued again {outbox.retry_failed(db.session, now=_now())}")
     done = outbox.deliver_pending(db.session, settings.mail, clock=_now, limit=1000)
@@ -226,7 +264,7 @@ def run_worker(poll: float, once: bool, max_seconds: float | None) -> None:
 def remind() -> None:
     """Mark lapsed quotes expired and queue reminders for quotes unanswered after
     DEPOT_REMIND_AFTER_DAYS. The outbox worker sends them (or `flask depot send-mail`)."""
-    settings = DepotSettings.from_config(current_app.config)
+    settings = depot_settings.load(db.session, current_app.config)
     expired, reminded = quote_mail.remind(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"expired {len(expired)}: {' '.join(expired) or '-'}")
     click.echo(f"reminded {len(reminded)}: {' '.join(reminded) or '-'}")
@@ -237,7 +275,7 @@ def remind() -> None:
 @depot_cli.command("close-delivered")
 def close_delivered() -> None:
     """Close RMAs shipped DEPOT_CLOSE_AFTER_DAYS ago or more."""
-    settings = DepotSettings.from_config(current_app.config)
+    settings = depot_settings.load(db.session, current_app.config)
     closed = shipping.close_delivered(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"closed {len(closed)}: {' '.join(closed) or '-'}")
 
@@ -285,3 +323,22 @@ def restore(file: Path, force: bool) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(depot_cli)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true":  # the `flask` command, not a server
+        _explain_database_errors(app)
+
+
+def _explain_database_errors(app: Flask) -> None:
+    """`flask …` against a database that is down or not migrated ends with one line saying
+    what failed and how to fix it, and exit status 1, instead of a traceback: for every
+    command, Flask-Migrate's `flask db …` included (Click lets other errors through, so
+    Python's last word, sys.excepthook, is where they all pass)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    previous = sys.excepthook
+
+    def explain(kind, error, trace):  # noqa: ANN001 - sys.excepthook's signature
+        if explains(error):
+            click.echo(f"Error: {describe(error, url)}", err=True)
+        else:
+            previous(kind, error, trace)
+
+    sys.excepthook = explain

@@ -11,8 +11,14 @@ from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent  # templates, static files, translations, migrations
 ROOT = PACKAGE.parent
-INSTANCE = ROOT / "instance"
 MIN_SECRET_BYTES = 32  # a shorter DEPOT_SECRET_KEY can be guessed, and with it any session forged
+# What a depot gets when nobody configured it: the settings page and `flask depot doctor` name
+# every setting still at one of these (depot/services/settings.py).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+DEFAULT_MAIL_FROM = "depot@localhost"
+DEFAULT_NAME = "Depot 维修中心"
+DEFAULT_PAYMENT_INSTRUCTIONS = ("请通过银行转账付款，备注报价单号。\n"
+                                "Please pay by bank transfer quoting the quote number.")
 
 
 class Config:
@@ -22,14 +28,14 @@ class Config:
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         env = dict(os.environ if env is None else env)
-        self.INSTANCE_PATH = Path(env.get("DEPOT_INSTANCE_PATH", str(INSTANCE)))
+        self.INSTANCE_PATH = Path(env.get("DEPOT_INSTANCE_PATH") or default_instance()).absolute()
         self.SQLALCHEMY_DATABASE_URI = env.get(
             "DEPOT_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'depot.sqlite3'}"
         )
         self.SECRET_KEY = env.get("DEPOT_SECRET_KEY") or _instance_secret(self.INSTANCE_PATH)
-        self.DEPOT_PUBLIC_URL = env.get("DEPOT_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.DEPOT_PUBLIC_URL = env.get("DEPOT_PUBLIC_URL", DEFAULT_PUBLIC_URL).rstrip("/")
         self.DEPOT_SMTP_URL = env.get("DEPOT_SMTP_URL") or None
-        self.DEPOT_MAIL_FROM = env.get("DEPOT_MAIL_FROM", "depot@localhost")
+        self.DEPOT_MAIL_FROM = env.get("DEPOT_MAIL_FROM", DEFAULT_MAIL_FROM)
         # Seconds to connect to the relay and for each SMTP command; a hung relay costs one
         # attempt this long, in the outbox worker, never in a request.
         self.DEPOT_SMTP_TIMEOUT = float(env.get("DEPOT_SMTP_TIMEOUT", "10"))
@@ -38,7 +44,7 @@ class Config:
         self.DEPOT_OUTBOX_WORKER = env.get("DEPOT_OUTBOX_WORKER", "on").strip().lower() not in (
             "off", "0", "false", "no")
         self.DEPOT_TIMEZONE = env.get("DEPOT_TIMEZONE", "Asia/Shanghai")
-        self.DEPOT_NAME = env.get("DEPOT_NAME", "Depot 维修中心")
+        self.DEPOT_NAME = env.get("DEPOT_NAME", DEFAULT_NAME)
         self.DEPOT_ADDRESS = env.get("DEPOT_ADDRESS", "")
         self.DEPOT_PHONE = env.get("DEPOT_PHONE", "")
         self.MAX_CONTENT_LENGTH = int(env.get("DEPOT_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024)))
@@ -62,18 +68,24 @@ class Config:
         self.DEPOT_TAX_RATE = env.get("DEPOT_TAX_RATE", "0")
         self.DEPOT_QUOTE_VALID_DAYS = int(env.get("DEPOT_QUOTE_VALID_DAYS", "15"))
         self.DEPOT_REMIND_AFTER_DAYS = int(env.get("DEPOT_REMIND_AFTER_DAYS", "3"))
-        self.DEPOT_PAYMENT_INSTRUCTIONS = env.get(
-            "DEPOT_PAYMENT_INSTRUCTIONS",
-            "请通过银行转账付款，备注报价单号。\nPlease pay by bank transfer quoting the quote number.")
+        self.DEPOT_PAYMENT_INSTRUCTIONS = env.get("DEPOT_PAYMENT_INSTRUCTIONS",
+                                                  DEFAULT_PAYMENT_INSTRUCTIONS)
         # Who pays the return freight: depot, customer or split (各付一半: the depot ships
         # prepaid and bills half in the quote).
         self.DEPOT_FREIGHT_COVERED = env.get("DEPOT_FREIGHT_COVERED", "depot")
         self.DEPOT_FREIGHT_NOT_COVERED = env.get("DEPOT_FREIGHT_NOT_COVERED", "customer")
         self.DEPOT_LABEL_SIZE = env.get("DEPOT_LABEL_SIZE", "4x6")
+        # The TrueType font with Chinese characters every PDF and ZPL label is printed in
+        # (empty: WenQuanYi Micro Hei of Debian's fonts-wqy-microhei).
+        self.DEPOT_PDF_FONT = env.get("DEPOT_PDF_FONT", "")
         self.DEPOT_CLOSE_AFTER_DAYS = int(env.get("DEPOT_CLOSE_AFTER_DAYS", "14"))
         # A unit back within this many days of its last shipment is flagged (repeat_of).
         self.DEPOT_REPEAT_DAYS = int(env.get("DEPOT_REPEAT_DAYS", "90"))
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql") and (
+                "connect_timeout" not in self.SQLALCHEMY_DATABASE_URI):
+            # A database host that drops packets answers in 10 s, not the system's 2 minutes.
+            self.SQLALCHEMY_ENGINE_OPTIONS["connect_args"] = {"connect_timeout": 10}
         self.BABEL_DEFAULT_LOCALE = "zh_CN"
         self.BABEL_DEFAULT_TIMEZONE = self.DEPOT_TIMEZONE
         self.WTF_CSRF_TIME_LIMIT = None
@@ -113,6 +125,14 @@ class TestConfig(Config):
         )
         for key, value in overrides.items():
             setattr(self, key, value)
+
+
+def default_instance() -> Path:
+    """instance/ of the checkout Depot runs from (`make run`), else instance/ in the current
+    folder: an installed package must not write into site-packages."""
+    if (ROOT / "pyproject.toml").is_file() and (ROOT / "app.py").is_file():
+        return ROOT / "instance"
+    return Path.cwd() / "instance"
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:

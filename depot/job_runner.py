@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from depot.extensions import db
 from depot.services import jobs, unit_import
+from depot.services.health import UNREACHABLE, OutageLog
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class JobLoop:
         self.ran = self.failed = 0
         self._stopping = threading.Event()
         self._bell = threading.Event()
+        self._outage = OutageLog(log, "the job runner")
 
     def stop(self) -> None:
         self._stopping.set()
@@ -84,6 +86,7 @@ class JobLoop:
         try:
             with self.app.app_context():
                 job = jobs.claim_next(db.session, now=_now())
+                self._outage.answered()
                 if job is None:
                     return False
                 job_id, kind = job.id, job.kind
@@ -100,6 +103,9 @@ class JobLoop:
                     if jobs.get_job(db.session, job_id).status == "running":
                         jobs.fail(db.session, job_id, exc, {}, now=_now())
                 return True
+        except UNREACHABLE as exc:  # one line when the outage starts, not a traceback a pass
+            self._outage.failed(exc, self.app.config["SQLALCHEMY_DATABASE_URI"])
+            return False
         except Exception:
             log.exception("job pass failed; trying again in %s s", self.poll)
             return False

@@ -23,7 +23,8 @@ from flask import Flask, current_app
 
 from depot.extensions import db
 from depot.services import outbox
-from depot.services.settings import DepotSettings
+from depot.services import settings as depot_settings
+from depot.services.health import UNREACHABLE, OutageLog
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class DeliveryLoop:
         self.totals = Totals()
         self._stopping = threading.Event()
         self._bell = threading.Event()
+        self._outage = OutageLog(log, "mail delivery")
 
     def stop(self) -> None:
         self._stopping.set()
@@ -86,12 +88,17 @@ class DeliveryLoop:
         self.totals.passes += 1
         try:
             with self.app.app_context():
-                mail = DepotSettings.from_config(self.app.config).mail
+                mail = depot_settings.load(db.session, self.app.config).mail
                 done = outbox.deliver_pending(db.session, mail, clock=_now, limit=self.batch)
+        except UNREACHABLE as exc:  # one line when the outage starts, not a traceback a pass
+            self.totals.errors += 1
+            self._outage.failed(exc, self.app.config["SQLALCHEMY_DATABASE_URI"])
+            return False
         except Exception:
             self.totals.errors += 1
             log.exception("outbox pass failed; trying again in %s s", self.poll)
             return False
+        self._outage.answered()
         self.totals.sent += done.sent
         self.totals.failed += done.failed
         return done.due >= self.batch

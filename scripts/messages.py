@@ -28,7 +28,9 @@ EXTRA = ("clerk", "technician", "supervisor", "logistics", "admin",
          "Status", "retired", "in use", "Put back in use", "Retire", "Man-made damage",
          "Quality faults", "Parts", "Part number", "Cost price (CNY)", "Stock", "Models",
          "Receive stock", "Label printers", "Host", "Port", "Label size", "Working-day calendar",
-         "Day", "Kind", "Note", "working day", "holiday")
+         "Day", "Kind", "Note", "working day", "holiday",
+         "Public URL (customer links and QR codes)", "Mail sender", "Depot name", "Depot phone",
+         "Depot address", "Payment instructions")
 ERRORS = ("DepotError", "InvalidInputError", "NotFoundError", "ConflictError",
           "InvalidTransitionError", "PermissionDeniedError", "AuthenticationError",
           "UnavailableError")

@@ -111,9 +111,10 @@ def _name_and_phone(name: str, phone: str, width: float, size: float,
     return f"{name}  {phone}", size
 
 
-def _contents(col: Column, contents: Sequence[str], bottom: float) -> None:
-    """One line per item, shrunk then cut to the width; as many as fit above ``bottom``,
-    the rest counted on a last "…(+N)" line."""
+def _contents(col: Column, contents: Sequence[str], bottom: float,
+              limit: int | None = None) -> None:
+    """One line per item, shrunk then cut to the width; as many as fit above ``bottom`` (and
+    at most ``limit``), the rest counted on a last "…(+N)" line."""
     col.line(both("Contents", "label"), BOLD_MIN_FONT, bold=True)
     size, tail = 9.0, BOLD_MIN_FONT * 1.25
     lines = [fit_text(f"· {item}", col.width, size, LABEL_MIN_FONT) for item in contents]
@@ -125,15 +126,18 @@ def _contents(col: Column, contents: Sequence[str], bottom: float) -> None:
             break
         y += line_size * 1.25
         shown += 1
+    shown = shown if limit is None else min(shown, limit)
     for text, line_size in lines[:shown]:
         col.line(text, line_size, min_size=line_size)
     if shown < len(lines):
         col.line(f"{ELLIPSIS}(+{len(lines) - shown})", BOLD_MIN_FONT, bold=True)
 
 
-def layout_label(data: LabelData, size: str = "4x6") -> Layout:
+def layout_label(data: LabelData, size: str = "4x6", *,
+                 contents_limit: int | None = None) -> Layout:
     """Every item of one label, positioned in points from the page's top left corner.
 
+    ``contents_limit`` lists at most that many contents lines (the ZPL's memory budget).
     Raises ValueError for an unknown size or an RMA number that cannot be a Code128 symbol.
     """
     if size not in LABEL_SIZES:
@@ -160,7 +164,7 @@ def layout_label(data: LabelData, size: str = "4x6") -> Layout:
     contents_bottom = page_h - MARGIN - footer_size * 1.25 - 2 * GAP - RULE
     if contents_bottom - col.y < 2 * BOLD_MIN_FONT * 1.25:  # only a new, too small size gets here
         raise ValueError(f"a {size} label is too small for the return label layout")
-    _contents(col, data.contents, contents_bottom)
+    _contents(col, data.contents, contents_bottom, contents_limit)
     col.y = contents_bottom
     col.rule(x, width)
     shipped = data.shipped_on.isoformat() if data.shipped_on else "____-__-__"

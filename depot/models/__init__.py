@@ -9,6 +9,7 @@ from depot.models.outbox import OutboxMessage
 from depot.models.quotes import Payment, Quote, QuoteEvent, QuoteLineRow
 from depot.models.ratelimits import RateLimitCounter
 from depot.models.rmas import Attachment, Rma, RmaCounter, RmaEvent
+from depot.models.settings import Setting
 from depot.models.shipping import Printer, Shipment
 from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
@@ -17,5 +18,5 @@ __all__ = [
     "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
     "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
     "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
-    "Shipment", "UTCDateTime", "Unit", "User", "db",
+    "Setting", "Shipment", "UTCDateTime", "Unit", "User", "db",
 ]

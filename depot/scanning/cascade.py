@@ -24,12 +24,18 @@ from collections.abc import Callable, Iterable, Iterator
 import cv2
 import numpy as np
 import zxingcpp
-from pyzbar import pyzbar
 
+from depot.errors import UnavailableError
 from depot.scanning.text import Code
 from depot.scanning.upload import MAX_SIDE, load_gray
 
-__all__ = ["decode_array", "decode_image"]
+try:
+    from pyzbar import pyzbar
+except ImportError:  # Debian's libzbar0 is missing: photos cannot be read until it is there
+    pyzbar = None
+
+__all__ = ["decode_array", "decode_image", "zbar_problem"]
+ZBAR_PACKAGE = "libzbar0"
 
 _TILE = 1024  # OpenCV's detector misses codes smaller than about a third of the frame; tile.
 _TILE_OVERLAP = 256
@@ -55,7 +61,16 @@ _ZBAR_LINEAR = [
     pyzbar.ZBarSymbol.EAN13, pyzbar.ZBarSymbol.EAN8, pyzbar.ZBarSymbol.UPCA,
     pyzbar.ZBarSymbol.UPCE, pyzbar.ZBarSymbol.I25, pyzbar.ZBarSymbol.CODABAR,
     pyzbar.ZBarSymbol.DATABAR, pyzbar.ZBarSymbol.DATABAR_EXP,
-]
+] if pyzbar is not None else []
+
+
+def zbar_problem() -> UnavailableError | None:
+    """Why photos cannot be read (the ZBar library is missing), or None."""
+    if pyzbar is not None:
+        return None
+    return UnavailableError("reading barcodes from photos needs the ZBar library: install it "
+                            "with apt-get install %(package)s", code="zbar_missing",
+                            package=ZBAR_PACKAGE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,6 +92,9 @@ def decode_array(gray: np.ndarray, *, trace: list[str] | None = None) -> list[Co
 
     ``trace``, if given, receives the name of each step that found a new code (for benchmarks).
     """
+    problem = zbar_problem()
+    if problem is not None:
+        raise problem
     if gray.dtype != np.uint8 or gray.ndim != 2 or min(gray.shape) < 1:
         raise ValueError("decode_array needs a non-empty 2-D uint8 grayscale array")
     if max(gray.shape) > MAX_SIDE:

@@ -1,21 +1,23 @@
-"""Admin pages: product models, the finding catalogue, parts and stock, label printers, and
-calendar overrides. Each is a table and a form on one generic template; a refused form comes
-back with what was typed and why."""
+"""Admin pages: product models, the finding catalogue, parts and stock, label printers,
+calendar overrides (each a table and a form on one generic template; a refused form comes back
+with what was typed and why), and the depot's settings."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
 from depot.errors import DepotError
 from depot.extensions import csrf, db
+from depot.i18n import N_
 from depot.services import calendars, catalog, findings, parts, printing
+from depot.services import settings as depot_settings
 from depot.web import schemas
-from depot.web.auth import page_requires
+from depot.web.auth import current_actor, page_requires
 from depot.web.common import now
 from depot.web.errors import page
 from depot.web.schemas import bodies
@@ -186,3 +188,40 @@ def calendar():
                   {"name": "note", "label": "Note", "placeholder": "春节调休"}], create)
 
 
+
+
+# The settings page: each field's label (a msgid, translated in the template) and whether it
+# is several lines. The values are the environment's unless an admin saved others here.
+SETTING_FIELDS = [
+    ("public_url", N_("Public URL (customer links and QR codes)"), False),
+    ("mail_from", N_("Mail sender"), False),
+    ("name", N_("Depot name"), False),
+    ("phone", N_("Depot phone"), False),
+    ("address", N_("Depot address"), False),
+    ("payment_instructions", N_("Payment instructions"), True),
+]
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@page_requires("admin")
+def depot_settings_page():
+    """What customers see of the depot (links, mail sender, phone, address, payment text):
+    stored in the database over the environment's values; the unconfigured ones are named."""
+    error, saved = None, request.args.get("saved") == "1"
+    if request.method == "POST":
+        csrf.protect()
+        try:
+            depot_settings.save(db.session, current_app.config, request.form.to_dict(),
+                                actor=current_actor().username, now=now())
+        except DepotError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            return redirect(url_for("admin.depot_settings_page", saved=1))
+    stored = depot_settings.stored(db.session)
+    values = depot_settings.effective(current_app.config, stored)
+    shown = {**values, **request.form.to_dict()} if error else values
+    return page(render_template(
+        "admin_settings.html", fields=SETTING_FIELDS, values=shown, stored=stored,
+        variables=depot_settings.EDITABLE, notices=depot_settings.unconfigured(values),
+        error=error, saved=saved), error)

@@ -7,10 +7,12 @@ import io
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request, send_file, session
+from flask import Response, current_app, g, request, send_file, session
 from flask_login import current_user
 
+from depot.extensions import db
 from depot.i18n import DEFAULT_LANGUAGE, LANGUAGES, best_language
+from depot.services import settings as depot_settings
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
@@ -22,11 +24,17 @@ def now() -> datetime:
 
 
 def settings() -> DepotSettings:
-    return DepotSettings.from_config(current_app.config)
+    """The depot's settings for this request: the environment's, with what the admin saved on
+    /admin/settings on top (read once per request)."""
+    loaded = g.get("depot_settings")
+    if loaded is None:
+        loaded = g.depot_settings = depot_settings.load(db.session, current_app.config)
+    return loaded
 
 
 def tz() -> ZoneInfo:
-    return settings().tz
+    """The depot's zone (an environment setting, not one of the page's: no database read)."""
+    return DepotSettings.from_config(current_app.config).tz
 
 
 def today() -> date:

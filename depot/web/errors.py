@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -19,7 +19,9 @@ from depot.errors import (
     PermissionDeniedError,
     UnavailableError,
 )
+from depot.extensions import db, login_manager
 from depot.i18n import translate
+from depot.services import health
 from depot.web.common import lang
 from depot.web.ratelimit import minutes_left
 
@@ -126,6 +128,25 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         return error_response(status, HTTP_CODES.get(status, "http_error"),
                               error.description or error.name)
+
+    for kind in health.UNREACHABLE:
+        app.register_error_handler(kind, database_unavailable)
+
+
+def database_unavailable(error: Exception):
+    """The database is gone (down, unreachable, its file unreadable): a 503 in the reader's
+    language, page or JSON, and one line in the log instead of a traceback."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    current_app.logger.error("%s %s: %s", request.method, request.path,
+                             health.describe(error, url))
+    # The page must not ask the database who is signed in (that is what failed): anonymous.
+    login_manager._update_request_context_with_user()
+    try:
+        db.session.rollback()
+    except health.UNREACHABLE:
+        pass
+    answer = health.unavailable()
+    return error_response(status_of(answer), answer.code, localized(answer))
 
 
 def localized(error: DepotError) -> str:

@@ -38,6 +38,7 @@ from depot.services import (
     shipping,
     users,
 )
+from depot.services import settings as depot_settings
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
 from tests.conftest import NOW, PG_URL, IsolatedClient
@@ -66,7 +67,7 @@ def filled(app, make_unit, client) -> dict:
     """A depot with something in every table, filled through the services: units and
     customers, RMAs with events and photos, a quote with lines sent, answered by the link and
     paid with a slip, parts used, a shipment, mail in the outbox, a printer, a calendar day,
-    an import job waiting with its file;
+    an import job waiting with its file, a setting saved on the settings page;
     and a mistyped password on the login page, which the login throttle counts."""
     settings = DepotSettings.from_config(app.config)
     tech, tech_token = users.create_user(db.session, "wang.tech", "technician",
@@ -80,6 +81,8 @@ def filled(app, make_unit, client) -> dict:
     printing.add_printer(db.session, "pack-1", "192.0.2.50")
     db.session.add(CalendarOverride(day=date(2027, 2, 6), is_working=True, note="春节调休"))
     db.session.commit()
+    depot_settings.save(db.session, app.config, {"phone": "028-66668888"}, actor="admin",
+                        now=NOW)
 
     first, _ = intake.receive_unit(db.session, "BACKUP001", "外壳破裂 cracked", ["power_adapter"],
                                    photos=photos(1, 2), actor=clerk, now=NOW, tz=settings.tz,

@@ -13,6 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pyzbar import pyzbar
 
+from depot.errors import UnavailableError
 from depot.labels import (
     MODULE_PT,
     ReceiptData,
@@ -134,8 +135,23 @@ def test_font_registration_is_idempotent() -> None:
 
 
 def test_missing_font_names_the_package(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError, match="apt-get install fonts-wqy-microhei"):
+    with pytest.raises(UnavailableError, match="apt-get install fonts-wqy-microhei") as caught:
         register_cjk_font(tmp_path / "missing.ttc")
+    assert caught.value.code == "pdf_font_missing"
+    assert caught.value.details["path"] == str(tmp_path / "missing.ttc")
+
+
+def test_a_font_without_chinese_or_not_truetype_is_refused(tmp_path: Path) -> None:
+    import reportlab
+
+    latin = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"  # Latin letters only
+    with pytest.raises(UnavailableError, match="no Chinese characters"):
+        register_cjk_font(latin)
+    junk = tmp_path / "junk.ttf"
+    junk.write_bytes(b"not a font at all" * 10)
+    with pytest.raises(UnavailableError) as caught:
+        register_cjk_font(junk)
+    assert caught.value.code == "pdf_font_unusable"
 
 
 # --------------------------------------------------------------------------- intake tag

@@ -8,7 +8,6 @@ import subprocess
 import threading
 import time
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,6 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 from pyzbar import pyzbar
-from reportlab.graphics.barcode.code128 import _patterns as CODE128_PATTERNS
 
 from depot.labels import (
     LABEL_SIZES,
@@ -29,43 +27,35 @@ from depot.labels import (
     send_zpl,
 )
 from depot.labels.fonts import text_width
-from depot.labels.layout import Barcode, Text
+from depot.labels.layout import Badge, Barcode, Text
 from depot.labels.shipping import MARGIN, layout_label
 from depot.labels.wrap import wrap_text
-from depot.labels.zpl import code128_field_data
+from depot.labels.zpl import (
+    MAX_LABEL_BYTES,
+    code128_field_data,
+    code128_modules,
+    field_data,
+    text_runs,
+)
+from tests.label_support import (
+    DPI,
+    LABEL,
+    LONG,
+    WORST,
+    code128_symbol,
+    code128_values,
+    decoded_field_value,
+    dense_chinese,
+    match,
+    rasterize,
+    render_zpl,
+    zpl_formats,
+)
 
 MM = 72 / 25.4
-DPI = 203
 SIZES = tuple(LABEL_SIZES)
 EXPECTED_PT = {"4x6": (288.0, 432.0), "100x150": (100 * MM, 150 * MM), "100x180": (100 * MM, 180 * MM)}
 EXPECTED_DOTS = {"4x6": (812, 1218), "100x150": (799, 1199), "100x180": (799, 1439)}
-
-LABEL = LabelData(
-    ship_from_name="Depot 维修中心（上海浦东站）",
-    ship_from_phone="021-5080 1234",
-    ship_from_address="上海市浦东新区张江高科技园区碧波路 690 号 3 号楼 2 层",
-    ship_to_name="张伟",
-    ship_to_phone="138 0013 8000",
-    ship_to_address="广东省深圳市南山区科技园南区高新南七道 R2-B 栋 5 楼 501 室",
-    rma_number="RMA-2026-000123",
-    contents=("ZK-F18 指纹考勤机 SN F18A0012345", "电源适配器 Power adapter ×1"),
-    freight="collect",
-    carrier="顺丰速运 SF Express",
-    tracking_number="SF1234567890123",
-    shipped_on=date(2026, 11, 20),
-)
-LONG = replace(
-    LABEL,
-    ship_to_name="深圳市某某某某智能科技有限公司售后服务部 欧阳娜娜经理",
-    ship_to_phone="+86 755 8888 9999 ext. 12345",
-    ship_to_address="广东省深圳市南山区科技园南区高新南七道 R2-B 栋 5 楼 501 室，" * 8
-    + " Extraordinarily-Long-Building-Name-Without-Any-Spaces-International-Tower",
-    ship_from_name="上海某某某某某某某某某某维修服务有限公司浦东新区张江分公司客户服务中心",
-    ship_from_address="上海市浦东新区张江高科技园区碧波路 690 号 3 号楼 2 层" * 6,
-    contents=tuple(f"配件 {i} accessory item {i} 很长很长的描述文字用于测试截断功能" * 2 for i in range(30)),
-    carrier="某某某某某某国际物流快递有限公司 International Express Logistics",
-    tracking_number="YT2412345678901234",
-)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -82,20 +72,6 @@ def page_texts(pdf: bytes) -> list[str]:
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     return [(float(p.mediabox.width), float(p.mediabox.height))
             for p in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def rasterize(pdf: bytes, tmp_path: Path, page: int = 1) -> Image.Image:
-    """One page in 1-bit mono at the printer's 203 dpi, as poppler renders it."""
-    src, out = tmp_path / "label.pdf", tmp_path / f"page{page}"
-    src.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-mono", "-png", "-f", str(page), "-l", str(page),
-                    "-singlefile", str(src), str(out)], check=True, capture_output=True)
-    with Image.open(out.with_suffix(".png")) as image:
-        return image.convert("L")
-
-
-def code128_values(image: Image.Image) -> set[str]:
-    return {s.data.decode() for s in pyzbar.decode(image) if s.type == "CODE128"}
 
 
 def narrowest_run(image: Image.Image, symbol: pyzbar.Decoded) -> int:
@@ -132,131 +108,6 @@ def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
     box = Image.eval(image, lambda v: 255 - v).getbbox()
     assert box is not None
     return box
-
-
-# --------------------------------------------------------------------------- ZPL reader
-
-
-def match(pattern: str, text: str) -> str:
-    found = re.search(pattern, text)
-    assert found, pattern
-    return found[1]
-
-
-def zpl_formats(zpl: str) -> list[str]:
-    return re.findall(r"\^XA.*?\^XZ", zpl, flags=re.DOTALL)
-
-
-def acs_decode(data: str, row_bytes: int) -> list[str]:
-    """Rows of hex digits from ZPL ASCII-hex data, compressed or not."""
-    rows: list[str] = []
-    row_len, current, count = row_bytes * 2, "", 0
-    for char in data:
-        if "G" <= char <= "Y":
-            count += ord(char) - ord("F")
-        elif "g" <= char <= "z":
-            count += (ord(char) - ord("f")) * 20
-        elif char in ",!":
-            current += ("0" if char == "," else "F") * (row_len - len(current))
-        elif char == ":":
-            assert current == "" and rows
-            current = rows[-1]
-        else:
-            assert char in "0123456789ABCDEF", char
-            current += char * (count or 1)
-            count = 0
-        while len(current) >= row_len:
-            rows.append(current[:row_len])
-            current = current[row_len:]
-    assert current == "" and count == 0
-    return rows
-
-
-def gf_bitmap(args: str) -> np.ndarray:
-    """A ``^GFA`` field as a boolean array (True = black), checking its declared sizes."""
-    kind, total, field_count, row_bytes, data = args.split(",", 4)
-    assert kind == "A" and total == field_count
-    rows = acs_decode(data, int(row_bytes))
-    assert len(rows) * int(row_bytes) == int(total)
-    raw = bytes.fromhex("".join(rows))
-    bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8)).reshape(len(rows), -1)
-    return bits.astype(bool)
-
-
-def bc_values(data: str) -> list[int]:
-    """Code128 symbol values (start ... check, stop) of ZPL mode-N ``^FD`` data."""
-    data = re.sub(r"_([0-9A-F]{2})", lambda m: chr(int(m[1], 16)), data)
-    starts = {">9": 103, ">:": 104, ">;": 105}
-    values, subset, i = [starts[data[:2]]], "ABC"[starts[data[:2]] - 103], 2
-    while i < len(data):
-        if data[i] == ">":
-            code = data[i + 1]
-            value = {"<": 30, "5": 99, "6": 100}[code]
-            subset = {"5": "C", "6": "B"}.get(code, subset)
-            values.append(value)
-            i += 2
-        elif subset == "C":
-            values.append(int(data[i : i + 2]))
-            i += 2
-        else:
-            values.append(ord(data[i]) - 32)
-            i += 1
-    check = (values[0] + sum(n * v for n, v in enumerate(values[1:], 1))) % 103
-    return [*values, check, 106]
-
-
-def draw_code128(canvas: np.ndarray, x: int, y: int, module: int, height: int, data: str) -> int:
-    """Draw the bars the printer would; returns the symbol's width in dots."""
-    for value in bc_values(data):
-        for element in CODE128_PATTERNS[value]:
-            width = (ord(element.lower()) - ord("a") + 1) * module
-            if element.isupper():
-                canvas[y : y + height, x : x + width] = True
-            x += width
-    return x
-
-
-def render_zpl(fmt: str) -> tuple[Image.Image, list[tuple[int, int, np.ndarray]], list[str]]:
-    """Rasterize one ^XA..^XZ format (graphic fields, boxes, Code128) like a printer would:
-    the image, every graphic field (x, y, bitmap) and every ^BC field's data."""
-    width, height = int(match(r"\^PW(\d+)", fmt)), int(match(r"\^LL(\d+)", fmt))
-    canvas = np.zeros((height, width), dtype=bool)
-    fields, barcodes = [], []
-    x = y = module = bar_height = 0
-    for command in fmt.split("^")[1:]:
-        name, args = command[:2], command[2:].strip()
-        if name == "FO":
-            x, y = (int(v) for v in args.split(",")[:2])
-        elif name == "GF":
-            bitmap = gf_bitmap(args)
-            fields.append((x, y, bitmap))
-            canvas[y : y + bitmap.shape[0], x : x + bitmap.shape[1]] |= bitmap
-        elif name == "GB":
-            w, h, t = (int(v) for v in args.split(",")[:3])
-            canvas[y : y + h, x : x + w] = True
-            if t < min(w, h):
-                canvas[y + t : y + h - t, x + t : x + w - t] = False
-        elif name == "BY":
-            module = int(args.split(",")[0])
-        elif name == "BC":
-            bar_height = int(args.split(",")[1])
-        elif name == "FD" and bar_height:
-            draw_code128(canvas, x, y, module, bar_height, args)
-            barcodes.append(args)
-            bar_height = 0
-    image = Image.fromarray(np.where(canvas, 0, 255).astype(np.uint8), mode="L")
-    return image, fields, barcodes
-
-
-def decoded_field_value(data: str) -> str:
-    """The text a ^BC field encodes (what a scanner reads)."""
-    chars, subset = [], "B"
-    for value in bc_values(data)[1:-2]:
-        if value in (99, 100):
-            subset = "C" if value == 99 else "B"
-        else:
-            chars.append(f"{value:02d}" if subset == "C" else chr(value + 32))
-    return "".join(chars)
 
 
 # --------------------------------------------------------------------------- PDF
@@ -493,18 +344,75 @@ def test_zpl_structure(size: str) -> None:
 
 def test_zpl_barcodes_are_code128_with_two_dot_modules() -> None:
     fmt = zpl_formats(render_label_zpl([LABEL]))[0]
-    fields = re.findall(r"\^BY(\d+)\^A0N,\d+,\d+\^BCN,(\d+),Y,N,N\^FD([^\^]+)\^FS", fmt)
-    values = {decoded_field_value(data): int(module) for module, _, data in fields}
-    assert values == {"RMA-2026-000123": 2, "SF1234567890123": 4}  # tracking: double width
-    assert "^BY2" in fmt
+    barcodes = render_zpl(fmt).barcodes
+    assert {b.value: b.module for b in barcodes} == {"RMA-2026-000123": 2, "SF1234567890123": 4}
+    assert "^BY2" in fmt and all(b.module >= 2 for b in barcodes)  # tracking: double width
+    assert len(re.findall(r"\^BCN,\d+,Y,N,N,A\^FD", fmt)) == 2  # automatic subsets
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_zpl_carries_the_numbers_as_plain_text(size: str) -> None:
+    """What a printer log, a reprint tool or an integrator greps for is there as typed: the
+    barcodes' data is the number itself, and the printed lines are text fields."""
+    for data in (LABEL, LONG, WORST, replace(LABEL, tracking_number="", shipped_on=None)):
+        fmt = zpl_formats(render_label_zpl([data], size))[0]
+        assert f"^FD{data.rma_number}^FS" in fmt
+        assert re.search(rf"\^BCN,\d+,Y,N,N,A\^FD{data.rma_number}\^FS", fmt)
+        if data.tracking_number:
+            assert f"^FD{data.tracking_number}^FS" in fmt
+        texts = [t.text for t in render_zpl(fmt).texts]
+        assert any(text.endswith(data.rma_number) and "Shipped" in text for text in texts)
+    texts = {t.text for t in render_zpl(zpl_formats(render_label_zpl([LABEL], size))[0]).texts}
+    assert {"138 0013 8000", "021-5080 1234", "SN F18A0012345", "SF Express", "COLLECT"} <= texts
+
+
+def test_zpl_splits_lines_into_printer_text_and_chinese_bitmaps() -> None:
+    assert text_runs("张伟  138 0013 8000") == [(0, "张伟", False), (4, "138 0013 8000", True)]
+    assert text_runs("RMA 返修件寄回 Repair return") == [
+        (0, "RMA", True), (4, "返修件寄回", False), (10, "Repair return", True)]
+    assert text_runs("· 配件 0 item") == [(0, "· 配件", False), (5, "0 item", True)]
+    assert text_runs("南七道 R2-B 栋") == [
+        (0, "南七道", False), (4, "R2-B", True), (9, "栋", False)]
+    assert text_runs("+86 755 8888") == [(0, "+86 755 8888", True)]
+    assert text_runs("  ") == [] and text_runs("·") == [(0, "·", True)]
+    for data in (LABEL, LONG):
+        printed = render_zpl(zpl_formats(render_label_zpl([data]))[0])
+        runs = [run for item in layout_label(data).items if isinstance(item, Text | Badge)
+                for run in text_runs((item.text if isinstance(item, Badge) else item).text)]
+        assert [t.text for t in printed.texts] == [run for _, run, resident in runs if resident]
+        assert len(printed.graphics) == sum(1 for *_, resident in runs if not resident)
+        for field in printed.graphics:  # a bitmap is a run the printer's font cannot print
+            assert field.bitmap.any()
+
+
+def test_zpl_text_escapes_zpl_characters_and_non_ascii() -> None:
+    assert field_data("plain_text 1-2") == ("plain_text 1-2", False)
+    assert field_data("a^b~c_d×·…") == ("a_5Eb_7Ec_5Fd_C3_97_C2_B7_E2_80_A6", True)
+    odd = replace(LABEL, ship_to_name="O'Brien ^~_ Müller", ship_to_phone="+1 (555) 0100")
+    fmt = zpl_formats(render_label_zpl([odd]))[0]
+    assert "^FH_^FDO'Brien _5E_7E_5F M_C3_BCller  +1 (555) 0100^FS" in fmt
+    assert "O'Brien ^~_ Müller  +1 (555) 0100" in {t.text for t in render_zpl(fmt).texts}
+    for field in re.findall(r"\^FD([^^]*)\^FS", fmt):
+        assert "~" not in field  # a tilde would be a control command
 
 
 def test_zpl_barcode_data_escapes_zpl_characters() -> None:
-    data, hex_escaped = code128_field_data("A>B^C~D_E")
-    assert hex_escaped and "^" not in data and "~" not in data
-    assert decoded_field_value(data) == "A>B^C~D_E"
+    field = code128_field_data("A>B^C~D_E")  # ">" is ZPL's invocation character: mode N
+    assert field.mode == "N" and field.hex_escaped
+    assert "^" not in field.data and "~" not in field.data
+    assert decoded_field_value(field.data) == "A>B^C~D_E"
     fmt = zpl_formats(render_label_zpl([replace(LABEL, rma_number="R^1~2_3")]))[0]
-    assert "^FH_^FD" in fmt
+    assert re.search(r"\^BCN,\d+,Y,N,N,A\^FH_\^FDR_5E1_7E2_5F3\^FS", fmt)
+    assert "R^1~2_3" in {b.value for b in render_zpl(fmt).barcodes}
+
+
+def test_code128_modules_are_the_shortest_symbol() -> None:
+    """The width the ZPL centres a symbol by: never more than reportlab's for the PDF."""
+    assert code128_modules("1234") == 11 * 4 + 13  # start C, 12, 34, check, stop
+    assert code128_modules("A") == 11 * 3 + 13
+    assert code128_modules("RMA-2026-000123") == 11 * 15 + 13  # B R M A - 2 0 2 6 - C 00 01 23
+    for value in ("SF1234567890123", "YT2412345678901234", "JD0123456789ABC", "12345", "a1b22c333"):
+        assert code128_modules(value) <= 11 * (len(code128_symbol(value)) - 1) + 13
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -512,27 +420,64 @@ def test_zpl_renders_back_to_a_label_that_scans(size: str, tmp_path: Path) -> No
     width, height = EXPECTED_DOTS[size]
     margin = round(MARGIN * DPI / 72)
     for data in (LABEL, LONG):
-        image, fields, barcodes = render_zpl(zpl_formats(render_label_zpl([data], size))[0])
-        assert code128_values(image) == {data.rma_number, data.tracking_number}
-        assert {decoded_field_value(b) for b in barcodes} == {data.rma_number, data.tracking_number}
-        assert len(fields) >= 12
-        for x, y, bitmap in fields:
-            assert bitmap.any()  # every text line has ink
-            assert 0 <= x and x + bitmap.shape[1] <= width and 0 <= y and y + bitmap.shape[0] <= height
+        printed = render_zpl(zpl_formats(render_label_zpl([data], size))[0])
+        assert code128_values(printed.image) == {data.rma_number, data.tracking_number}
+        assert {b.value for b in printed.barcodes} == {data.rma_number, data.tracking_number}
+        assert len(printed.graphics) + len(printed.texts) >= 12
+        for field in printed.graphics:
+            x, y, bitmap = field.x, field.y, field.bitmap
+            assert bitmap.any()  # every Chinese run has ink
+            assert 0 <= x and x + bitmap.shape[1] <= width
+            assert 0 <= y and y + bitmap.shape[0] <= height
             ink_rows, ink_cols = np.nonzero(bitmap)
             assert x + ink_cols.min() >= margin - 3 and x + ink_cols.max() < width - margin + 3
             assert y + ink_rows.min() >= margin - 3 and y + ink_rows.max() < height - margin + 3
-    image.save(tmp_path / "zpl.png")
+        for text in printed.texts:  # the most room a text field's font could take
+            left, top, right, bottom = text.box()
+            assert left >= margin - 3 and right < width - margin + 3, text
+            assert top >= margin - 3 and bottom < height - margin + 3, text
+        for barcode in printed.barcodes:
+            assert barcode.x >= margin and barcode.right <= width - margin
+    printed.image.save(tmp_path / "zpl.png")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_zpl_text_fields_do_not_run_into_each_other(size: str) -> None:
+    """A text field, as wide as its font could print it, ends before the next field on its
+    line (text or bitmap) starts: a printer's font 0 never runs into the Chinese after it."""
+    for data in (LABEL, LONG, WORST):
+        printed = render_zpl(zpl_formats(render_label_zpl([data], size))[0])
+        for text in printed.texts:
+            right = text.box()[2]
+            after = [t.x for t in printed.texts if t.baseline == text.baseline and t.x > text.x]
+            after += [g.x for g in printed.graphics
+                      if g.y <= text.baseline <= g.y + g.bitmap.shape[0] and g.x > text.x]
+            assert not after or right <= min(after) + 1, text
+
+
+def test_zpl_badges_are_black_boxes_with_reversed_text() -> None:
+    collect = zpl_formats(render_label_zpl([LABEL]))[0]
+    prepaid = zpl_formats(render_label_zpl([replace(LABEL, freight="prepaid")]))[0]
+    assert "^FR^FDCOLLECT^FS" in collect and "^FDPREPAID^FS" in prepaid
+    assert "^FR^FDPREPAID" not in prepaid and "COLLECT" not in prepaid
+    corner = (slice(0, 80), slice(EXPECTED_DOTS["4x6"][0] // 2, None))
+    dark = {name: (np.asarray(render_zpl(fmt).image) < 128)[corner].mean()
+            for name, fmt in (("collect", collect), ("prepaid", prepaid))}
+    assert dark["collect"] > 0.35 > dark["prepaid"]
+    reversed_bitmaps = [g for g in render_zpl(collect).graphics if g.reverse]
+    assert len(reversed_bitmaps) == 2  # 到付 and 收, knocked out of their boxes
 
 
 def test_zpl_compressed_and_plain_hex_are_the_same_picture() -> None:
-    packed = render_zpl(zpl_formats(render_label_zpl([LONG]))[0])[0]
+    packed_zpl = render_label_zpl([LONG])
+    assert ":Z64:" in packed_zpl  # zlib + base64, its CRC checked by the reader
+    packed = render_zpl(zpl_formats(packed_zpl)[0]).image
     plain_zpl = render_label_zpl([LONG], compress=False)
-    assert re.search(r"\^GFA,\d+,\d+,\d+,[0-9A-F]+\^FS", plain_zpl)
+    assert re.search(r"\^GFA,\d+,\d+,\d+,[0-9A-F]+\^FS", plain_zpl) and ":Z64:" not in plain_zpl
     for args in re.findall(r"\^GF(A,[^\^]+)", plain_zpl):
         total, row_bytes, data = args.split(",")[1], args.split(",")[3], args.split(",")[4]
         assert len(data) == 2 * int(total) and int(total) % int(row_bytes) == 0
-    plain = render_zpl(zpl_formats(plain_zpl)[0])[0]
+    plain = render_zpl(zpl_formats(plain_zpl)[0]).image
     assert np.array_equal(np.asarray(packed), np.asarray(plain))
 
 
@@ -541,21 +486,71 @@ def test_zpl_is_byte_identical_small_and_quick() -> None:
     zpl = render_label_zpl([LABEL, LONG], "100x180")
     assert time.perf_counter() - start < 5
     assert zpl == render_label_zpl([replace(LABEL), replace(LONG)], "100x180")
-    assert len(render_label_zpl([LONG], "100x180")) < 200_000
+    assert len(render_label_zpl([LONG], "100x180")) < MAX_LABEL_BYTES
     assert len(render_label_zpl([LONG], "100x180", compress=False)) < 200_000
 
 
+def hidden_contents(fmt: str) -> int:
+    """N of the "…(+N)" line, 0 when every contents line is listed."""
+    found = re.search(r"\^FD_E2_80_A6\(\+(\d+)\)\^FS", fmt)
+    return int(found[1]) if found else 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_zpl_stays_under_32_kb_for_worst_case_inputs(size: str) -> None:
+    """Low-end printers fail on a format larger than their free memory (32 KB): Chinese
+    addresses as long as the label takes, every field dense with distinct glyphs."""
+    addresses = replace(LABEL, ship_to_address=dense_chinese(400, 7),
+                        ship_from_address=dense_chinese(200, 8), ship_to_name=dense_chinese(30, 9))
+    for data in (LABEL, LONG, WORST, addresses, replace(WORST, freight="collect")):
+        fmt = render_label_zpl([data], size)
+        assert len(fmt.encode()) < MAX_LABEL_BYTES, (data.ship_to_name, len(fmt))
+        pdf_hidden = int((re.findall(r"…\(\+(\d+)\)", page_texts(render_label_pdf([data], size))[0])
+                          or [0])[0])
+        assert hidden_contents(fmt) >= pdf_hidden
+    for data in (LABEL, addresses):  # nothing to spare: the ZPL lists what the PDF lists
+        assert hidden_contents(render_label_zpl([data], size)) == 0
+
+
+def test_zpl_lists_fewer_contents_only_to_stay_under_the_budget() -> None:
+    """Past the budget the ZPL drops contents lines from the end, and counts them."""
+    fmt = render_label_zpl([WORST], "100x180")
+    hidden = hidden_contents(fmt)
+    printed = render_zpl(fmt)
+    heading = next(t for t in printed.texts if t.text == "Contents")
+    tail = next(t for t in printed.texts if t.text.startswith("…(+"))
+    listed = [g for g in printed.graphics if heading.baseline < g.y < tail.baseline - 10]
+    assert len(listed) >= 3 and len(listed) + hidden == len(WORST.contents)
+    more = render_label_zpl([replace(WORST, contents=WORST.contents[: len(listed) + 1])],
+                            "100x180")
+    assert hidden_contents(more) == 1  # one line more would not have fitted
+    # at 600 dpi even no contents would not bring it under: then nothing is dropped for nothing
+    pdf_hidden = int(re.findall(r"…\(\+(\d+)\)", page_texts(render_label_pdf([LONG]))[0])[0])
+    sharp = render_label_zpl([LONG], dpi=600)
+    assert len(sharp) > MAX_LABEL_BYTES and hidden_contents(sharp) == pdf_hidden
+
+
 def test_zpl_content_matches_the_pdf() -> None:
-    """The ZPL carries the same lines as the PDF: one graphic field per text line."""
-    pdf_lines = sum(1 for line in page_texts(render_label_pdf([LABEL]))[0].splitlines() if line.strip())
-    fields = render_zpl(zpl_formats(render_label_zpl([LABEL]))[0])[1]
-    assert len(fields) >= pdf_lines - 2  # barcode texts are interpretation lines in ZPL
+    """The ZPL carries the same lines as the PDF: what the PDF says in Latin letters and digits
+    is in the ZPL's text fields, and each line with Chinese has its bitmaps."""
+    for data in (LABEL, replace(LABEL, freight="prepaid", tracking_number="", carrier="")):
+        pdf_lines = [line for line in page_texts(render_label_pdf([data]))[0].splitlines()
+                     if line.strip()]
+        printed = render_zpl(zpl_formats(render_label_zpl([data]))[0])
+        zpl_text = flat(" ".join([t.text for t in printed.texts]
+                                 + [b.value for b in printed.barcodes]))
+        for line in pdf_lines:
+            for latin in re.findall(r"[A-Za-z0-9](?:[\x20-\x7e]*[A-Za-z0-9])?", line):
+                assert flat(latin) in zpl_text, (latin, line)
+        chinese_lines = [line for line in pdf_lines
+                         if re.search(r"[\u3000-\u9fff\uff00-\uffef]", line)]
+        assert len(printed.graphics) >= len(chinese_lines)
 
 
 def test_zpl_at_300_dpi_scales_dots_and_modules() -> None:
     fmt = zpl_formats(render_label_zpl([LABEL], "4x6", dpi=300))[0]
     assert "^PW1200" in fmt and "^LL1800" in fmt and "^BY3" in fmt and "^BY6" in fmt
-    image = render_zpl(fmt)[0]
+    image = render_zpl(fmt).image
     assert code128_values(image) == {"RMA-2026-000123", "SF1234567890123"}
     with pytest.raises(ValueError, match="dpi"):
         render_label_zpl([LABEL], dpi=72)
