@@ -39,8 +39,10 @@ from depot.services.health import describe, explains
 from depot.services.workflow import JOB
 from depot.worker import POLL_SECONDS, DeliveryLoop
 
-users_cli = AppGroup("users", help="Create users and their API tokens.")
-depot_cli = AppGroup("depot", help="Depot housekeeping.")
+users_cli = AppGroup("users", help="Create users, change their role, password or API token, "
+                                    "and switch accounts off or on. NAME is the user name.")
+depot_cli = AppGroup("depot", help="Depot housekeeping: the first admin, imports, mail, "
+                                    "reminders, jobs, the calendar and backups.")
 
 
 def _now() -> datetime:
@@ -51,13 +53,18 @@ def _fail(error: DepotError) -> None:
     raise click.ClickException(error.message)
 
 
-@users_cli.command("create")
+@users_cli.command("create", short_help="Create a user and print its API token.")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--password", default=None, help="Password for page logins (prompted if -p).")
-@click.option("-p", "prompt_password", is_flag=True, help="Ask for a password.")
+@click.option("--role", required=True, type=click.Choice(ROLES),
+              help="What the user may do: clerk, technician, supervisor, logistics or admin.")
+@click.option("--password", default=None,
+              help="A password for page logins: at least 10 characters, not the user name. "
+                   "Without one (and without -p) the user has only the API token.")
+@click.option("-p", "prompt_password", is_flag=True,
+              help="Ask for the password on the terminal (typed twice, not shown).")
 def create_user(name: str, role: str, password: str | None, prompt_password: bool) -> None:
-    """Create a user; its new API token is printed alone on the last line."""
+    """Create the user NAME with a role; its new API token is printed alone on the last line
+    (shown once: Depot keeps only a hash)."""
     if prompt_password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -68,10 +75,12 @@ def create_user(name: str, role: str, password: str | None, prompt_password: boo
     click.echo(token)
 
 
-@users_cli.command("set-password")
+@users_cli.command("set-password", short_help="Set a user's password; ends its sessions.")
 @click.argument("name")
-@click.password_option()
+@click.password_option(help="The new password (at least 10 characters, not the user name); "
+                            "asked for on the terminal when not given.")
 def set_password(name: str, password: str) -> None:
+    """Give the user NAME a new password for page logins; every session of the user ends."""
     try:
         users.set_password(db.session, name, password)
     except DepotError as exc:
@@ -79,12 +88,16 @@ def set_password(name: str, password: str) -> None:
     click.echo(f"password of {name} changed")
 
 
-@users_cli.command("update")
+@users_cli.command("update", short_help="Change a user's role, or switch it off or on.")
 @click.argument("name")
-@click.option("--role", default=None, type=click.Choice(ROLES), help="A new role.")
-@click.option("--active/--inactive", default=None, help="Switch the account on or off.")
+@click.option("--role", default=None, type=click.Choice(ROLES),
+              help="A new role: clerk, technician, supervisor, logistics or admin.")
+@click.option("--active/--inactive", default=None,
+              help="Switch the account on, or off (it can no longer log in and its API token "
+                   "stops working).")
 def update_user(name: str, role: str | None, active: bool | None) -> None:
-    """Change a user's role or switch the account off; the user's sessions end at once."""
+    """Change the role of the user NAME or switch the account off or on; the user's sessions
+    end at once. The last active admin can be neither switched off nor given another role."""
     try:
         user = users.update_user(db.session, name, role=role, active=active)
     except DepotError as exc:
@@ -92,10 +105,11 @@ def update_user(name: str, role: str | None, active: bool | None) -> None:
     click.echo(f"{user.username}: {user.role}, {'active' if user.active else 'inactive'}")
 
 
-@users_cli.command("token")
+@users_cli.command("token",
+                   short_help="Give a user a new API token; the old one stops working.")
 @click.argument("name")
 def new_token(name: str) -> None:
-    """Replace a user's API token; the old one stops working."""
+    """Give the user NAME a new API token, printed once; the old one stops working at once."""
     try:
         token = users.new_token(db.session, name)
     except DepotError as exc:
@@ -154,8 +168,9 @@ def doctor(dev: bool) -> None:
 @click.option("--chunk-rows", type=click.IntRange(1), default=None,
               help="Rows per transaction (default DEPOT_IMPORT_CHUNK_ROWS).")
 def import_units(path: Path, chunk_rows: int | None) -> None:
-    """Import units from a CSV file (the API's column names), of any size: read as it goes,
-    written a chunk at a time, with progress on stderr and the summary at the end."""
+    """Import units from the CSV file PATH (the API's column names), of any size: read as it
+    goes, written a chunk at a time, with progress on stderr and the summary at the end. Exits
+    with status 1 when some rows were refused (they are listed on stderr), 0 when all landed."""
     config = current_app.config
     options = unit_import.ImportOptions(
         chunk_rows=chunk_rows or config["DEPOT_IMPORT_CHUNK_ROWS"])
@@ -175,6 +190,11 @@ def import_units(path: Path, chunk_rows: int | None) -> None:
         click.echo(f"line {error['line']}: {error['message']}", err=True)
     if report.error_count > len(report.errors):
         click.echo(f"... and {report.error_count - len(report.errors)} more errors", err=True)
+    if report.error_count:
+        # Cron and scripts read the exit status: some rows did not land.
+        rows = "row was" if report.error_count == 1 else "rows were"
+        click.echo(f"{report.error_count} {rows} not imported; the good rows were", err=True)
+        raise SystemExit(1)
 
 
 @contextmanager
@@ -214,10 +234,12 @@ def run_jobs(once: bool) -> None:
 
 @depot_cli.command("calendar-override")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.option("--working/--holiday", required=True)
-@click.option("--note", default="")
+@click.option("--working/--holiday", required=True,
+              help="Whether DAY is a working day (a make-up workday) or a holiday.")
+@click.option("--note", default="", help="Why, as shown on the calendar page (春节调休).")
 def calendar_override(day: datetime, working: bool, note: str) -> None:
-    """Declare a day working or not (for years the holidays package does not know yet)."""
+    """Declare DAY (YYYY-MM-DD) a working day or a holiday, for years the holidays package
+    does not know yet."""
     the_day: date = day.date()
     calendars.set_override(db.session, the_day, working=working, note=note)
     click.echo(f"{the_day}: {'working day' if working else 'holiday'}")

@@ -74,6 +74,12 @@ class Config:
         # prepaid and bills half in the quote).
         self.DEPOT_FREIGHT_COVERED = env.get("DEPOT_FREIGHT_COVERED", "depot")
         self.DEPOT_FREIGHT_NOT_COVERED = env.get("DEPOT_FREIGHT_NOT_COVERED", "customer")
+        # When a unit that is not covered must be paid for: before its repair starts (`repair`)
+        # or before it ships back (`shipping`); the quote PDF says which.
+        self.DEPOT_PAY_BEFORE = env.get("DEPOT_PAY_BEFORE", "shipping").strip().lower()
+        if self.DEPOT_PAY_BEFORE not in ("repair", "shipping"):
+            raise ValueError("DEPOT_PAY_BEFORE must be repair or shipping, "
+                             f"not {self.DEPOT_PAY_BEFORE!r}")
         self.DEPOT_LABEL_SIZE = env.get("DEPOT_LABEL_SIZE", "4x6")
         # The TrueType font with Chinese characters every PDF and ZPL label is printed in
         # (empty: WenQuanYi Micro Hei of Debian's fonts-wqy-microhei).
@@ -81,6 +87,8 @@ class Config:
         self.DEPOT_CLOSE_AFTER_DAYS = int(env.get("DEPOT_CLOSE_AFTER_DAYS", "14"))
         # A unit back within this many days of its last shipment is flagged (repeat_of).
         self.DEPOT_REPEAT_DAYS = int(env.get("DEPOT_REPEAT_DAYS", "90"))
+        # Four eyes on QA: the technician who finished a repair may not pass its QA.
+        self.DEPOT_QA_BY_OTHER = _flag(env, "DEPOT_QA_BY_OTHER")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql") and (
                 "connect_timeout" not in self.SQLALCHEMY_DATABASE_URI):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ import jinja2
 
 from depot.config import PACKAGE
 from depot.i18n import catalogue
+from depot.words import word
 
 MAIL_TEMPLATES = PACKAGE / "templates" / "mail"
 # A customer's language is not known yet: their mail is Chinese first, then English.
@@ -44,6 +45,7 @@ def _environment(lang: str) -> jinja2.Environment:
                              extensions=["jinja2.ext.i18n"], autoescape=False,
                              keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
     env.install_gettext_translations(catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["word"] = partial(word, lang)  # codes in words: word('carrier', 'SF')
     return env
 
 

@@ -4,7 +4,7 @@
 Messages come from the templates (`_()`), the mail templates, and the Python code: the
 DepotError kinds' sentences, `N_()`, `translate()`/`both()`/`pair()` calls with a literal
 sentence, guards, the machines' refusals, and the wording tables (reasons, the quote answer
-refusals, quote and receipt words).
+refusals, quote and receipt words, the words for codes in depot/words.py).
 
     python scripts/messages.py            # every language
     python scripts/messages.py zh_Hans_CN # one
@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Translated at run time: role names, and the admin pages' headers and labels
 # (depot/web/admin_pages.py passes them to depot/templates/admin_table.html).
 EXTRA = ("clerk", "technician", "supervisor", "logistics", "admin",
-         "Product models", "Code", "Name", "Warranty (months)", "Serial pattern",
+         "Product models", "Code", "Finding code", "Name", "Warranty (months)", "Serial pattern",
          "Finding catalogue", "Class", "Chinese (simplified)", "Chinese (traditional)", "English",
          "Status", "retired", "in use", "Put back in use", "Retire", "Man-made damage",
          "Quality faults", "Parts", "Part number", "Cost price (CNY)", "Stock", "Models",
          "Receive stock", "Label printers", "Host", "Port", "Label size", "Working-day calendar",
-         "Day", "Kind", "Note", "working day", "holiday",
+         "Day", "Kind", "Note", "working day", "holiday", "Edit",
          "Public URL (customer links and QR codes)", "Mail sender", "Depot name", "Depot phone",
          "Depot address", "Payment instructions")
 ERRORS = ("DepotError", "InvalidInputError", "NotFoundError", "ConflictError",
@@ -73,6 +73,7 @@ def python_messages(exclude: tuple[str, ...] = ()) -> list[Message]:
     from depot.domain.workflow import RMA
     from depot.labels.receipt import RECEIPT_TEXT
     from depot.quotes.text import QUOTE_TEXT
+    from depot.words import WORDS
 
     found = _extract(ROOT / "depot", "python", PY_KEYWORDS, exclude)
     found += [(m, None) for m in REASONS.values()]
@@ -81,6 +82,7 @@ def python_messages(exclude: tuple[str, ...] = ()) -> list[Message]:
     found += [(Machine.__dataclass_fields__["refused"].default, None)]
     found += [(m, "quote") for m in QUOTE_TEXT.values()]
     found += [(m, "receipt") for m in RECEIPT_TEXT.values()]
+    found += [(m, context) for context, table in WORDS.values() for m in table.values()]
     return [(m, c) for m, c in dict.fromkeys(found) if m.strip()]
 
 

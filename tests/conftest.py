@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
-from depot import create_app, worker
+from depot import create_app, job_runner, worker
 from depot.config import TestConfig
 from depot.domain.roles import ROLES
 from depot.models import db
@@ -66,11 +66,13 @@ def _upgrade(url: str, instance: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_engine_left_open():
-    """Every app a test made (not only the fixture's) gives its connections back when the test
-    ends: a pooled connection left for the garbage collector is a ResourceWarning, and with
-    warnings as errors it would fail whichever test happened to run then."""
+    """Every app a test made (not only the fixture's) stops its background threads and gives its
+    connections back when the test ends: a pooled connection left for the garbage collector is a
+    ResourceWarning, and with warnings as errors it would fail whichever test ran then."""
     yield
-    for engines in list(db._app_engines.values()):
+    for app, engines in list(db._app_engines.items()):
+        worker.stop_background(app)  # a delivery or job thread a test started holds a connection
+        job_runner.stop_background(app)
         for engine in engines.values():
             engine.dispose()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from depot.domain.machine import Guard, Machine
 
@@ -44,14 +45,25 @@ TRANSITIONS: dict[tuple[QuoteStatus | None, QuoteAction], QuoteStatus] = {
 class QuoteFacts:
     valid_until: date
     today: date
+    total: Decimal | None = None
+    # The total the sender was shown (the RMA page, an integration's own sum); None: not said.
+    shown_total: Decimal | None = None
 
 
 IN_TIME = Guard("quote_expired", "this quote was valid until %(valid_until)s",
                 lambda facts: facts.today <= facts.valid_until,
                 lambda facts: {"valid_until": facts.valid_until.isoformat()})
+# A quote goes out with the total the sender last saw, never with one nobody saw.
+AS_SHOWN = Guard("total_changed",
+                 "the quote's total is %(total)s, not the %(shown)s shown: check it and send "
+                 "it again",
+                 lambda facts: facts.shown_total is None or facts.shown_total == facts.total,
+                 lambda facts: {"total": f"{facts.total:.2f}",
+                                "shown": f"{facts.shown_total:.2f}"})
 
 QUOTE = Machine("a quote", QuoteStatus, QuoteAction, TRANSITIONS,
-                guards={(Q.SENT, QA.APPROVE): (IN_TIME,), (Q.SENT, QA.DECLINE): (IN_TIME,)},
+                guards={(Q.SENT, QA.APPROVE): (IN_TIME,), (Q.SENT, QA.DECLINE): (IN_TIME,),
+                        (Q.DRAFT, QA.SEND): (AS_SHOWN,)},
                 refused="cannot %(action)s a quote that is %(status)s")
 QUOTE.check()
 

@@ -9,7 +9,10 @@ _CLERK = {"units", "import", "scans", "rmas.create", "rmas.read", "quotes.create
           "payments"}
 _TECHNICIAN = {"scans", "rmas.read", "inspection", "quotes.create", "actions.bench"}
 _LOGISTICS = {"scans", "rmas.read", "labels", "shipment", "actions.close"}
-_SUPERVISOR = _CLERK | _TECHNICIAN | _LOGISTICS | {"actions.cancel", "overrides", "reports"}
+# payments.overpay: accept money above what was asked for (a credit to refund);
+# payments.void: void a payment recorded by mistake, with a reason.
+_SUPERVISOR = _CLERK | _TECHNICIAN | _LOGISTICS | {"actions.cancel", "overrides", "reports",
+                                                   "payments.overpay", "payments.void"}
 _ADMIN = _SUPERVISOR | {"users", "models", "admin"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from depot.domain.machine import Guard, Machine, every
-from depot.domain.payments import payment_outstanding
+from depot.domain.payments import DEFAULT_PAY_BEFORE, payment_outstanding
 
 
 class Status(enum.StrEnum):
@@ -49,6 +49,7 @@ class Action(enum.StrEnum):
     CREATE_QUOTE = "create_quote"
     USE_PART = "use_part"
     PAYMENT = "payment"
+    VOID_PAYMENT = "void_payment"
     ASSIGN = "assign"
 
 
@@ -93,6 +94,7 @@ _STAYS: dict[tuple[Status | None, Action], Status] = {
     **every((S.IN_REPAIR,), A.USE_PART),
     # Money may arrive at any time until the RMA is closed or cancelled.
     **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED)], A.PAYMENT),
+    **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED)], A.VOID_PAYMENT),
     **every(sorted(OPEN_STATUSES, key=list(Status).index), A.ASSIGN),
 }
 TRANSITIONS: dict[tuple[Status | None, Action], Status] = {**_MOVES, **_STAYS}
@@ -107,6 +109,13 @@ class RmaFacts:
 
     covered: bool | None = None
     outstanding: Decimal = Decimal("0.00")
+    pay_before: str = DEFAULT_PAY_BEFORE  # the depot's policy, DEPOT_PAY_BEFORE
+    # Four eyes on QA (DEPOT_QA_BY_OTHER): who finished the repair (the actor of the latest
+    # finish_repair event), who asks now (None: unknown, not checked), and whether the rule
+    # is on.
+    finished_by: int | None = None
+    actor: int | None = None
+    qa_by_other: bool = False
 
 
 COVERED = Guard(
@@ -117,10 +126,25 @@ PAID = Guard(
     "payment_required", "%(outstanding)s CNY is still unpaid",
     lambda facts: not payment_outstanding(facts.covered, facts.outstanding),
     lambda facts: {"outstanding": f"{facts.outstanding:.2f}"})
+PAID_BEFORE_REPAIR = Guard(
+    "payment_required", "%(outstanding)s CNY is still unpaid: this depot repairs once paid",
+    lambda facts: facts.pay_before != "repair"
+    or not payment_outstanding(facts.covered, facts.outstanding),
+    lambda facts: {"outstanding": f"{facts.outstanding:.2f}"})
+
+QA_BY_OTHER = Guard(
+    "qa_by_other",
+    "the technician who finished this repair may not pass its QA: another technician must "
+    "check it",
+    lambda facts: not (facts.qa_by_other and facts.finished_by is not None
+                       and facts.actor == facts.finished_by))
 
 RMA = Machine(
     "an RMA", Status, Action, TRANSITIONS,
-    guards={(S.INSPECTED, A.START_REPAIR): (COVERED,), (S.READY_TO_SHIP, A.SHIP): (PAID,)},
+    guards={(S.INSPECTED, A.START_REPAIR): (COVERED,),
+            (S.APPROVED, A.START_REPAIR): (PAID_BEFORE_REPAIR,),
+            (S.READY_TO_SHIP, A.SHIP): (PAID,),
+            (S.REPAIRED, A.PASS_QA): (QA_BY_OTHER,)},
     offered=frozenset(MOVING_ACTIONS), refused="cannot %(action)s an RMA that is %(status)s")
 RMA.check()
 
@@ -132,7 +156,7 @@ ACTION_PERMISSIONS: dict[Action, str] = {
     A.RETURN_UNREPAIRED: "actions.bench", A.CLOSE: "actions.close", A.CANCEL: "actions.cancel",
 }
 API_ACTIONS = tuple(ACTION_PERMISSIONS)
-REASON_REQUIRED = frozenset({A.CANCEL, A.FAIL_QA, A.OVERRIDE})
+REASON_REQUIRED = frozenset({A.CANCEL, A.FAIL_QA, A.OVERRIDE, A.VOID_PAYMENT})
 
 
 def next_status(current: Status | None, action: Action, facts: RmaFacts | None = None

@@ -104,3 +104,12 @@ class Payment(db.Model):
     slip_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The part of this payment above what was asked for when it was received (accepted by a
+    # supervisor): a credit to refund to the customer.
+    credit: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0.00"),
+                                            server_default="0")
+    # A payment recorded by mistake is voided by a supervisor with a reason, never deleted:
+    # it no longer counts towards what was paid.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    void_reason: Mapped[str | None] = mapped_column(String(1000))

@@ -10,7 +10,7 @@ one database has.
   3 characters or more; a shorter part (one or two Chinese characters) can be served by no
   trigram, and is looked for in the customers table itself, never in the RMAs.
 
-The database-specific ones are made by migration 0011 and are not in the models' metadata:
+The database-specific ones are made by migration 0013 and are not in the models' metadata:
 autogenerate and the schema comparison skip them by these names.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from depot.extensions import db
@@ -37,6 +37,9 @@ class ProductModel(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     warranty_months: Mapped[int] = mapped_column(Integer, default=12)
     serial_pattern: Mapped[str | None] = mapped_column(String(200))
+    # A retired model is no longer offered when a unit is registered at intake; the units
+    # that have it keep it.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -140,7 +140,7 @@ def approval(doc: QuoteDocument, s: QuoteStyles, width: float) -> KeepTogether:
     code = qr_drawing(doc.approval_url, s.font)
     valid = pair("valid_until", lang)
     hint = pair("approval_hint", lang)
-    note = pair("approval_note", lang)
+    note = pair(f"approval_note_{doc.pay_before}", lang)
     text: list[Flowable] = [
         inline(pair("approval", lang), s.section, 7.5), Spacer(1, 1.5 * mm),
         Paragraph(f"{esc(hint[0])}<br/>{grey(hint[1], 7.5)}", s.value), Spacer(1, 1.5 * mm),

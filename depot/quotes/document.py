@@ -60,3 +60,4 @@ class QuoteDocument:
     approval_url: str  # signed customer link
     photos: tuple[EvidencePhoto, ...] = ()
     lang: str = "zh_CN"  # zh_CN | zh_TW | en: the primary language; English is always second
+    pay_before: str = "shipping"  # DEPOT_PAY_BEFORE (repair | shipping): the note printed

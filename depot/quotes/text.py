@@ -52,8 +52,12 @@ QUOTE_TEXT: dict[str, str] = {
     "payment": "Payment",
     "approval": "Approve or decline",
     "approval_hint": "Scan or open the link to approve or decline",
-    "approval_note": "Repair starts once the quote is approved and paid; a declined quote "
-                     "means the unit is returned as it is.",
+    # The note follows DEPOT_PAY_BEFORE: approval_note_<pay_before>.
+    "approval_note_repair": "Repair starts once the quote is approved and paid; a declined "
+                            "quote means the unit is returned as it is.",
+    "approval_note_shipping": "Repair starts once the quote is approved; the unit is shipped "
+                              "back once paid. A declined quote means the unit is returned as "
+                              "it is.",
     "photos": "Evidence photos",
     "page": "Page %(n)s",
 }

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from depot.domain.serials import serial_key
 from depot.domain.workflow import OPEN_STATUSES, Status
 from depot.errors import NotFoundError
 from depot.models import ProductModel, Rma, Unit
@@ -23,8 +24,16 @@ def local_date(moment: datetime, tz: ZoneInfo = DEFAULT_TZ) -> date:
     return moment.astimezone(tz).date()
 
 
+def unit_serial_query(serial: str) -> Select[tuple[Unit]]:
+    """Units whose serial is `serial` in any case, surrounding whitespace ignored (DESIGN.md
+    4b; the index on lower(serial) answers it). Should two spellings of one serial have been
+    registered before this rule, the exact spelling comes first, then the oldest."""
+    return (select(Unit).where(func.lower(Unit.serial) == serial_key(serial))
+            .order_by((Unit.serial == serial.strip()).desc(), Unit.id))
+
+
 def find_unit(session: Session, serial: str, *, lock: bool = False) -> Unit | None:
-    query = select(Unit).where(Unit.serial == serial.strip())
+    query = unit_serial_query(serial).limit(1)
     if lock:
         query = query.with_for_update(of=Unit)
     return session.scalar(query)

@@ -24,6 +24,11 @@ def catalogue(session: Session) -> dict[str, Finding]:
     return {row.code: _finding(row) for row in rows}
 
 
+def names(session: Session, lang: str) -> dict[str, str]:
+    """{code: label in `lang`} of every finding, for pages that show an RMA's findings."""
+    return {code: finding.label(lang) for code, finding in catalogue(session).items()}
+
+
 def create_finding(session: Session, code: str, damage_class: str, label_zh: str, label_en: str,
                    label_zh_tw: str = "") -> Finding:
     if not CODE_RE.match(code):

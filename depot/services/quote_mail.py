@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from depot.domain.damage import DamageClass
+from depot.domain.pricing import QuoteLine
 from depot.domain.text import Reason
 from depot.errors import InvalidInputError
 from depot.i18n import reason_text, stored_reasons_text, translate
@@ -59,7 +61,8 @@ def quote_document(session: Session, quote: Quote, settings: DepotSettings,
         currency=quote.currency, subtotal=quote.subtotal, tax_rate=quote.tax_rate,
         tax=quote.tax, total=quote.total,
         payment_instructions=settings.payment_instructions.replace("{quote}", quote.number),
-        approval_url=approval_url(settings, quote), photos=photos, lang=lang)
+        approval_url=approval_url(settings, quote), photos=photos, lang=lang,
+        pay_before=settings.pay_before)
 
 
 def quote_pdf(session: Session, number: str, quote_number: str, settings: DepotSettings,
@@ -83,22 +86,31 @@ def _email(session: Session, quote: Quote, settings: DepotSettings, *, reminder:
 
 
 def send_quote(session: Session, number: str, quote_number: str, settings: DepotSettings, *,
-               actor: User | None, now: datetime, origin: Origin | None = None
-               ) -> tuple[Quote, bool]:
+               actor: User | None, now: datetime, origin: Origin | None = None,
+               lines: list[QuoteLine] | None = None, tax_rate: Decimal | None = None,
+               shown_total: Decimal | None = None) -> tuple[Quote, bool]:
     """Mark the draft sent and queue its email in one transaction: both happen or neither.
 
+    `lines`: the lines on the sender's screen, saved into the draft in the same transaction (so
+    the customer gets what the clerk sees, unsaved edits included); `shown_total`: the total
+    the sender saw, any other refuses the send (409 total_changed) and changes nothing.
     Returns (quote, emailed). A customer without an email address still gets the quote: the
     clerk prints the PDF or faxes it, and records the answer given offline.
     """
-    quote = quoting.mark_sent(session, number, quote_number,
-                              valid_days=settings.pricing.valid_days, actor=actor, now=now,
-                              tz=settings.tz, origin=origin)
-    customer = quote.rma.unit.customer
-    emailed = bool(customer and customer.email)
-    if emailed:
-        outbox.enqueue(session, _email(session, quote, settings, reminder=False), kind="quote",
-                       rma=quote.rma, now=now)
-    session.commit()
+    try:
+        quote = quoting.mark_sent(session, number, quote_number,
+                                  valid_days=settings.pricing.valid_days, actor=actor, now=now,
+                                  tz=settings.tz, origin=origin, lines=lines, tax_rate=tax_rate,
+                                  shown_total=shown_total)
+        customer = quote.rma.unit.customer
+        emailed = bool(customer and customer.email)
+        if emailed:
+            outbox.enqueue(session, _email(session, quote, settings, reminder=False),
+                           kind="quote", rma=quote.rma, now=now)
+        session.commit()
+    except Exception:
+        session.rollback()  # an edit saved before a refusal must not linger in the session
+        raise
     return quote, emailed
 
 

@@ -60,13 +60,14 @@ def locked_quote(session: Session, number: str, quote_number: str) -> Quote:
 
 def change_quote_status(session: Session, quote: Quote, action: QuoteAction, *,
                         actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
-                        reason: str | None = None, origin: Origin | None = None
-                        ) -> QuoteStatus:
+                        reason: str | None = None, origin: Origin | None = None,
+                        shown_total: Decimal | None = None) -> QuoteStatus:
     """The one way a quote's status changes: checked by the table, one event row (who, when,
-    from where). The caller holds the RMA's lock."""
+    from where). The caller holds the RMA's lock. `shown_total`: the total the sender saw."""
     before = QuoteStatus(quote.status) if quote.status else None
     guarded = (before, action) in QUOTE.guards
-    facts = QuoteFacts(quote.valid_until, local_date(now, tz)) if guarded else None
+    facts = QuoteFacts(quote.valid_until, local_date(now, tz), quote.total,
+                       shown_total) if guarded else None
     after = QUOTE.next_status(before, action, facts)
     quote.status = after.value
     quote.events.append(QuoteEvent(action=action.value,
@@ -122,6 +123,18 @@ def update_draft(session: Session, number: str, quote_number: str, lines: list[Q
     return quote
 
 
+def _edit(session: Session, quote: Quote, lines: list[QuoteLine], tax_rate: Decimal | None, *,
+          actor: User | None, now: datetime, origin: Origin | None) -> None:
+    """The draft's lines replaced by the sender's, with an edit event when they differ."""
+    rate = quote.tax_rate if tax_rate is None else tax_rate
+    stored = [(row.kind, row.description, row.quantity, row.unit_price) for row in quote.lines]
+    if stored == [(line.kind.value, line.description, line.quantity, line.unit_price)
+                  for line in lines] and rate == quote.tax_rate:
+        return
+    change_quote_status(session, quote, QA.EDIT, actor=actor, now=now, origin=origin)
+    _set_lines(quote, lines, rate)
+
+
 def _set_lines(quote: Quote, lines: list[QuoteLine], tax_rate: Decimal) -> None:
     if not lines:
         raise InvalidInputError("a quote needs at least one line", code="invalid_line",
@@ -136,22 +149,30 @@ def _set_lines(quote: Quote, lines: list[QuoteLine], tax_rate: Decimal) -> None:
 
 def mark_sent(session: Session, number: str, quote_number: str, *, valid_days: int,
               actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
-              origin: Origin | None = None) -> Quote:
+              origin: Origin | None = None, lines: list[QuoteLine] | None = None,
+              tax_rate: Decimal | None = None, shown_total: Decimal | None = None) -> Quote:
     """Inside the caller's transaction: the draft becomes the quote the customer answers, the
-    older versions' links die, the RMA waits for the customer (its clock stops)."""
+    older versions' links die, the RMA waits for the customer (its clock stops).
+
+    `lines` (and `tax_rate`): what the sender has on the screen, saved into the draft first, so
+    what goes out is what was shown. `shown_total`: the total the sender saw; another total
+    refuses the send (total_changed) and the caller rolls the transaction back."""
     quote = locked_quote(session, number, quote_number)
     rma = quote.rma
     if quote.status != Q.DRAFT:
         raise InvalidTransitionError("quote %(quote)s is %(status)s, not a draft",
                                      code="quote_not_draft", quote=quote.number,
                                      status=quote.status, allowed=[])
+    if lines is not None:
+        _edit(session, quote, lines, tax_rate, actor=actor, now=now, origin=origin)
     change_status(session, rma, Action.SEND_QUOTE, actor=actor, now=now, tz=tz,
                   reason=f"{quote.number} {quote.total} {quote.currency}", origin=origin)
     for older in rma.quotes:
         if older is not quote and older.status == Q.SENT:
             change_quote_status(session, older, QA.SUPERSEDE, actor=actor, now=now, tz=tz,
                                 reason=quote.number, origin=origin)
-    change_quote_status(session, quote, QA.SEND, actor=actor, now=now, tz=tz, origin=origin)
+    change_quote_status(session, quote, QA.SEND, actor=actor, now=now, tz=tz, origin=origin,
+                        shown_total=shown_total)
     quote.sent_at = now
     quote.valid_until = local_date(now, tz) + timedelta(days=valid_days)
     return quote

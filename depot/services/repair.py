@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from depot.domain.payments import DEFAULT_PAY_BEFORE
 from depot.domain.workflow import API_ACTIONS, BENCH_STATUSES, REASON_REQUIRED, Action
 from depot.errors import InvalidInputError, NotFoundError
 from depot.models import Customer, Rma, Unit, User
@@ -19,9 +20,12 @@ TECHNICIAN_ROLES = ("technician", "supervisor", "admin")  # who may hold an RMA 
 
 def apply_action(session: Session, number: str, action: Action, *, reason: str | None = None,
                  actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
-                 origin: Origin | None = None) -> Rma:
+                 origin: Origin | None = None, pay_before: str = DEFAULT_PAY_BEFORE,
+                 qa_by_other: bool = False) -> Rma:
     """One bench action as one transaction. The RMA row is locked first, so when two
-    technicians press at once one wins and the other is told the status has moved on."""
+    technicians press at once one wins and the other is told the status has moved on.
+    `pay_before` (DEPOT_PAY_BEFORE): `repair` refuses to start an unpaid repair;
+    `qa_by_other` (DEPOT_QA_BY_OTHER): who finished the repair may not pass its QA."""
     if action not in API_ACTIONS:
         raise InvalidInputError("%(action)s is not done through actions", code="unknown_action",
                                 action=action.value, known=[a.value for a in API_ACTIONS])
@@ -30,7 +34,7 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
                                 action=action.value, field="reason")
     rma = lock_rma(session, number)
     change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz,
-                  origin=origin)
+                  origin=origin, pay_before=pay_before, qa_by_other=qa_by_other)
     if action is Action.START_REPAIR and rma.technician_id is None and actor is not None \
             and actor.role in TECHNICIAN_ROLES:
         rma.technician = actor  # who starts the repair holds it, unless a supervisor chose

@@ -14,14 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.accessories import ACCESSORIES
+from depot.domain.freight import return_freight, shipping_charged
+from depot.domain.quotes import QuoteStatus
+from depot.domain.serials import serial_key
 from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError
 from depot.i18n import both
 from depot.labels import LabelData
 from depot.mail import compose, render_mail
-from depot.models import Rma, Shipment, Unit, User
+from depot.models import Rma, Shipment, User
 from depot.services import outbox
-from depot.services.common import find_rma, local_date
+from depot.services.common import find_rma, find_unit, local_date
 from depot.services.settings import DepotSettings
 from depot.services.workflow import JOB, Origin, change_status, check, lock_rma
 
@@ -36,9 +39,17 @@ class Missing:
 
 
 def freight_of(rma: Rma, settings: DepotSettings) -> str:
-    """prepaid (寄付) or collect (到付), by the freight policy for this warranty outcome."""
-    policy = settings.freight_covered if rma.covered else settings.freight_not_covered
-    return "collect" if policy == "customer" else "prepaid"
+    """prepaid (寄付) or collect (到付): what the shipment recorded once shipped; before, what
+    the approved quote charged, else the freight policy for this warranty outcome
+    (domain.freight.return_freight)."""
+    if rma.shipment is not None:
+        return rma.shipment.freight
+    approved = [q for q in rma.quotes if q.status == QuoteStatus.APPROVED]
+    charged = bool(approved) and shipping_charged(
+        (line.kind, line.amount) for line in approved[-1].lines)
+    return return_freight(covered=rma.covered, charged=charged,
+                          covered_policy=settings.freight_covered,
+                          not_covered_policy=settings.freight_not_covered)
 
 
 def label_data(rma: Rma, settings: DepotSettings) -> LabelData:
@@ -70,14 +81,15 @@ def ready_to_ship(session: Session, limit: int = 500) -> list[Rma]:
 
 def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
     """The unit's serial must be among the scanned codes; any code naming another unit or RMA
-    refuses the box, and says which RMA that code belongs to."""
-    own = {rma.unit.serial, rma.number}
+    refuses the box, and says which RMA that code belongs to. A serial is the same in any
+    case (a scanner's mode), as everywhere."""
+    own = {serial_key(rma.unit.serial), serial_key(rma.number)}
     for code in scanned:
-        if code in own or code.upper() == rma.number:
+        if serial_key(code) in own:
             continue
         other = find_rma(session, code) if code.upper().startswith("RMA-") else None
         if other is None:
-            unit = session.scalar(select(Unit).where(Unit.serial == code))
+            unit = find_unit(session, code)
             if unit is not None and not unit.rmas:
                 raise ConflictError("%(scanned)s is the serial of another unit, not of %(rma)s",
                                     code="wrong_unit", scanned=code, rma=rma.number,
@@ -92,7 +104,7 @@ def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
         raise ConflictError("%(scanned)s is the tag of %(other_rma)s, not of %(rma)s",
                             code="wrong_unit", scanned=code[:80], other_rma=other.number,
                             rma=rma.number)
-    if rma.unit.serial not in scanned:
+    if serial_key(rma.unit.serial) not in {serial_key(code) for code in scanned}:
         raise ConflictError("scan the unit's serial %(serial)s before closing the box",
                             code="unit_not_scanned", serial=rma.unit.serial)
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from depot.domain.serials import look_alikes, serial_key
 from depot.domain.warranty import (
     UnitFacts,
     WarrantyDecision,
@@ -18,8 +19,9 @@ from depot.domain.warranty import (
     judge_warranty,
 )
 from depot.errors import ConflictError, InvalidInputError
+from depot.i18n import N_
 from depot.models import Customer, ProductModel, Unit
-from depot.services.common import get_model
+from depot.services.common import get_model, unit_serial_query
 from depot.services.serials import fits
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ EARLIEST_DAY = date(1990, 1, 1)
 DAYS_AHEAD = 1
 ADDRESS_CAP = 1000  # addresses are Text; what a form or a CSV cell may give
 MULTILINE_CELLS = ("customer_name", "customer_address")  # a quoted cell may hold line breaks
+LOOKS_LIKE = N_("serial %(serial)s looks like %(similar)s, registered already: check that it "
+                "is not the same unit")
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,19 @@ def register_unit(
     session: Session, serial: str, model_code: str, purchase_date: date | None,
     customer: CustomerInput | None, *, extended_months: int = 0, now: datetime,
 ) -> Unit:
+    """A new unit. Its serial must not be one registered already in any case: the same serial
+    is 409 unit_exists, one that differs only in case 409 duplicate_serial (DESIGN.md 4b). A
+    serial that only looks like another (similar_serials) is registered: it may be another
+    device."""
     model = get_model(session, model_code)
     serial = check_serial(serial, model)
-    if session.scalar(select(Unit.id).where(Unit.serial == serial)):
+    existing = session.scalar(unit_serial_query(serial).with_only_columns(Unit.serial).limit(1))
+    if existing == serial:
         raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
                             serial=serial)
+    if existing is not None:
+        raise ConflictError("serial %(serial)s is registered already as %(existing)s",
+                            code="duplicate_serial", serial=serial, existing=existing)
     unit = Unit(serial=serial, model=model, purchase_date=purchase_date,
                 extended_months=extended_months,
                 customer=find_or_create_customer(session, customer, now),
@@ -94,6 +106,18 @@ def register_unit(
         raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
                             serial=serial) from None
     return unit
+
+
+def similar_serials(session: Session, unit: Unit) -> list[str]:
+    """Other units' serials that differ from this one's only in characters easily misread for
+    one another (O and 0, I, l and 1): perhaps the same device typed from a worn label."""
+    keys = look_alikes(unit.serial)
+    if not keys:
+        return []
+    return list(session.scalars(
+        select(Unit.serial).where(func.lower(Unit.serial).in_(keys),
+                                  func.lower(Unit.serial) != serial_key(unit.serial))
+        .order_by(Unit.serial).limit(10)))
 
 
 def unit_warranty(unit: Unit, on_date: date, policy: WarrantyPolicy = WarrantyPolicy()

@@ -50,8 +50,11 @@ def create_user(
     return user, token
 
 
-def _user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
+def _user(session: Session, username: str, *, lock: bool = False) -> User:
+    query = select(User).where(User.username == username)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    user = session.scalar(query)
     if user is None:
         raise NotFoundError("no user %(username)s", code="user_not_found",
                             username=username[:80])
@@ -60,6 +63,11 @@ def _user(session: Session, username: str) -> User:
 
 def _end_sessions(user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
+
+
+def generated_password() -> str:
+    """A password for someone to be told once (16 characters of [A-Za-z0-9_-])."""
+    return secrets.token_urlsafe(12)
 
 
 def set_password(session: Session, username: str, password: str) -> None:
@@ -78,7 +86,14 @@ def update_user(session: Session, username: str, *, role: str | None = None,
     if role is not None and role not in ROLES:
         raise InvalidInputError("unknown role %(role)s", code="invalid_role", role=role[:40],
                                 roles=list(ROLES))
-    user = _user(session, username)
+    admins = _lock_active_admins(session)
+    user = _user(session, username, lock=True)
+    leaves_admins = user.id in admins and (
+        (role is not None and role != "admin") or active is False)
+    if leaves_admins and len(admins) == 1:
+        raise ConflictError(
+            "%(username)s is the last active admin: make another user an admin first",
+            code="last_admin", username=user.username)
     changed = False
     if role is not None and role != user.role:
         user.role, changed = role, True
@@ -88,6 +103,20 @@ def update_user(session: Session, username: str, *, role: str | None = None,
         _end_sessions(user)
     session.commit()
     return user
+
+
+def _lock_active_admins(session: Session) -> list[int]:
+    """The ids of the active admins, their rows locked in id order (PostgreSQL; a SQLite
+    transaction holds the write lock already) before any other user row is, so two admins
+    switching each other off at once cannot both pass and never deadlock: the second counts
+    again after the first one's commit."""
+    return list(session.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True))
+        .order_by(User.id).with_for_update()))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
 
 
 def end_sessions(session: Session, user_id: int) -> None:

@@ -14,10 +14,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from depot.domain.calendar import due_date
-from depot.domain.payments import Balance
+from depot.domain.payments import DEFAULT_PAY_BEFORE, Balance
 from depot.domain.payments import balance as balance_of
 from depot.domain.quotes import QuoteStatus
 from depot.domain.workflow import (
@@ -81,33 +81,61 @@ def relock(session: Session, rma: Rma) -> Rma:
 
 
 def balance(rma: Rma) -> Balance:
+    """What is due (the approved quote), paid (payments not voided) and to refund."""
     approved = [q.total for q in rma.quotes if q.status == QuoteStatus.APPROVED]
-    return balance_of(approved[-1] if approved else None, (p.amount for p in rma.payments))
+    counted = [p for p in rma.payments if p.voided_at is None]
+    return balance_of(approved[-1] if approved else None, (p.amount for p in counted),
+                      (p.credit or 0 for p in counted))
 
 
-def facts(rma: Rma) -> RmaFacts:
-    return RmaFacts(covered=rma.covered, outstanding=balance(rma).outstanding)
+def finished_by(rma: Rma) -> int | None:
+    """The user who finished the repair last (the actor of the latest finish_repair event),
+    read from the database: under the RMA's lock this is the event that made it `repaired`."""
+    session = object_session(rma)
+    if session is None or rma.id is None:
+        return None
+    return session.scalar(
+        select(RmaEvent.actor_id)
+        .where(RmaEvent.rma_id == rma.id, RmaEvent.action == Action.FINISH_REPAIR.value)
+        .order_by(RmaEvent.id.desc()).limit(1))
 
 
-def check(session: Session, rma: Rma, action: Action) -> tuple[Status | None, Status]:
+def facts(rma: Rma, pay_before: str = DEFAULT_PAY_BEFORE, *, actor: User | None = None,
+          qa_by_other: bool = False) -> RmaFacts:
+    """What the guards need, as `actor` would meet them (None: nobody in particular);
+    `pay_before` and `qa_by_other`: the DEPOT_PAY_BEFORE and DEPOT_QA_BY_OTHER settings."""
+    return RmaFacts(covered=rma.covered, outstanding=balance(rma).outstanding,
+                    pay_before=pay_before,
+                    finished_by=finished_by(rma) if qa_by_other else None,
+                    actor=actor.id if actor is not None else None, qa_by_other=qa_by_other)
+
+
+def check(session: Session, rma: Rma, action: Action, *, pay_before: str = DEFAULT_PAY_BEFORE,
+          actor: User | None = None, qa_by_other: bool = False) -> tuple[Status | None, Status]:
     """(status now, status after `action`) with the RMA locked and read afresh, writing
-    nothing; raises InvalidTransitionError as change_status would."""
+    nothing; raises InvalidTransitionError as change_status would. `pay_before` is the
+    depot's DEPOT_PAY_BEFORE (the guard of starting a repair asks it)."""
     relock(session, rma)
     before = Status(rma.status) if rma.status else None
     guarded = (before, action) in RMA.guards  # the facts cost queries: read them when asked
-    return before, next_status(before, action, facts(rma) if guarded else None)
+    return before, next_status(
+        before, action,
+        facts(rma, pay_before, actor=actor, qa_by_other=qa_by_other) if guarded else None)
 
 
 def change_status(session: Session, rma: Rma, action: Action, *, actor: User | None,
                   now: datetime, reason: str | None = None, tz: ZoneInfo = DEFAULT_TZ,
-                  origin: Origin | None = None) -> Status:
+                  origin: Origin | None = None, pay_before: str = DEFAULT_PAY_BEFORE,
+                  qa_by_other: bool = False) -> Status:
     """Apply `action` to the RMA inside the caller's transaction; return the new status.
 
     The event records who (`actor`), when (`now`) and from where (`origin`; None: unknown).
     Raises InvalidTransitionError (and changes nothing) when the table or a guard refuses it.
     Actions that leave the status as it is (an override, a payment) are written the same way.
+    `qa_by_other` (DEPOT_QA_BY_OTHER): the actor who finished the repair may not pass its QA.
     """
-    before, after = check(session, rma, action)
+    before, after = check(session, rma, action, pay_before=pay_before, actor=actor,
+                          qa_by_other=qa_by_other)
     today = local_date(now, tz)
     if after in PAUSED_STATUSES and before not in PAUSED_STATUSES:
         rma.paused_since = today

@@ -11,16 +11,20 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
-from depot.errors import DepotError
+from depot.domain.passwords import MIN_LENGTH as MIN_PASSWORD
+from depot.domain.roles import ROLES
+from depot.errors import DepotError, InvalidInputError
 from depot.extensions import csrf, db
 from depot.i18n import N_
-from depot.services import calendars, catalog, findings, parts, printing
+from depot.services import calendars, catalog, findings, parts, printing, users
 from depot.services import settings as depot_settings
+from depot.services.common import get_model
 from depot.web import schemas
 from depot.web.auth import current_actor, page_requires
 from depot.web.common import now
 from depot.web.errors import page
 from depot.web.schemas import bodies
+from depot.web.schemas.fields import REQUIRED
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 M = TypeVar("M", bound=BaseModel)
@@ -67,16 +71,63 @@ def models():
         catalog.create_model(db.session, body.code, body.name, body.warranty_months,
                              serial_pattern=body.serial_pattern or None, now=now())
 
-    rows = [[m.code, m.name, m.warranty_months, m.serial_pattern or ""]
-            for m in catalog.list_models(db.session)]
+    items = catalog.list_models(db.session)
+    rows = [[m.code, m.name, m.warranty_months, m.serial_pattern or "",
+             "retired" if m.retired else "in use"] for m in items]
     return _page("Product models", "admin.models",
-                 ["Code", "Name", "Warranty (months)", "Serial pattern"], rows,
+                 ["Code", "Name", "Warranty (months)", "Serial pattern", "Status"], rows,
                  [{"name": "code", "label": "Code", "required": True},
                   {"name": "name", "label": "Name", "required": True},
                   {"name": "warranty_months", "label": "Warranty (months)", "required": True,
                    "value": "12"},
                   {"name": "serial_pattern", "label": "Serial pattern",
-                   "placeholder": "F18[A-Z][0-9]{7}"}], create)
+                   "placeholder": "F18[A-Z][0-9]{7}"}], create,
+                 row_actions=_model_actions, items=items)
+
+
+def _model_actions(m: Any) -> list[dict[str, Any]]:
+    return [{"label": "Edit", "href": url_for("admin.edit_model", model=m.code)},
+            {"label": "Put back in use" if m.retired else "Retire",
+             "url": url_for("admin.retire_model", model=m.code,
+                            retired="0" if m.retired else "1")}]
+
+
+@bp.route("/models/<model>/edit", methods=["GET", "POST"])
+@page_requires("models")
+def edit_model(model: str):
+    """Name, warranty months and serial pattern of one model; the code stays."""
+    item = get_model(db.session, model)
+    error = None
+    if request.method == "POST":
+        csrf.protect()
+        try:
+            body = _parse(bodies.ModelForm, request.form)
+            catalog.update_model(db.session, model, name=body.name,
+                                 warranty_months=body.warranty_months,
+                                 serial_pattern=body.serial_pattern)
+        except DepotError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            return redirect(url_for("admin.models"))
+    fields = [{"name": "name", "label": "Name", "required": True, "value": item.name},
+              {"name": "warranty_months", "label": "Warranty (months)", "required": True,
+               "value": str(item.warranty_months)},
+              {"name": "serial_pattern", "label": "Serial pattern",
+               "value": item.serial_pattern or "", "placeholder": "F18[A-Z][0-9]{7}"}]
+    return page(render_template("admin_edit.html", title="Product models", subject=item.code,
+                                fields=fields, error=error,
+                                form=request.form if request.method == "POST" else None,
+                                back=url_for("admin.models")), error)
+
+
+@bp.post("/models/<model>/retire")
+@page_requires("models")
+def retire_model(model: str):
+    csrf.protect()
+    query = _parse(bodies.RetireQuery, request.args)
+    catalog.update_model(db.session, model, retired=query.retired)
+    return redirect(url_for("admin.models"))
 
 
 @bp.route("/findings", methods=["GET", "POST"])
@@ -92,9 +143,10 @@ def finding_codes():
              f.label_en,
              "retired" if f.retired else "in use"] for f in items]
     return _page("Finding catalogue", "admin.finding_codes",
-                 ["Code", "Class", "Chinese (simplified)", "Chinese (traditional)", "English",
-                  "Status"], rows,
-                 [{"name": "code", "label": "Code", "required": True, "placeholder": "rust"},
+                 ["Finding code", "Class", "Chinese (simplified)", "Chinese (traditional)",
+                  "English", "Status"], rows,
+                 [{"name": "code", "label": "Finding code", "required": True,
+                   "placeholder": "rust"},
                   {"name": "damage_class", "label": "Class", "options": CLASS_OPTIONS},
                   {"name": "label_zh", "label": "Chinese (simplified)", "required": True},
                   {"name": "label_zh_tw", "label": "Chinese (traditional)"},
@@ -225,3 +277,88 @@ def depot_settings_page():
         "admin_settings.html", fields=SETTING_FIELDS, values=shown, stored=stored,
         variables=depot_settings.EDITABLE, notices=depot_settings.unconfigured(values),
         error=error, saved=saved), error)
+
+
+# -- users ------------------------------------------------------------------------------------
+# One table with a form per row (role, on/off, password, token) and the form for a new user.
+# A new token or a password Depot made is shown once, in the answer to the post that made it
+# (never kept in the session cookie), so these posts render the page instead of redirecting.
+
+def _users_page(*, error: DepotError | None = None, shown: dict[str, str] | None = None,
+                form: MultiDict | None = None):
+    return page(render_template("admin_users.html", users=users.list_users(db.session),
+                                roles=ROLES, min_password=MIN_PASSWORD, error=error,
+                                shown=shown, form=form or MultiDict()), error)
+
+
+def _user_change(change: Callable[[], dict[str, str] | None]):
+    """Run `change` (CSRF checked first); show what it returns once, or why it was refused."""
+    csrf.protect()
+    try:
+        shown = change()
+    except DepotError as exc:
+        db.session.rollback()
+        return _users_page(error=exc)
+    if shown is None:
+        return redirect(url_for("admin.users"))
+    return _users_page(shown=shown)
+
+
+@bp.route("/users", methods=["GET", "POST"], endpoint="users")
+@page_requires("users")
+def users_list():
+    if request.method == "GET":
+        return _users_page()
+    csrf.protect()
+    try:
+        body = _parse(bodies.UserIn, request.form)
+        password = body.password or users.generated_password()
+        user, token = users.create_user(db.session, body.username, body.role, password=password,
+                                        display_name=body.display_name, now=now())
+    except DepotError as exc:
+        db.session.rollback()
+        return _users_page(error=exc, form=request.form)
+    shown = {"username": user.username, "token": token}
+    if not body.password:
+        shown["password"] = password
+    return _users_page(shown=shown)
+
+
+@bp.post("/users/<username>/role")
+@page_requires("users")
+def user_role(username: str):
+    def change() -> None:
+        users.update_user(db.session, username, role=_parse(bodies.RoleForm, request.form).role)
+
+    return _user_change(change)
+
+
+@bp.post("/users/<username>/active")
+@page_requires("users")
+def user_active(username: str):
+    def change() -> None:
+        active = _parse(bodies.ActiveQuery, request.args).active
+        users.update_user(db.session, username, active=active)
+
+    return _user_change(change)
+
+
+@bp.post("/users/<username>/password")
+@page_requires("users")
+def user_password(username: str):
+    def change() -> dict[str, str] | None:
+        body = _parse(bodies.PasswordForm, request.form)
+        if not body.generate and not body.password:
+            raise InvalidInputError(REQUIRED, code="missing_field", field="password")
+        password = users.generated_password() if body.generate else body.password
+        users.set_password(db.session, username, password)
+        return {"username": username, "password": password} if body.generate else None
+
+    return _user_change(change)
+
+
+@bp.post("/users/<username>/token")
+@page_requires("users")
+def user_token(username: str):
+    return _user_change(lambda: {"username": username,
+                                 "token": users.new_token(db.session, username)})

@@ -50,7 +50,7 @@ def requires(*permissions: str) -> Callable:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = api_user()
             if not any(may(user.role, p) for p in permissions):
-                raise PermissionDeniedError(f"a {user.role} may not do this", code="forbidden",
+                raise PermissionDeniedError("a %(role)s may not do this", code="forbidden",
                                             role=user.role)
             g.actor = user
             return view(*args, **kwargs)

@@ -16,6 +16,8 @@ from depot.services import settings as depot_settings
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
+from depot.words import word as word_in
+from depot.words import words as words_in
 
 
 def now() -> datetime:
@@ -75,6 +77,17 @@ def select_locale() -> str:
 
 
 lang = select_locale
+
+
+def word(kind: str, code: object) -> str:
+    """A code's word in the reader's language (depot.words): the pages' `word(kind, code)`."""
+    return word_in(lang(), kind, code)
+
+
+def words(kind: str) -> dict[str, str]:
+    """A whole table of words in the reader's language, {code: word}: `words(kind)` in the
+    pages, and what they hand their scripts."""
+    return words_in(lang(), kind)
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

@@ -116,6 +116,12 @@ def logout():
     return redirect(url_for("pages.login"))
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; the pages link the SVG."""
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.get("/lang/<code>")
 def set_language(code: str):
     if code in LANGUAGES:
@@ -143,8 +149,10 @@ def home():
 @bp.get("/intake")
 @page_requires("rmas.create")
 def intake():
-    return render_template("intake.html", models=catalog.list_models(db.session),
-                           accessories=ACCESSORIES, repeat_days=settings().repeat_days)
+    return render_template("intake.html",
+                           models=catalog.list_models(db.session, include_retired=False),
+                           accessories=ACCESSORIES,
+                           repeat_days=settings().repeat_days)
 
 
 @bp.get("/bench")

@@ -6,7 +6,9 @@ from flask import Blueprint, jsonify, render_template, request
 from depot.errors import DepotError
 from depot.extensions import db
 from depot.i18n import stored_reasons_text
+from depot.models import Quote
 from depot.services import quote_mail, quoting
+from depot.services.common import local_date
 from depot.web import schemas
 from depot.web.common import lang, now, origin, pdf_response, settings, today
 from depot.web.errors import error_json, page
@@ -27,7 +29,8 @@ def quote_page(token: str):
     reasons = stored_reasons_text((quote.rma.damage_reasons or [])
                                   + (quote.rma.coverage_reasons or []), lang(), customer=True)
     return render_template("public/quote.html", quote=quote, rma=quote.rma, token=token,
-                           refusal=refusal, depot=config.depot, reasons=reasons)
+                           refusal=refusal, depot=config.depot, reasons=reasons,
+                           answered_on=_answered_on(quote))
 
 
 @bp.get("/q/<token>/quote.pdf")
@@ -53,6 +56,7 @@ def _answer(token: str, *, approve: bool):
     """The link itself is the secret (it carries a signature only Depot can make), so these
     posts need no CSRF token: a forger would need the link, and with it could answer anyway."""
     config = settings()
+    quote: Quote | None = None
     try:
         data, form = schemas.read_body(form=True, optional=True)
         answer = schemas.parse(bodies.AnswerIn, data, form=form)
@@ -65,11 +69,18 @@ def _answer(token: str, *, approve: bool):
     except DepotError as error:
         if _wants_json():
             return error_json(error)
-        return page(render_template("public/answered.html", error=error, quote=None,
-                                    depot=config.depot), error)
+        return page(render_template("public/answered.html", error=error, quote=quote,
+                                    answered_on=_answered_on(quote), depot=config.depot), error)
     if _wants_json():
         return jsonify({"status": quote.status, "quote": quote.number,
                         "rma": quote.rma.number, "answered_at":
                             quote.answered_at.isoformat().replace("+00:00", "Z")})
     return render_template("public/answered.html", error=None, quote=quote,
                            depot=config.depot)
+
+
+def _answered_on(quote: Quote | None) -> str:
+    """The day the quote was answered, in the depot's zone ("" if it was not)."""
+    if quote is None or quote.answered_at is None:
+        return ""
+    return local_date(quote.answered_at, settings().tz).isoformat()

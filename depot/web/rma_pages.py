@@ -21,7 +21,8 @@ from depot.domain.pricing import LineKind, QuoteLine
 from depot.domain.quotes import QuoteStatus
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
-from depot.services import inspection, payments, quote_mail, quoting
+from depot.i18n import N_
+from depot.services import findings, inspection, payments, quote_mail, quoting
 from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
@@ -29,8 +30,24 @@ from depot.web.auth import current_actor, page_requires
 from depot.web.common import lang, now, origin, settings, today
 from depot.web.errors import page
 from depot.web.schemas import bodies
+from depot.words import event_reason, sentence
 
 bp = Blueprint("rmas", __name__)
+
+# What the page says after a form went through (the flash), in the reader's language.
+DRAFTED = N_("Quote %(quote)s drafted from the parts used and the price list: check the lines, "
+             "then send it.")
+DRAFT_SAVED = N_("Draft %(quote)s saved.")
+SENT_BY_EMAIL = N_("Quote %(quote)s sent to %(email)s.")
+SENT_TO_PRINT = N_("Quote %(quote)s is sent, but the customer has no email address: print the "
+                   "PDF and give it to the customer, then record the answer here.")
+ANSWER_APPROVED = N_("Recorded: the customer approved quote %(quote)s.")
+ANSWER_DECLINED = N_("Recorded: the customer declined quote %(quote)s.")
+OVERRIDDEN = N_("The supervisor's decision is recorded.")
+PAID = N_("Payment of %(amount)s CNY recorded.")
+VOIDED = N_("Payment of %(amount)s CNY voided.")
+# A refused line of the draft editor: "line 2: unit price must be a number".
+LINE_PROBLEM = N_("line %(line)s: %(problem)s")
 
 
 @bp.get("/rmas/<number>")
@@ -38,19 +55,30 @@ bp = Blueprint("rmas", __name__)
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
     config = settings()
     rma = get_rma(db.session, number)
-    data = serialize.rma(rma, lang(), config.tz, today(), repeat_days=config.repeat_days)
+    data = serialize.rma(rma, lang(), config.tz, today(), config.pay_before,
+                         actor=current_actor(), qa_by_other=config.qa_by_other,
+                         repeat_days=config.repeat_days)
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
+    names = findings.names(db.session, lang())
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,
                                 open_quote=open_quote, error=error, form=form or {},
                                 kinds=[k.value for k in LineKind], methods=payments.METHODS,
-                                history=serialize.history(rma, config.tz),
-                                tz_name=config.tz.key),
+                                history=_history(rma, config.tz, names),
+                                payment_rows=serialize.payment_rows(rma, config.tz),
+                                quote_times=serialize.quote_rows(rma, config.tz),
+                                tz_name=config.tz.key, finding_names=names),
                 error)
 
 
-def _back(number: str, message: str):
-    flash(message, "ok")
+def _history(rma, tz, names: dict[str, str]) -> list[dict]:
+    """The events as the page shows them, their reasons in words (depot.words.event_reason)."""
+    return [{**e, "reason_text": event_reason(lang(), e["action"], e["reason"], names)}
+            for e in serialize.history(rma, tz)]
+
+
+def _back(number: str, message: str, **values: object):
+    flash(sentence(lang(), message, values), "ok")
     return redirect(url_for("rmas.rma_page", number=number))
 
 
@@ -67,7 +95,7 @@ def new_quote(number: str):
                                      now=now(), tz=settings().tz, origin=origin())
     except DepotError as error:
         return _refused(number, error)
-    return _back(number, f"{quote.number}")
+    return _back(number, DRAFTED, quote=quote.number)
 
 
 @bp.post("/rmas/<number>/quotes/<quote>/lines")
@@ -79,18 +107,26 @@ def save_lines(number: str, quote: str):
                              actor=current_actor(), now=now(), origin=origin())
     except DepotError as error:
         return _refused(number, error)
-    return _back(number, quote)
+    return _back(number, DRAFT_SAVED, quote=quote)
 
 
 @bp.post("/rmas/<number>/quotes/<quote>/send")
 @page_requires("quotes.send")
 def send_quote(number: str, quote: str):
+    """The send button belongs to the draft editor: the lines on the screen are saved and sent
+    in one transaction, and only with the total the clerk was shown (shown_total)."""
     try:
-        _, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                           actor=current_actor(), now=now(), origin=origin())
+        lines, tax_rate = _draft_from_form() if "description" in request.form else (None, None)
+        shown = schemas.parse(bodies.QuoteSend, {"total": request.form.get("shown_total", "")},
+                              form=True).total
+        sent, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
+                                              actor=current_actor(), now=now(), origin=origin(),
+                                              lines=lines, tax_rate=tax_rate, shown_total=shown)
     except DepotError as error:
         return _refused(number, error)
-    return _back(number, quote if emailed else f"{quote}: no email address, print the PDF")
+    if emailed:
+        return _back(number, SENT_BY_EMAIL, quote=quote, email=sent.rma.unit.customer.email)
+    return _back(number, SENT_TO_PRINT, quote=quote)
 
 
 @bp.post("/rmas/<number>/quotes/<quote>/answer")
@@ -112,7 +148,8 @@ def offline_answer(number: str, quote: str):
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
-    return _back(number, f"{quote}: {body.decision}")
+    return _back(number, ANSWER_APPROVED if body.decision == "approve" else ANSWER_DECLINED,
+                 quote=quote)
 
 
 @bp.post("/rmas/<number>/override")
@@ -127,7 +164,7 @@ def override(number: str):
     except DepotError as error:
         db.session.rollback()
         return _refused(number, error)
-    return _back(number, body.reason)
+    return _back(number, OVERRIDDEN)
 
 
 @bp.post("/rmas/<number>/payments")
@@ -141,11 +178,25 @@ def add_payment(number: str):
             slip = prepare_photos([(schemas.file_name(upload, "slip", "slip"), upload.read())],
                                   max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
                                   max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
-        payments.record_payment(db.session, number, body.amount, body.method, body.reference,
-                                slip=slip, actor=current_actor(), now=now(), origin=origin())
+        payments.record_payment(
+            db.session, number, body.amount, body.method, body.reference, slip=slip,
+            actor=current_actor(), now=now(), origin=origin(),
+            accept_overpayment=body.accept_overpayment)
     except DepotError as error:
         return _refused(number, error)
-    return _back(number, str(body.amount))
+    return _back(number, PAID, amount=f"{body.amount:.2f}")
+
+
+@bp.post("/rmas/<number>/payments/<int:payment_id>/void")
+@page_requires("payments.void")
+def void_payment(number: str, payment_id: int):
+    try:
+        body = schemas.parse(bodies.VoidPaymentIn, request.form.to_dict(), form=True)
+        voided = payments.void_payment(db.session, number, payment_id, body.reason,
+                              actor=current_actor(), now=now(), origin=origin())
+    except DepotError as error:
+        return _refused(number, error)
+    return _back(number, VOIDED, amount=f"{voided.amount:.2f}")
 
 
 LINE_COLUMNS = ("kind", "description", "quantity", "unit_price")
@@ -166,7 +217,7 @@ def _draft_from_form() -> tuple[list[QuoteLine], Decimal | None]:
     except InvalidInputError as exc:
         if "index" in exc.details:
             row = rows[exc.details["index"]][0]
-            exc.details.update(index=row, line=row + 1,
+            exc.details.update(index=row, line=row + 1, problem=exc.template,
                                field=str(exc.details.get("field", "")).rsplit(".", 1)[-1])
-            exc.template = "line %(line)s: " + exc.template
+            exc.template = LINE_PROBLEM
         raise

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from depot.domain.damage import Finding
 from depot.domain.history import DEFAULT_REPEAT_DAYS, repeat_of
+from depot.domain.payments import DEFAULT_PAY_BEFORE
 from depot.domain.quotes import QuoteStatus
 from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyDecision
-from depot.domain.workflow import CLOCKED_STATUSES, Status, allowed_actions
+from depot.domain.workflow import CLOCKED_STATUSES, RmaFacts, Status, allowed_actions
 from depot.domain.workflow import waiting_for as waiting_for_rule
 from depot.i18n import reason_text, stored_reasons_text
 from depot.models import (
@@ -23,6 +24,7 @@ from depot.models import (
     Rma,
     RmaEvent,
     Unit,
+    User,
 )
 from depot.services.workflow import balance, facts
 
@@ -33,7 +35,7 @@ def iso(value: date | None) -> str | None:
 
 def model(m: ProductModel) -> dict[str, Any]:
     return {"code": m.code, "name": m.name, "warranty_months": m.warranty_months,
-            "serial_pattern": m.serial_pattern}
+            "serial_pattern": m.serial_pattern, "retired": bool(m.retired)}
 
 
 def customer(c: Customer | None) -> dict[str, Any] | None:
@@ -82,11 +84,28 @@ def event(e: RmaEvent, tz: ZoneInfo) -> dict[str, Any]:
             "via": e.via, "ip": e.ip}
 
 
+def local(moment: datetime | None, tz: ZoneInfo) -> str:
+    """A moment as a person reads it: in the depot's zone (DEPOT_TIMEZONE), never UTC's."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def history(r: Rma, tz: ZoneInfo) -> list[dict[str, Any]]:
     """The events as the staff RMA page shows them: who by name, when in the depot's zone."""
     return [{**event(e, tz), "who": (e.actor.display_name or e.actor.username) if e.actor
-             else None, "local_at": e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")}
+             else None, "local_at": local(e.at, tz)}
             for e in r.events]
+
+
+def payment_rows(r: Rma, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The payments as the staff RMA page shows them, their times in the depot's zone."""
+    return [{**payment(p), "local_received_at": local(p.received_at, tz),
+             "local_voided_at": local(p.voided_at, tz)} for p in r.payments]
+
+
+def quote_rows(r: Rma, tz: ZoneInfo) -> dict[int, dict[str, str]]:
+    """Quote id -> when it was sent and answered, in the depot's zone."""
+    return {q.id: {"sent": local(q.sent_at, tz), "answered": local(q.answered_at, tz)}
+            for q in r.quotes}
 
 
 def reasons(stored: list[dict[str, Any]], lang: str) -> list[str]:
@@ -116,9 +135,13 @@ def rma_repeat_of(r: Rma, repeat_days: int = DEFAULT_REPEAT_DAYS) -> str | None:
                      previous.shipped_on if previous else None, r.received_on, repeat_days)
 
 
-def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, *,
+def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_PAY_BEFORE,
+        *, actor: User | None = None, qa_by_other: bool = False,
         repeat_days: int = DEFAULT_REPEAT_DAYS) -> dict[str, Any]:
+    """The RMA; `allowed_actions` as `actor` meets the guards (`pay_before`: DEPOT_PAY_BEFORE,
+    which decides whether an unpaid repair may start; `qa_by_other`: DEPOT_QA_BY_OTHER)."""
     status = Status(r.status)
+    known = facts(r, pay_before, actor=actor, qa_by_other=qa_by_other)
     return {
         "number": r.number, "serial": r.unit.serial, "model": r.unit.model.code,
         "model_name": r.unit.model.name,
@@ -140,10 +163,10 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, *,
         "quotes": [quote_brief(q) for q in r.quotes],
         "payments": [payment(p) for p in r.payments],
         **_balance(r),
-        "waiting_for": waiting_for(r, today),
+        "waiting_for": waiting_for(r, today, known),
         "photos": [_photo(p) for p in r.photos],
         "evidence": [_photo(p) for p in r.evidence],
-        "allowed_actions": [a.value for a in allowed_actions(status, facts(r))],
+        "allowed_actions": [a.value for a in allowed_actions(status, known)],
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
         "shipment": shipment(r),
@@ -174,8 +197,12 @@ def quote(q: Quote) -> dict[str, Any]:
 
 
 def payment(p: Payment) -> dict[str, Any]:
+    """`credit`: the part above what was asked for, to refund; a voided payment keeps its row
+    with `voided_at` and `void_reason` and no longer counts towards `paid`."""
     return {"id": p.id, "amount": money(p.amount), "currency": p.currency, "method": p.method,
             "reference": p.reference, "received_at": _at(p.received_at),
+            "credit": money(p.credit or Decimal("0")), "voided_at": _at(p.voided_at),
+            "void_reason": p.void_reason,
             "slip": f"/api/v1/attachments/{p.slip_attachment_id}" if p.slip_attachment_id
             else None}
 
@@ -192,15 +219,15 @@ def shipment(r: Rma) -> dict[str, Any] | None:
 def _balance(r: Rma) -> dict[str, Any]:
     b = balance(r)
     return {"amount_due": money(b.due), "paid": money(b.paid),
-            "outstanding": money(b.outstanding), "currency": "CNY"}
+            "outstanding": money(b.outstanding), "credit": money(b.credit), "currency": "CNY"}
 
 
-def waiting_for(r: Rma, today: date) -> str | None:
+def waiting_for(r: Rma, today: date, known: RmaFacts | None = None) -> str | None:
     """What the RMA waits for, in a word the screens translate."""
     sent = [q for q in r.quotes if q.status in (QuoteStatus.SENT, QuoteStatus.EXPIRED)]
     lapsed = bool(sent) and (sent[-1].status == QuoteStatus.EXPIRED
                              or sent[-1].valid_until < today)
-    return waiting_for_rule(Status(r.status), facts(r), quote_lapsed=lapsed)
+    return waiting_for_rule(Status(r.status), known or facts(r), quote_lapsed=lapsed)
 
 
 def _at(moment: datetime | None) -> str | None:

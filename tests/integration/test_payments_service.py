@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from depot.domain.pricing import make_line
 from depot.domain.workflow import Action, Status
-from depot.errors import InvalidInputError, InvalidTransitionError, NotFoundError
+from depot.errors import (
+    ConflictError,
+    InvalidInputError,
+    InvalidTransitionError,
+    NotFoundError,
+)
 from depot.models import Attachment, Payment, db
 from depot.services import payments, repair
 from depot.services.common import get_rma
@@ -128,9 +133,17 @@ def test_the_balance_is_the_approved_quote_less_what_was_paid(flow, session):
     pay(session, number, "50.00", "alipay")
     assert owed(number) == (
         Decimal("100.00"), Decimal("80.00"), Decimal("20.00"))
-    pay(session, number, "45.50", "wechat_pay")  # paid too much: nothing is outstanding
+    # Paid too much: refused unless accepted (a supervisor; here the command line), and then
+    # the part above is a credit to refund (issue 10 item 3).
+    with pytest.raises(ConflictError) as info:
+        pay(session, number, "45.50", "wechat_pay")
+    assert info.value.code == "overpayment" and info.value.details["excess"] == "25.50"
+    session.rollback()
+    payment = pay(session, number, "45.50", "wechat_pay", accept_overpayment=True)
+    assert payment.credit == Decimal("25.50")
     assert owed(number) == (
         Decimal("100.00"), Decimal("125.50"), Decimal("0.00"))
+    assert balance(get_rma(session, number)).credit == Decimal("25.50")
     assert [p.method for p in get_rma(session, number).payments] == [
         "bank_transfer", "alipay", "wechat_pay"]
     assert first != second.number

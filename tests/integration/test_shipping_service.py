@@ -21,7 +21,7 @@ from depot.services import payments, printing, repair, shipping
 from depot.services.common import get_rma
 from depot.services.shipping import Missing
 from tests.conftest import NOW
-from tests.integration.conftest import NO_MAIL, count, event_count, outbox_count
+from tests.integration.conftest import LINES, NO_MAIL, count, event_count, outbox_count
 
 TODAY = date(2026, 11, 20)  # NOW in Shanghai
 
@@ -75,14 +75,17 @@ def test_a_verified_covered_box_ships_prepaid_and_the_customer_is_told(flow, ses
     assert (mail.kind, mail.rma_id, mail.recipient, mail.status) == (
         "shipped", rma.id, "zs@example.com", "pending")
     message = email.message_from_bytes(mail.raw, policy=policy.default)
-    assert message["Subject"] == (f"设备已寄回 {number}（SF SF1234567890） / Your unit {number} is "
-                                  "on its way (SF SF1234567890)")
+    # The carrier is named in words, not by its code (issue 10 item 8).
+    assert message["Subject"] == (f"设备已寄回 {number}（顺丰速运 SF1234567890） / "
+                                  f"Your unit {number} is on its way (SF Express SF1234567890)")
     body = message.get_content()
     assert "2026-11-20" in body and "SF1234567890" in body and "到付" not in body
     assert "未随机寄回的附件： 数据线" in body and "Accessories not returned: Data cable" in body
 
 
-def test_an_unpaid_uncovered_unit_waits_for_the_money_then_ships_collect(flow, session):
+def test_an_unpaid_uncovered_unit_waits_for_the_money_then_ships_prepaid(flow, session):
+    """Its quote billed the return freight (LINES: 回寄运费 18.50), so it ships prepaid: the
+    customer is not made to pay the freight a second time on delivery."""
     number = flow.ready("SHIP002", covered=False)
     box = Unchanged(session, number)
     with pytest.raises(InvalidTransitionError) as info:
@@ -100,7 +103,18 @@ def test_an_unpaid_uncovered_unit_waits_for_the_money_then_ships_collect(flow, s
 
     payments.record_payment(session, number, Decimal("58.50"), "alipay", actor=None, now=NOW)
     rma = ship(flow, number, ["SHIP002"])
-    assert rma.status == Status.SHIPPED and rma.shipment.freight == "collect"
+    assert rma.status == Status.SHIPPED and rma.shipment.freight == "prepaid"
+    message = email.message_from_bytes(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "shipped")).one().raw, policy=policy.default)
+    assert "到付" not in message.get_content() and "collect" not in message.get_content()
+
+
+def test_an_uncovered_unit_whose_quote_did_not_charge_freight_ships_collect(flow, session):
+    labour = [line for line in LINES if line.kind != "shipping"]
+    number = flow.ready("SHIP002B", covered=False, lines=labour)
+    payments.record_payment(session, number, Decimal("240.00"), "alipay", actor=None, now=NOW)
+    rma = ship(flow, number, ["SHIP002B"])
+    assert rma.shipment.freight == "collect"
     message = email.message_from_bytes(session.scalars(select(OutboxMessage).where(
         OutboxMessage.kind == "shipped")).one().raw, policy=policy.default)
     assert "（到付）" in message.get_content()
@@ -260,8 +274,12 @@ def test_label_data_before_and_after_shipping(flow, session):
     assert after.contents == ("AT-100 Model AT-100 SN LABEL001", "数据线 Data cable")
     assert (after.carrier, after.tracking_number, after.shipped_on) == (
         "JD", "JDVA00000001", TODAY)
-    uncovered = flow.ready("LABEL002", covered=False)
-    assert shipping.label_data(get_rma(session, uncovered), flow.settings).freight == "collect"
+    charged = flow.ready("LABEL002", covered=False)  # its quote billed the freight
+    assert shipping.label_data(get_rma(session, charged), flow.settings).freight == "prepaid"
+    not_charged = flow.ready("LABEL003", covered=False,
+                             lines=[line for line in LINES if line.kind != "shipping"])
+    assert shipping.label_data(get_rma(session, not_charged), flow.settings).freight == (
+        "collect")
 
 
 def zpl_barcodes(zpl: str) -> list[str]:

@@ -48,6 +48,7 @@ STAYS = {
     A.CREATE_QUOTE: [S.INSPECTED, S.AWAITING_APPROVAL],
     A.USE_PART: [S.IN_REPAIR],
     A.PAYMENT: BEFORE_SHIPPED + [S.SHIPPED],
+    A.VOID_PAYMENT: BEFORE_SHIPPED + [S.SHIPPED],  # a payment recorded by mistake
     A.ASSIGN: BEFORE_SHIPPED,
 }
 
@@ -120,6 +121,44 @@ def test_an_unpaid_uncovered_unit_does_not_ship():
     paid = RmaFacts(covered=False, outstanding=Decimal("0.00"))
     assert next_status(S.READY_TO_SHIP, A.SHIP, paid) is S.SHIPPED
     assert next_status(S.READY_TO_SHIP, A.SHIP, COVERED) is S.SHIPPED
+
+
+def test_pay_before_repair_holds_an_unpaid_approved_repair():
+    """DEPOT_PAY_BEFORE=repair: an approved, unpaid repair does not start; =shipping (the
+    default) it starts and the money is asked for before the unit ships."""
+    before_repair = RmaFacts(covered=False, outstanding=Decimal("80.00"), pay_before="repair")
+    with pytest.raises(InvalidTransitionError) as info:
+        next_status(S.APPROVED, A.START_REPAIR, before_repair)
+    assert info.value.code == "payment_required"
+    assert info.value.details["outstanding"] == "80.00"
+    assert A.START_REPAIR not in allowed_actions(S.APPROVED, before_repair)
+    assert waiting_for(S.APPROVED, before_repair) == "payment"
+    paid = RmaFacts(covered=False, outstanding=Decimal("0.00"), pay_before="repair")
+    assert next_status(S.APPROVED, A.START_REPAIR, paid) is S.IN_REPAIR
+
+    assert UNPAID.pay_before == "shipping"
+    assert next_status(S.APPROVED, A.START_REPAIR, UNPAID) is S.IN_REPAIR
+    assert A.START_REPAIR in allowed_actions(S.APPROVED, UNPAID)
+    assert waiting_for(S.APPROVED, UNPAID) == "payment"  # wanted, though the bench may start
+    with pytest.raises(InvalidTransitionError):
+        next_status(S.READY_TO_SHIP, A.SHIP, UNPAID)
+
+
+def test_with_qa_by_other_the_finisher_may_not_pass_qa():
+    mine = RmaFacts(covered=True, finished_by=7, actor=7, qa_by_other=True)
+    with pytest.raises(InvalidTransitionError) as info:
+        next_status(S.REPAIRED, A.PASS_QA, mine)
+    assert info.value.code == "qa_by_other"
+    assert info.value.message == ("the technician who finished this repair may not pass its "
+                                  "QA: another technician must check it")
+    assert info.value.details["allowed"] == ["fail_qa", "cancel"]
+    assert A.PASS_QA not in allowed_actions(S.REPAIRED, mine)
+    # Failing one's own repair is allowed; another person, the rule off, or nobody known pass.
+    assert next_status(S.REPAIRED, A.FAIL_QA, mine) is S.IN_REPAIR
+    for facts in (RmaFacts(covered=True, finished_by=7, actor=8, qa_by_other=True),
+                  RmaFacts(covered=True, finished_by=7, actor=7, qa_by_other=False),
+                  RmaFacts(covered=True, finished_by=None, actor=7, qa_by_other=True)):
+        assert next_status(S.REPAIRED, A.PASS_QA, facts) is S.READY_TO_SHIP, facts
 
 
 def test_the_refusal_names_the_thing_and_its_status():

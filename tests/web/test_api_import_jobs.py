@@ -171,12 +171,13 @@ def test_cli_import_streams_with_progress_and_a_summary(app, make_model, tmp_pat
     path.write_text(HEADER + rows(1, 9) + "BIG00001,POS-X,,x,,,\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(
         args=["depot", "import-units", str(path), "--chunk-rows", "2"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a row failed: cron and scripts are told
     assert "created 9, updated 0, errors 1" in result.output
+    assert "1 row was not imported; the good rows were" in result.output
     assert "imported 10 of 10 rows" in result.output
     assert "line 11: duplicate serial in the file" in result.output
     again = app.test_cli_runner().invoke(args=["depot", "import-units", str(path)])
-    assert "created 0, updated 9, errors 1" in again.output
+    assert "created 0, updated 9, errors 1" in again.output and again.exit_code == 1
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"serial\n\xff\xfe\n")
     refused = app.test_cli_runner().invoke(args=["depot", "import-units", str(bad)])

@@ -43,7 +43,7 @@ def test_healthz_answers_503_when_the_database_is_gone(tmp_path):
 
 def test_model_then_unit_then_lookup(api, model):
     assert model == {"code": "ZK-F18", "name": "指纹考勤机 F18", "warranty_months": 12,
-                     "serial_pattern": None}
+                     "serial_pattern": None, "retired": False}
     created = api.post("/units", unit_body())
     assert created.status_code == 201, created.get_json()
     body = api.get("/units/F18A0012345").get_json()

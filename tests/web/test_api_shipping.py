@@ -229,3 +229,59 @@ def test_close_delivered_after_n_days(api, tokens, make_unit, logistics, app):
     app.config["DEPOT_CLOSE_AFTER_DAYS"] = 0
     assert f"closed 1: {number}" in runner.invoke(args=["depot", "close-delivered"]).output
     assert api.get(f"/rmas/{number}").get_json()["status"] == "closed"
+
+
+def uncovered_and_approved(api, tokens, make_unit, serial, lines=None):
+    """An uncovered unit whose quote (proposed by Depot when `lines` is None) was approved,
+    repaired and checked: ready to ship once paid. Returns (RMA number, quote total)."""
+    number = ready(api, tokens, make_unit, serial, findings=("liquid_damage",))
+    clerk = api.as_(tokens["clerk"])
+    quote = clerk.post(f"/rmas/{number}/quotes", {} if lines is None else {"lines": lines}
+                       ).get_json()
+    clerk.post(f"/rmas/{number}/quotes/{quote['number']}/send")
+    clerk.post(f"/rmas/{number}/quotes/{quote['number']}/answer",
+               json={"decision": "approve", "via": "phone"})
+    tech = api.as_(tokens["technician"])
+    for action in ("start_repair", "finish_repair", "pass_qa"):
+        assert tech.post(f"/rmas/{number}/actions", {"action": action}).status_code == 200
+    return number, quote["total"]
+
+
+def test_return_freight_charged_on_the_quote_ships_prepaid_everywhere(
+        api, tokens, make_unit, logistics, mail_app, deliver_outbox):
+    """The proposed quote bills 回寄运费 20.00: the label, the packing screen's data, the
+    shipment and the customer's mail then say prepaid (寄付), never freight collect (到付)."""
+    number, total = uncovered_and_approved(api, tokens, make_unit, "FREIGHT01")
+    assert total == "100.00"  # labour 80.00 + return shipping 20.00
+    api.as_(tokens["clerk"]).post(f"/rmas/{number}/payments", {"amount": total,
+                                                               "method": "alipay"})
+    queued = logistics.get("/shipping/queue").get_json()["rmas"]
+    assert [r["freight"] for r in queued if r["number"] == number] == ["prepaid"]
+    scanned = logistics.post("/scans", {"text": number}).get_json()["rma"]
+    assert scanned["freight"] == "prepaid"  # what the packing screen shows
+    label = PdfReader(io.BytesIO(logistics.get(f"/rmas/{number}/label.pdf").data))
+    text = label.pages[0].extract_text()
+    assert "PREPAID" in text and "COLLECT" not in text and "到付" not in text
+    assert "寄付" in text
+    shipped = logistics.post(f"/rmas/{number}/shipment", {
+        **BOX, "scanned": ["FREIGHT01", number], "accessories": ["power_adapter"]})
+    assert shipped.status_code == 200, shipped.get_json()
+    assert shipped.get_json()["shipment"]["freight"] == "prepaid"
+    assert shipped.get_json()["freight"] == "prepaid"
+    deliver_outbox()
+    mail = email.message_from_bytes(mail_app[1][-1][2], policy=policy.default)
+    body = mail.get_body(("plain",)).get_content()
+    assert "FREIGHT01" in body and "到付" not in body and "freight collect" not in body
+
+
+def test_return_freight_not_charged_ships_collect_by_the_policy(api, tokens, make_unit,
+                                                               logistics):
+    number, total = uncovered_and_approved(api, tokens, make_unit, "FREIGHT02", lines=[
+        {"kind": "labor", "description": "清洗 Cleaning", "quantity": 1,
+         "unit_price": "150.00"}])
+    api.as_(tokens["clerk"]).post(f"/rmas/{number}/payments", {"amount": total,
+                                                               "method": "cash"})
+    assert logistics.post("/scans", {"text": number}).get_json()["rma"]["freight"] == "collect"
+    text = PdfReader(io.BytesIO(logistics.get(f"/rmas/{number}/label.pdf").data)
+                     ).pages[0].extract_text()
+    assert "COLLECT" in text and "到付" in text

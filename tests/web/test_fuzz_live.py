@@ -26,7 +26,7 @@ from schemathesis.generation.modes import GenerationMode
 from werkzeug.serving import make_server
 
 from depot.models import db
-from depot.services import inspection, intake, jobs, parts, quoting, users
+from depot.services import inspection, intake, jobs, parts, payments, quoting, users
 from depot.services.settings import DepotSettings
 from tests.conftest import NOW
 from tests.contract import FUZZ_STATS
@@ -52,11 +52,16 @@ def served(app: Flask, tokens: dict[str, str], make_unit) -> Iterator[tuple[str,
                                  policy=DepotSettings.from_config(app.config).pricing,
                                  actor=admin, now=NOW)
     parts.create_part(db.session, "PSU-12V", "电源板", Decimal("35.50"), stock=3, now=NOW)
+    payment = payments.record_payment(db.session, rma.number, Decimal("10.00"), "cash",
+                                      actor=admin, now=NOW)  # a deposit, to void
+    # A user of its own for PATCH /users/{username} and its token: never the admin's token.
+    users.create_user(db.session, "fuzz.target", "clerk", now=NOW)
     job = jobs.queue_job(db.session, "import_units", io.BytesIO(HEADER), total=0,
                          created_by=admin.id, now=NOW)  # no worker runs in tests: it waits
     seeds = {"number": rma.number, "quote": quote.number, "serial": "SEED0001",
              "code": "no_power", "part_number": "PSU-12V", "attachment_id": 1,
-             "job_id": job.id}
+             "job_id": job.id, "payment_id": payment.id, "model": "AT-100",
+             "username": "fuzz.target"}
     db.session.remove()  # the server's requests get the database (see tests/e2e/conftest.py)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -15,6 +15,7 @@ from depot.models import Quote, db
 from depot.services import users
 from depot.services.links import quote_token
 from depot.services.settings import DepotSettings
+from depot.words import field_word
 from tests.conftest import NOW
 from tests.contract import openapi_of
 from tests.web.test_pages import csrf_from, login
@@ -50,7 +51,8 @@ def world(api, tokens, make_unit) -> dict[str, str]:
                                "cost_price": "35.50"}).status_code == 201
     db.session.remove()
     return {"number": number, "quote": draft, "serial": "NASTY0001", "code": "no_power",
-            "part_number": "PSU-12V", "attachment_id": "1"}
+            "part_number": "PSU-12V", "attachment_id": "1", "payment_id": "1",
+            "model": "AT-100", "username": "clerk"}
 
 
 @pytest.fixture
@@ -160,7 +162,8 @@ def test_named_refusals(api, world, path, body, field, code):
     assert response.status_code == 422
     error = response.get_json()
     assert (error["error"], error["details"]["field"]) == (code, field)
-    assert "%(" not in error["message"] and field in error["message"]
+    # The message names the field in words (the code is in details.field).
+    assert "%(" not in error["message"] and field_word("en", field) in error["message"]
 
 
 def test_quote_line_refusals_name_the_line(api, world):
@@ -283,7 +286,8 @@ def test_rma_page_forms_refuse_nasty_input(admin_client, world, api, form, data)
     assert response.status_code == 422
     assert 'id="form-error"' in response.text
     if form == "lines" and "1e30" in data["unit_price"]:
-        assert "line 2: " in response.text  # the row is named as the page shows it
+        # The row is named as the page shows it, in the page's language (zh_CN by default).
+        assert "第 2 行：" in response.text
     assert admin_client.get(f"/rmas/{number}").status_code == 200
     rma = api.get(f"/rmas/{number}").get_json()
     assert rma["payments"] == [] and rma["covered"] is False

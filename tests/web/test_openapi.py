@@ -110,7 +110,7 @@ def test_the_contract_check_catches_a_body_the_document_refuses(app, doc):
         check_request(app, "POST", "/api/v1/units", {**good, "serial": 12345}, 201)
     check_request(app, "POST", "/api/v1/units", {**good, "serial": 12345}, 422)  # refused: fine
     with pytest.raises(ContractError, match="does not declare"):
-        check_request(app, "POST", "/api/v1/rmas/RMA-2026-000001/quotes/Q-1/send", {}, 200)
+        check_request(app, "POST", "/api/v1/rmas/RMA-2026-000001/photos", {}, 201)
 
 
 def test_every_validation_sentence_is_in_every_catalogue():

@@ -148,3 +148,98 @@ def test_supervisor_overrides_by_form_with_a_reason(app, api, tokens, make_unit,
     rma = api.get(path).get_json()
     assert rma["covered"] is True and rma["events"][-1]["action"] == "override"
     assert "start_repair" in rma["allowed_actions"]
+
+
+def draft_on_screen(clerk_client, number):
+    """A proposed draft on the RMA page: (its number, the editor's fields as the browser would
+    send them, the page)."""
+    path = f"/rmas/{number}"
+    clerk_client.post(f"{path}/quotes/new", data={"csrf_token": token_of(clerk_client, path)})
+    page = clerk_client.get(path).text
+    quote = re.search(r'action="/rmas/[^/]+/quotes/([^/]+)/lines"', page).group(1)
+    rows = re.findall(r'<select name="kind">.*?<option value="(\w+)" selected.*?'
+                      r'name="description" value="([^"]*)".*?name="quantity" value="([^"]*)".*?'
+                      r'name="unit_price" value="([^"]*)"', page, re.S)
+    assert [r[0] for r in rows] == ["labor", "shipping"]  # labour 80.00, return freight 20.00
+    form = {"csrf_token": csrf_from(page), "kind": [r[0] for r in rows],
+            "description": [r[1] for r in rows], "quantity": [r[2] for r in rows],
+            "unit_price": [r[3] for r in rows], "tax_rate": "0",
+            "shown_total": re.search(r'name="shown_total" value="([^"]+)"', page).group(1)}
+    return quote, form, page
+
+
+def sent_mail_text(mail_app, deliver_outbox) -> tuple[str, bytes]:
+    import email
+    from email import policy
+
+    assert deliver_outbox().sent == 1
+    message = email.message_from_bytes(mail_app[1][-1][2], policy=policy.default)
+    pdf = next(part for part in message.iter_attachments()).get_content()
+    return message.get_body(("plain",)).get_content(), pdf
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_send_sends_the_lines_on_the_screen(clerk_client, inspected, api, mail_app,
+                                            deliver_outbox):
+    """The clerk changes the labour price and presses send without saving first: the customer
+    gets the price on the screen, in one step (the draft is saved and sent together)."""
+    quote, form, _ = draft_on_screen(clerk_client, inspected)
+    assert form["shown_total"] == "100.00"
+    form["unit_price"][0] = "120.00"
+    form["shown_total"] = "140.00"  # what the page's script shows as the clerk types
+    sent = clerk_client.post(f"/rmas/{inspected}/quotes/{quote}/send", data=form)
+    assert sent.status_code == 302, sent.text
+    body = api.get(f"/rmas/{inspected}/quotes/{quote}").get_json()
+    assert (body["status"], body["total"]) == ("sent", "140.00")
+    assert [line["unit_price"] for line in body["lines"]] == ["120.00", "20.00"]
+    text, pdf = sent_mail_text(mail_app, deliver_outbox)
+    assert "140.00" in text and "100.00" not in text
+    assert "140.00" in pdf_text(pdf)
+    events = api.get(f"/rmas/{inspected}").get_json()["events"]
+    assert events[-1]["action"] == "send_quote" and "140.00" in events[-1]["reason"]
+
+
+def test_a_total_the_clerk_did_not_see_is_not_sent(clerk_client, inspected, api, mail_app,
+                                                   deliver_outbox):
+    """Without the page's script the total shown stays the saved one: the send is refused,
+    nothing changes, and the page shows the new total; sending again sends it."""
+    quote, form, _ = draft_on_screen(clerk_client, inspected)
+    form["unit_price"][0] = "120.00"  # shown_total still says 100.00
+    refused = clerk_client.post(f"/rmas/{inspected}/quotes/{quote}/send", data=form)
+    assert refused.status_code == 409
+    assert 'data-code="total_changed"' in refused.text
+    assert "140.00" in refused.text and 'value="120.00"' in refused.text
+    body = api.get(f"/rmas/{inspected}/quotes/{quote}").get_json()
+    assert (body["status"], body["total"]) == ("draft", "100.00")
+    assert api.get(f"/rmas/{inspected}").get_json()["status"] == "inspected"
+    assert deliver_outbox().sent == 0
+    again = {**form, "csrf_token": csrf_from(refused.text),
+             "shown_total": re.search(r'name="shown_total" value="([^"]+)"',
+                                      refused.text).group(1)}
+    assert again["shown_total"] == "140.00"
+    assert clerk_client.post(f"/rmas/{inspected}/quotes/{quote}/send",
+                             data=again).status_code == 302
+    text, _ = sent_mail_text(mail_app, deliver_outbox)
+    assert "140.00" in text
+
+
+def test_the_api_sends_only_the_total_its_caller_expects(api, tokens, inspected, mail_app):
+    clerk = api.as_(tokens["clerk"])
+    quote = clerk.post(f"/rmas/{inspected}/quotes", {}).get_json()
+    path = f"/rmas/{inspected}/quotes/{quote['number']}/send"
+    refused = clerk.post(path, {"total": "99.00"})
+    assert refused.status_code == 409 and refused.get_json()["error"] == "total_changed"
+    assert refused.get_json()["details"]["total"] == "100.00"
+    lines = [{"kind": "labor", "description": "维修工时 Labour", "quantity": "1",
+              "unit_price": "150.00"}]
+    sent = clerk.post(path, {"lines": lines, "total": "150.00"})
+    assert sent.status_code == 200, sent.get_json()
+    assert (sent.get_json()["status"], sent.get_json()["total"]) == ("sent", "150.00")
+    assert clerk.post(f"/rmas/{inspected}/quotes", {}).status_code == 201  # a new version

@@ -74,7 +74,7 @@
     flag.dataset.flag = rma.overdue ? "overdue" : rma.due_today ? "due_today" : "";
     const w = $("rma-warranty");
     w.dataset.status = rma.warranty.status;
-    w.textContent = T[rma.warranty.status === "unknown" ? "unknown_warranty" : rma.warranty.status];
+    w.textContent = T.warranty[rma.warranty.status] || rma.warranty.status;
     $("rma-fault").textContent = rma.fault_description || T.none;
     $("rma-accessories").textContent = rma.accessories.map((a) => T.accessories[a] || a).join("、") || T.none;
     $("rma-tech").textContent = rma.technician || T.unassigned;
@@ -83,6 +83,7 @@
     $("rma-repeat-link").href = rma.repeat_of ? "/rmas/" + encodeURIComponent(rma.repeat_of) : "#";
     const reasons = [...rma.warranty.reasons, ...rma.damage_reasons, ...rma.coverage_reasons];
     $("rma-reasons").replaceChildren(...reasons.map((r) => el("li", {}, r)));
+    showPhotos("intake-photos", "rma-photos", rma.photos);
     renderActions();
     renderInspection();
     renderParts();
@@ -111,16 +112,32 @@
     const result = $("inspection-result");
     result.hidden = !rma.damage_class;
     if (rma.damage_class) {
-      const dc = $("damage-class"); dc.textContent = T.classes[rma.damage_class]; dc.dataset.status = rma.damage_class;
+      const dc = $("damage-class"); dc.textContent = T.classes[rma.damage_class] || rma.damage_class; dc.dataset.status = rma.damage_class;
       const cv = $("covered"); cv.textContent = rma.covered ? T.covered : T.not_covered; cv.dataset.status = rma.covered ? "in_warranty" : "out_of_warranty";
+      $("inspection-findings").textContent = rma.findings.map((code) => {
+        const f = catalogue.find((x) => x.code === code);
+        return f ? label(f) : code;
+      }).join("、") || T.none;
+      $("inspection-notes").textContent = rma.inspection_notes || T.none;
+      showPhotos("evidence-photos", "evidence-shown", rma.evidence);
     }
+  }
+
+  // Thumbnails of the RMA's photos, each a link to the picture itself.
+  function showPhotos(holder, section, photos) {
+    $(holder).replaceChildren(...photos.map((p) => {
+      const a = el("a", { href: p.url, target: "_blank" });
+      a.append(el("img", { src: p.url, alt: p.filename, loading: "lazy" }));
+      return a;
+    }));
+    $(section).hidden = photos.length === 0;
   }
 
   function renderParts() {
     const show = ["in_repair", "awaiting_parts", "repaired"].includes(rma.status) || rma.parts.length;
     $("parts-card").hidden = !show;
     $("parts-form").hidden = rma.status !== "in_repair";
-    $("parts-list").replaceChildren(...rma.parts.map((p) => el("li", {}, p.part_number + " " + p.name + " × " + p.quantity + " @ " + p.unit_cost + " " + p.currency)));
+    $("parts-list").replaceChildren(...rma.parts.map((p) => el("li", {}, p.part_number + " " + p.name + " × " + p.quantity + " · " + p.unit_cost + " " + p.currency)));
   }
 
   async function openRma(number) {

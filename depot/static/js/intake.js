@@ -170,14 +170,20 @@
     const body = { serial: current.serial, fault_description: f.fault_description.value,
                    accessories: [...ev.target.querySelectorAll('input[name="accessories"]:checked')].map((c) => c.value) };
     if (f.reported_on.value) body.reported_on = f.reported_on.value;
+    // The RMA and its photos go in one request: stored together or not at all, so a photo the
+    // server cannot read leaves no RMA behind (the clerk fixes the photos and presses again).
+    const files = $("photos").files;
+    let payload = body;
+    if (files.length) {
+      payload = new FormData();
+      payload.append("serial", body.serial);
+      payload.append("fault_description", body.fault_description);
+      payload.append("accessories", body.accessories.join(","));
+      if (body.reported_on) payload.append("reported_on", body.reported_on);
+      for (const file of files) payload.append("photo", file);
+    }
     try {
-      let rma = await api("POST", "/api/v1/rmas", body, { "Idempotency-Key": idempotencyKey });
-      const files = $("photos").files;
-      if (files.length) {
-        const form = new FormData();
-        for (const file of files) form.append("photo", file);
-        rma = await api("POST", "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/photos", form);
-      }
+      const rma = await api("POST", "/api/v1/rmas", payload, { "Idempotency-Key": idempotencyKey });
       hide("rma-panel");
       setStatus("ok", T.saved + " " + rma.number);
       showResult(rma, true);

@@ -54,8 +54,9 @@
     rma = data;
     verified.serial = false; verified.tag = false;
     $("pack-number").textContent = rma.number;
-    const freight = rma.covered ? "prepaid" : "collect";
-    $("pack-freight").textContent = T[rma.shipment ? rma.shipment.freight : freight] || "";
+    // The server's word (what the quote charged, else the policy), as on the label.
+    $("pack-freight").textContent = T[rma.freight] || "";
+    $("pack-freight").dataset.freight = rma.freight;
     $("pack-serial").textContent = rma.serial;
     $("pack-tag").textContent = rma.number;
     $("pack-customer").textContent = rma.customer ? [rma.customer.name, rma.customer.phone, rma.customer.address].filter(Boolean).join(" · ") : T.none;
@@ -85,8 +86,11 @@
     }
   }
 
+  // A serial is the same unit in any case (a scanner's mode), as on the server.
+  const sameSerial = (a, b) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
   async function handleScan(text) {
-    if (rma && text === rma.serial) { verified.serial = true; mark(); say("ok", T.serial_ok); return afterVerify(); }
+    if (rma && sameSerial(text, rma.serial)) { verified.serial = true; mark(); say("ok", T.serial_ok); return afterVerify(); }
     if (rma && text.toUpperCase() === rma.number) { verified.tag = true; mark(); say("ok", T.tag_ok); return afterVerify(); }
     say("busy", T.looking);
     const data = await api("POST", "/api/v1/scans", { text });
@@ -103,7 +107,7 @@
     if (!named) { say("unknown", T.unknown + " " + text); return; }
     if (named.status !== "ready_to_ship") { say("error", T.not_ready + " " + named.number + " (" + (T.statuses[named.status] || named.status) + ")"); return; }
     open(named);
-    if (text === named.serial) verified.serial = true; else verified.tag = true;
+    if (sameSerial(text, named.serial)) verified.serial = true; else verified.tag = true;
     mark();
     say("ok", T.opened + " " + named.number);
   }
@@ -138,7 +142,7 @@
     try {
       const done = await api("POST", "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/shipment",
         { carrier: $("carrier").value, tracking_number: $("tracking").value.trim(), scanned, accessories: packed, missing });
-      say("ok", T.shipped + " " + done.number + " · " + done.shipment.carrier + " " + done.shipment.tracking_number);
+      say("ok", T.shipped + " " + done.number + " · " + (T.carriers[done.shipment.carrier] || done.shipment.carrier) + " " + done.shipment.tracking_number);
       rma = null;
       $("pack-card").hidden = true;
       loadQueue();

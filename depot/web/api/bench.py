@@ -12,7 +12,7 @@ from depot.web import serialize
 from depot.web.api.registry import Area, roles_holding
 from depot.web.api.shapes import rma_json
 from depot.web.auth import current_actor
-from depot.web.common import lang, now, origin, pdf_response, today, tz
+from depot.web.common import lang, now, origin, pdf_response, settings, today, tz
 from depot.web.errors import created, created_or_found
 from depot.web.schemas import bodies
 
@@ -74,7 +74,8 @@ def post_override(number: str, body: bodies.OverrideIn):
            description="Who may take each action: " + "; ".join(
                f"{a.value}: {', '.join(roles_holding(p))}" for a, p in ACTION_PERMISSIONS.items())
            + ". An action the current status does not allow is a conflict, naming those it "
-             "does.")
+             "does. With DEPOT_QA_BY_OTHER on, the user who finished the repair may not "
+             "pass_qa it (409 qa_by_other).")
 def post_action(number: str, body: bodies.ActionIn):
     action = parse_action(body.action)
     actor = current_actor()
@@ -83,7 +84,9 @@ def post_action(number: str, body: bodies.ActionIn):
         raise PermissionDeniedError("a %(role)s may not %(action)s", code="forbidden",
                                     role=actor.role, action=action.value)
     rma = repair.apply_action(db.session, number, action, reason=body.reason, actor=actor,
-                              now=now(), tz=tz(), origin=origin())
+                              now=now(), tz=tz(), origin=origin(),
+                              pay_before=settings().pay_before,
+                              qa_by_other=settings().qa_by_other)
     return rma_json(rma)
 
 

@@ -6,6 +6,7 @@ from flask import current_app, request, url_for
 from depot.domain.roles import may
 from depot.errors import InvalidInputError, PermissionDeniedError
 from depot.extensions import db
+from depot.i18n import translate
 from depot.models import Job
 from depot.scanning import codes_from_text, decode_image
 from depot.services import attachments, catalog, documents, intake, scans, unit_import, units
@@ -41,18 +42,40 @@ def post_model(body: bodies.ModelIn):
     return created(serialize.model(model))
 
 
-@area.get("/models", "List the product models", permissions=("units", "rmas.read"))
+@area.get("/models", "List the product models", permissions=("units", "rmas.read"),
+          description="Retired models too (`retired` true): their units keep them.")
 def get_models():
     return {"models": [serialize.model(m) for m in catalog.list_models(db.session)]}
 
 
+@area.patch("/models/<model>", "Edit or retire a product model", permissions=("models",),
+            body=bodies.ModelPatch,
+            description="Only the fields given change; the code never does. A blank name is "
+                        "refused; a serial pattern is checked before it is saved (a slow one "
+                        "is refused). A retired model is no longer offered when a unit is "
+                        "registered at intake; the units that have it keep it.")
+def patch_model(model: str, body: bodies.ModelPatch):
+    changed = catalog.update_model(db.session, model, name=body.name,
+                                   warranty_months=body.warranty_months,
+                                   serial_pattern=body.serial_pattern, retired=body.retired)
+    return serialize.model(changed)
+
+
 @area.post("/units", "Register a unit and its customer", permissions=("units",),
-           body=bodies.UnitIn, answers=("created",))
+           body=bodies.UnitIn, answers=("created",),
+           description="The serial is compared in any case, surrounding whitespace ignored: "
+                       "the same serial is 409 `unit_exists`, one that differs only in case "
+                       "409 `duplicate_serial`. The answer's `similar_serials` lists registered "
+                       "serials that differ only in characters easily misread for one another "
+                       "(O and 0, I, l and 1), with a sentence for each in `warnings`.")
 def post_unit(body: bodies.UnitIn):
     customer = CustomerInput(**body.customer.model_dump()) if body.customer else None
     unit = units.register_unit(db.session, body.serial, body.model, body.purchase_date,
                                customer, extended_months=body.extended_months, now=now())
-    return created(unit_json(unit))
+    similar = units.similar_serials(db.session, unit)
+    return created({**unit_json(unit), "similar_serials": similar, "warnings": [
+        translate(lang(), units.LOOKS_LIKE, serial=unit.serial, similar=other)
+        for other in similar]})
 
 
 @area.post("/units/import", "Import units from CSV", permissions=("import",),
@@ -116,13 +139,23 @@ def post_scan(body: bodies.ScanIn):
 
 @area.post("/rmas", "Receive a unit: open its RMA", permissions=("rmas.create",),
            body=bodies.RmaIn, headers=bodies.RmaHeaders, answers=("created", "ok"),
+           content=(JSON, MULTIPART), files=("photo",),
            description="A repeated Idempotency-Key answers with the first RMA (not created "
-                       "again: the `ok` status) and creates nothing.")
+                       "again: the `ok` status) and creates nothing. As multipart/form-data "
+                       "(accessories comma-separated) the intake photos come with it in the "
+                       "file field `photo` (repeatable): the RMA and its photos are stored "
+                       "together or not at all, so a photo that cannot be read refuses the "
+                       "whole request (422) and leaves no RMA behind.")
 def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
+    uploads = request.files.getlist("photo") if request.mimetype == MULTIPART else []
+    photos = intake.prepare_photos(
+        [(file_name(f, "photo", "photo"), f.read()) for f in uploads],
+        max_bytes=current_app.config["DEPOT_MAX_IMAGE_BYTES"],
+        max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"]) if uploads else []
     rma, is_new = intake.receive_unit(
         db.session, body.serial, body.fault_description, body.accessories,
         reported_on=body.reported_on, idempotency_key=headers.idempotency_key or None,
-        actor=current_actor(), now=now(), tz=tz(), origin=origin())
+        photos=photos, actor=current_actor(), now=now(), tz=tz(), origin=origin())
     return created_or_found(rma_json(rma), is_new)
 
 

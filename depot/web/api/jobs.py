@@ -5,13 +5,13 @@ from typing import Any
 
 from depot.domain.jobs import JobStatus
 from depot.extensions import db
-from depot.i18n import translate
 from depot.models import Job
 from depot.services import jobs
 from depot.services.unit_import import ImportReport
 from depot.web.api.registry import Area
 from depot.web.auth import current_actor
 from depot.web.common import lang
+from depot.words import sentence
 
 area = Area("jobs")
 bp = area.bp
@@ -58,9 +58,9 @@ def _error(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sentence(item: dict[str, Any]) -> str:
-    """A stored sentence (an English msgid and its values) in the reader's language."""
-    sentence, values = item["template"], item["details"]
-    return translate(lang(), sentence, **values)
+    """A stored sentence (an English msgid and its values) in the reader's language, its
+    codes (the field) named in words."""
+    return sentence(lang(), item["template"], item["details"])
 
 
 def _at(moment: Any) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, request
 
 from depot.extensions import db
+from depot.i18n import translate
 from depot.services import payments, quote_mail, quoting
 from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
@@ -45,11 +46,17 @@ def put_quote(number: str, quote: str, body: bodies.QuoteEdit):
 
 
 @area.post("/rmas/<number>/quotes/<quote>/send", "Send the quote to the customer",
-           permissions=("quotes.send",),
-           description="The PDF is emailed with the customer's link; the RMA awaits approval.")
-def post_quote_send(number: str, quote: str):
+           permissions=("quotes.send",), body=bodies.QuoteSend, body_optional=True,
+           description="The PDF is emailed with the customer's link; the RMA awaits approval. "
+                       "With `lines` (and `tax_rate`) the draft takes them first, in the same "
+                       "transaction; with `total`, a quote whose total is another is not sent "
+                       "(409 `total_changed`, `details.total` the quote's).")
+def post_quote_send(number: str, quote: str, body: bodies.QuoteSend):
+    lines = bodies.quote_lines(body.lines) if body.lines is not None else None
     sent, emailed = quote_mail.send_quote(db.session, number, quote, settings(),
-                                          actor=current_actor(), now=now(), origin=origin())
+                                          actor=current_actor(), now=now(), origin=origin(),
+                                          lines=lines, tax_rate=body.tax_rate,
+                                          shown_total=body.total)
     body = {**serialize.quote(sent), "emailed": emailed, "rma": rma_json(sent.rma)}
     return body
 
@@ -91,5 +98,21 @@ def post_payment(number: str, body: bodies.PaymentIn):
                               max_pixels=current_app.config["DEPOT_MAX_IMAGE_PIXELS"])[0]
     payment = payments.record_payment(db.session, number, body.amount, body.method,
                                       body.reference, slip=slip, actor=current_actor(),
-                                      now=now(), origin=origin())
-    return created({**serialize.payment(payment), "rma": rma_json(get_rma(db.session, number))})
+                                      now=now(), origin=origin(),
+                                      accept_overpayment=body.accept_overpayment)
+    warnings = [translate(lang(), payments.CREDIT_WARNING, credit=f"{payment.credit:.2f}")
+                ] if payment.credit > 0 else []
+    return created({**serialize.payment(payment), "warnings": warnings,
+                    "rma": rma_json(get_rma(db.session, number))})
+
+
+@area.post("/rmas/<number>/payments/<int:payment_id>/void",
+           "Void a payment recorded by mistake (supervisor, with a reason)",
+           permissions=("payments.void",), body=bodies.VoidPaymentIn,
+           description="The payment is kept with voided_at and void_reason and no longer "
+                       "counts towards what was paid; the RMA's history gets a void_payment "
+                       "event. Voiding it again: 409 payment_voided.")
+def post_void_payment(number: str, payment_id: int, body: bodies.VoidPaymentIn):
+    payment = payments.void_payment(db.session, number, payment_id, body.reason,
+                                    actor=current_actor(), now=now(), origin=origin())
+    return {**serialize.payment(payment), "rma": rma_json(get_rma(db.session, number))}

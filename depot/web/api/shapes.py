@@ -1,8 +1,10 @@
 """The unit and RMA as the API shows them to this request: in its language, as of today."""
 from __future__ import annotations
 
+from flask import g
+
 from depot.models import Rma, Unit
-from depot.services import units
+from depot.services import shipping, units
 from depot.web import serialize
 from depot.web.common import lang, settings, today, tz
 
@@ -12,4 +14,9 @@ def unit_json(unit: Unit) -> dict:
 
 
 def rma_json(rma: Rma) -> dict:
-    return serialize.rma(rma, lang(), tz(), today(), repeat_days=settings().repeat_days)
+    """The RMA, with `freight`: how the unit goes back (or went), prepaid or collect;
+    `allowed_actions` as the caller meets them (DEPOT_QA_BY_OTHER asks who they are)."""
+    return {**serialize.rma(rma, lang(), tz(), today(), settings().pay_before,
+                            actor=g.get("actor"), qa_by_other=settings().qa_by_other,
+                            repeat_days=settings().repeat_days),
+            "freight": shipping.freight_of(rma, settings())}

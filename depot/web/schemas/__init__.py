@@ -22,20 +22,21 @@ from werkzeug.datastructures import FileStorage
 
 from depot.domain.syntax import BAD_IN_LINE
 from depot.errors import InvalidInputError, NotFoundError
+from depot.i18n import N_
 from depot.web.common import today as depot_today
 from depot.web.schemas import fields
 from depot.web.schemas.bodies import PATH, PATH_FALLBACK
 
 M = TypeVar("M", bound=BaseModel)
 
-NOT_OBJECT = "the body must be a JSON object"
-NOT_JSON = "the body is not valid JSON"
-TOO_DEEP = "the body is nested too deeply"
-SEND_JSON = "send the body as JSON (Content-Type: application/json)"
-NOT_AN_OBJECT = "%(field)s must be an object"
-NOT_A_LIST = "%(field)s must be a list"
-NOT_VALID = "%(field)s is not valid"
-NOTHING_HERE = "nothing is found at this address"
+NOT_OBJECT = N_("the body must be a JSON object")
+NOT_JSON = N_("the body is not valid JSON")
+TOO_DEEP = N_("the body is nested too deeply")
+SEND_JSON = N_("send the body as JSON (Content-Type: application/json)")
+NOT_AN_OBJECT = N_("%(field)s must be an object")
+NOT_A_LIST = N_("%(field)s must be a list")
+NOT_VALID = N_("%(field)s is not valid")
+NOTHING_HERE = N_("nothing is found at this address")
 SENTENCES = (*fields.SENTENCES, NOT_OBJECT, NOT_JSON, TOO_DEEP, SEND_JSON, NOT_AN_OBJECT,
              NOT_A_LIST, NOT_VALID, NOTHING_HERE)
 

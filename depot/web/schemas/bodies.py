@@ -8,7 +8,9 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from depot.domain.damage import FINDING_CLASSES
+from depot.domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from depot.domain.pricing import LineKind, QuoteLine, make_line
+from depot.domain.roles import ROLES
 from depot.domain.warranty import WarrantyStatus
 from depot.domain.workflow import API_ACTIONS, Status
 from depot.errors import InvalidInputError
@@ -43,6 +45,7 @@ from depot.web.schemas.fields import (
     Int,
     Money,
     Number,
+    Secret,
     Text,
 )
 
@@ -57,6 +60,7 @@ PATH: dict[str, Any] = {
     "number": Text(Rma.number), "quote": Text(Quote.number), "serial": Text(Unit.serial),
     "code": Text(FindingCode.code), "part_number": Text(Part.part_number),
     "part": Text(Part.part_number), "attachment_id": Id(Attachment.id),
+    "model": Text(ProductModel.code), "username": Text(User.username),
 }
 PATH_FALLBACK = Text(cap=NOTE_CAP)
 
@@ -71,6 +75,26 @@ class Body(BaseModel):
 
 class ModelIn(Body):
     code: Text(ProductModel.code)
+    name: Text(ProductModel.name)
+    warranty_months: Int(ProductModel.warranty_months, 0, MAX_WARRANTY_MONTHS)
+    serial_pattern: Text(ProductModel.serial_pattern, required=False) = ""
+
+
+class ModelPatch(Body):
+    """Only what is given changes; the code never does."""
+
+    name: Text(ProductModel.name) | None = Field(
+        None, description="a new name; blank is refused")
+    warranty_months: Int(ProductModel.warranty_months, 0, MAX_WARRANTY_MONTHS) | None = None
+    serial_pattern: Text(ProductModel.serial_pattern, required=False) | None = Field(
+        None, description="a new pattern, checked before it is saved; \"\" removes it")
+    retired: Flag() = Field(None, description="true: no longer offered when a unit is "
+                                              "registered at intake; its units keep it")
+
+
+class ModelForm(Body):
+    """The edit form of /admin/models: every field is sent, a blank name is refused."""
+
     name: Text(ProductModel.name)
     warranty_months: Int(ProductModel.warranty_months, 0, MAX_WARRANTY_MONTHS)
     serial_pattern: Text(ProductModel.serial_pattern, required=False) = ""
@@ -218,6 +242,17 @@ class QuoteEdit(QuoteIn):
     lines: list[LineIn] = Field(max_length=MAX_LINES)
 
 
+class QuoteSend(Body):
+    """Optional: the lines to send (the sender's screen, saved into the draft first) and the
+    total the sender expects; another total refuses the send (409 total_changed)."""
+
+    lines: list[LineIn] | None = Field(None, max_length=MAX_LINES,
+                                       description="none: the draft's lines as saved")
+    tax_rate: Number(Quote.tax_rate, minimum=0, example="0.06") | None = None
+    total: Money(Quote.total) | None = Field(
+        None, description="the total the sender was shown; none: not checked")
+
+
 class OfflineAnswerIn(Body):
     decision: Choice(("approve", "decline"))
     via: Choice(OFFLINE_VIA)
@@ -234,6 +269,14 @@ class PaymentIn(Body):
     amount: Money(Payment.amount)
     method: Choice(METHODS)
     reference: Text(Payment.reference, required=False) = ""
+    accept_overpayment: Flag(nullable=False) = Field(
+        False, description="More than the customer was asked for is refused (409 overpayment) "
+                           "unless this is true and the caller is a supervisor or admin; the "
+                           "part above is then recorded as the payment's credit, to refund.")
+
+
+class VoidPaymentIn(Body):
+    reason: Text(Payment.void_reason, cap=NOTE_CAP, lines=True)
 
 
 # -- shipping -------------------------------------------------------------------------------
@@ -277,6 +320,39 @@ class CalendarIn(Body):
     day: Day(earliest=EARLIEST_DAY, latest=date(2100, 12, 31))
     is_working: Flag(nullable=False) = False
     note: Text(CalendarOverride.note, required=False) = ""
+
+
+# -- users ----------------------------------------------------------------------------------
+
+class UserIn(Body):
+    username: Text(User.username)
+    role: Choice(ROLES)
+    password: Secret(PASSWORD_MAX) = Field(
+        "", description="for page logins: at least 10 characters, not the user name; "
+                        "none: the user has only the API token")
+    display_name: Text(User.display_name, required=False) = Field(
+        "", description="the name the pages show; none: the user name")
+
+
+class UserPatch(Body):
+    role: Choice(ROLES, required=False) = None
+    active: Flag() = Field(None, description="false: the user's token and sessions stop "
+                                             "working at once")
+
+
+class RoleForm(Body):
+    role: Choice(ROLES)
+
+
+class ActiveQuery(Body):
+    active: Flag(nullable=False) = False
+
+
+class PasswordForm(Body):
+    """A new password typed by the admin, or (`generate`) one made for them, shown once."""
+
+    password: Secret(PASSWORD_MAX) = ""
+    generate: Flag(nullable=False) = False
 
 
 # -- search ---------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ dialect of OpenAPI 3.1), from the same numbers.
 Strict at the edge: in JSON a number is not text, "12" is not a number and true is not 1. Form
 posts (validation context {"form": True}) carry only strings, which the types convert.
 
-Import them from here. They live in `text_fields` (Text, Email, Choice, Codes), `number_fields`
-(Int, Id, Number, Money, Day, Flag) and `refusals` (the sentences and refuse()).
+Import them from here. They live in `text_fields` (Text, Secret, Email, Choice, Codes),
+`number_fields` (Int, Id, Number, Money, Day, Flag) and `refusals` (the sentences and refuse()).
 """
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ from depot.web.schemas.text_fields import (
     Choice,
     Codes,
     Email,
+    Secret,
     Text,
     clean_text,
     text_limit,
@@ -61,6 +62,6 @@ __all__ = [
     "BAD_CHARACTER", "BELOW_MINIMUM", "DATE_RANGE", "ID_LIMIT", "INT_LIMITS", "MAX_DIGITS",
     "NOT_CHOICE", "NOT_CODES", "NOT_DATE", "NOT_EMAIL", "NOT_FITTING", "NOT_FLAG", "NOT_NUMBER",
     "NOT_TEXT", "NOT_WHOLE", "NUMBER_TEXT_CAP", "REQUIRED", "SENTENCES", "TEXT_CAP", "TOO_LONG",
-    "TOO_MANY", "Choice", "Codes", "Day", "Email", "Flag", "Id", "Int", "Money", "Number", "Text",
-    "clean_text", "int_range", "refuse", "text_limit",
+    "TOO_MANY", "Choice", "Codes", "Day", "Email", "Flag", "Id", "Int", "Money", "Number",
+    "Secret", "Text", "clean_text", "int_range", "refuse", "text_limit",
 ]

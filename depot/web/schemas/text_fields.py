@@ -71,6 +71,26 @@ def Text(column: Any = None, *, required: bool = True, cap: int | None = None,  
                      WithJsonSchema(schema if required else or_null(schema))]
 
 
+def Secret(cap: int) -> Any:  # noqa: N802
+    """An optional password, taken as typed: never stripped (spaces are part of it), one line,
+    at most `cap` characters; null is "". Its rules (depot.domain.passwords) are the
+    service's to check."""
+
+    def validate(value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise refuse(NOT_TEXT)
+        if BAD_IN_LINE.search(value):
+            raise refuse(BAD_CHARACTER)
+        if len(value) > cap:
+            raise refuse(TOO_LONG, max_length=cap)
+        return value
+
+    schema = {"type": "string", "maxLength": cap, "writeOnly": True}
+    return Annotated[str, PlainValidator(validate), WithJsonSchema(or_null(schema))]
+
+
 def Email(column: Any) -> Any:  # noqa: N802
     """An optional email address: one line, a simple name@host.tld shape."""
     limit = text_limit(column)

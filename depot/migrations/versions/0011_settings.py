@@ -2,7 +2,7 @@
 sender, payment instructions), over the environment's defaults
 
 Revision ID: 7d2a5c8e1f30
-Revises: 6b1e0c2d9a47
+Revises: 7a3c5e1f0b10
 Create Date: 2026-12-02 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d2a5c8e1f30'
-down_revision = '6b1e0c2d9a47'
+down_revision = '7a3c5e1f0b10'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """search: the list's order, tracking numbers, and parts of customers' names, phones, emails
 
 Revision ID: 0a5e7c3b9d10
-Revises: 7d2a5c8e1f30
+Revises: 7a2e4c1d9b30
 Create Date: 2026-12-02 05:00:00.000000
 
 PostgreSQL: pg_trgm GIN indexes on customers.name, .phone, .email (ILIKE '%part%' uses them).
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0a5e7c3b9d10'
-down_revision = '7d2a5c8e1f30'  # 0010_settings (main); was 6b1e0c2d9a47
+down_revision = '7a2e4c1d9b30'  # 0012_model_retired (main); first written on 6b1e0c2d9a47
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,65 @@
+// The RMA page's draft editor: the total shown follows the lines as they are typed, and goes
+// with the form as shown_total, so "send" sends the total the clerk sees (the server refuses
+// any other). Computed as depot/domain/pricing.py does: each line rounded half up to the cent,
+// tax on the subtotal once; in whole cents (BigInt), never in floating point.
+(function () {
+  "use strict";
+  const form = document.getElementById("draft-form");
+  if (!form) return;
+  const shown = form.querySelector('input[name="shown_total"]');
+  const total = document.getElementById("draft-total");
+
+  // "12.5" -> 1250n at scale 2; null when it is not a plain amount of at most `scale` decimals.
+  function units(text, scale) {
+    const m = /^\s*(\d+)(?:\.(\d*))?\s*$/.exec(text);
+    if (!m || (m[2] || "").length > scale) return null;
+    return BigInt(m[1] + (m[2] || "").padEnd(scale, "0"));
+  }
+  // n / d rounded half up (away from zero on a tie, as Python's ROUND_HALF_UP), d > 0.
+  function divide(n, d) {
+    const negative = n < 0n;
+    const a = negative ? -n : n;
+    const q = (a + d / 2n) / d;
+    return negative ? -q : q;
+  }
+  function money(cents) {
+    const negative = cents < 0n;
+    const a = (negative ? -cents : cents).toString().padStart(3, "0");
+    return (negative ? "-" : "") + a.slice(0, -2) + "." + a.slice(-2);
+  }
+
+  function compute() {
+    const rows = [...form.querySelectorAll("tbody tr")];
+    let subtotal = 0n;
+    for (const row of rows) {
+      const description = row.querySelector('input[name="description"]').value.trim();
+      const priceText = row.querySelector('input[name="unit_price"]').value;
+      if (!description && !priceText.trim()) continue; // an empty row is ignored, as on the server
+      const qtyText = row.querySelector('input[name="quantity"]').value;
+      const qty = qtyText.trim() ? units(qtyText, 2) : 100n;
+      const price = units(priceText, 2);
+      if (qty === null || price === null) return null;
+      subtotal += divide(qty * price, 100n);
+    }
+    const rateText = form.querySelector('input[name="tax_rate"]').value;
+    const rate = units(rateText.trim() ? rateText : total.dataset.taxRate, 4);
+    if (rate === null) return null;
+    return subtotal + divide(subtotal * rate, 10000n);
+  }
+
+  function update() {
+    const cents = compute();
+    if (cents === null) {
+      // Not a total the server would compute: show none. shown_total keeps the last one, so a
+      // send is refused rather than sent with a total nobody saw.
+      total.textContent = "—";
+      return;
+    }
+    shown.value = money(cents);
+    total.textContent = shown.value + " " + total.dataset.currency;
+  }
+
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  update();
+})();
