@@ -22,6 +22,7 @@ def create_app(config: Any | None = None) -> Flask:
         admin_pages,
         api,
         errors,
+        list_pages,
         pages,
         public,
         ratelimit,
@@ -73,6 +74,7 @@ def create_app(config: Any | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(rma_pages.bp)
+    app.register_blueprint(list_pages.bp)
     app.register_blueprint(admin_pages.bp)
     app.register_blueprint(report_pages.bp)
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer

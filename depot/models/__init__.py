@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models, one module per feature. Rules live in depot/domain; these hold
 the facts. `from depot.models import Rma` is the public way in."""
 from depot.extensions import Base, db
+from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
 from depot.models.bench import CalendarOverride, FindingCode, Part, PartUse
 from depot.models.jobs import Job, JobPayload

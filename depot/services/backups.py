@@ -36,6 +36,7 @@ from depot.errors import (
     NotFoundError,
     UnavailableError,
 )
+from depot.models.search import outside_metadata
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 # Tables the migrations fill themselves: a database holding rows only there is still empty.
@@ -242,8 +243,9 @@ def _sqlite_tables_with_rows(path: Path) -> list[str]:
         names = [row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name")]
-        return [name for name in names if name not in SEEDED_TABLES and conn.execute(
-            f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]]
+        return [name for name in names if name not in SEEDED_TABLES
+                and not outside_metadata(name, "table") and conn.execute(
+                    f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]]
     finally:
         conn.close()
 

@@ -15,6 +15,8 @@ from depot.models import Customer, Rma, Unit, User
 from depot.services.common import DEFAULT_TZ
 from depot.services.workflow import Origin, change_status, lock_rma
 
+TECHNICIAN_ROLES = ("technician", "supervisor", "admin")  # who may hold an RMA on the bench
+
 
 def apply_action(session: Session, number: str, action: Action, *, reason: str | None = None,
                  actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
@@ -33,6 +35,9 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
     rma = lock_rma(session, number)
     change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz,
                   origin=origin, pay_before=pay_before, qa_by_other=qa_by_other)
+    if action is Action.START_REPAIR and rma.technician_id is None and actor is not None \
+            and actor.role in TECHNICIAN_ROLES:
+        rma.technician = actor  # who starts the repair holds it, unless a supervisor chose
     session.commit()
     return rma
 
@@ -43,7 +48,7 @@ def assign(session: Session, number: str, technician: str | None, *, actor: User
     user = None
     if technician:
         user = session.scalar(select(User).where(User.username == technician))
-        if user is None or user.role not in ("technician", "supervisor", "admin"):
+        if user is None or user.role not in TECHNICIAN_ROLES:
             raise NotFoundError("no technician %(technician)s", code="technician_not_found",
                                 technician=technician[:80])
     change_status(session, rma, Action.ASSIGN, actor=actor, now=now,

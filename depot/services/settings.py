@@ -43,6 +43,7 @@ class DepotSettings:
     freight_not_covered: str = "customer"
     label_size: str = "4x6"
     close_after_days: int = 14
+    repeat_days: int = 90
     pay_before: str = "shipping"  # DEPOT_PAY_BEFORE: repair or shipping
     qa_by_other: bool = False  # DEPOT_QA_BY_OTHER: who finished a repair may not pass its QA
 
@@ -59,7 +60,8 @@ _KEYS = ("DEPOT_NAME", "DEPOT_ADDRESS", "DEPOT_PHONE", "DEPOT_PUBLIC_URL", "SECR
          "DEPOT_LABOR_PRICE", "DEPOT_INSPECTION_FEE", "DEPOT_RETURN_SHIPPING", "DEPOT_TAX_RATE",
          "DEPOT_QUOTE_VALID_DAYS", "DEPOT_PAYMENT_INSTRUCTIONS", "DEPOT_REMIND_AFTER_DAYS",
          "DEPOT_FREIGHT_COVERED", "DEPOT_FREIGHT_NOT_COVERED", "DEPOT_LABEL_SIZE",
-         "DEPOT_CLOSE_AFTER_DAYS", "DEPOT_PAY_BEFORE", "DEPOT_QA_BY_OTHER")
+         "DEPOT_CLOSE_AFTER_DAYS", "DEPOT_PAY_BEFORE", "DEPOT_QA_BY_OTHER",
+         "DEPOT_REPEAT_DAYS")
 
 
 @lru_cache(maxsize=16)
@@ -85,6 +87,7 @@ def _build(items: tuple[tuple[str, Any], ...]) -> DepotSettings:
         freight_not_covered=config["DEPOT_FREIGHT_NOT_COVERED"],
         label_size=config["DEPOT_LABEL_SIZE"],
         close_after_days=int(config["DEPOT_CLOSE_AFTER_DAYS"]),
+        repeat_days=int(config.get("DEPOT_REPEAT_DAYS") or 90),
         pay_before=config.get("DEPOT_PAY_BEFORE") or "shipping",
         qa_by_other=bool(config.get("DEPOT_QA_BY_OTHER")),
     )

@@ -30,6 +30,7 @@ from depot.i18n import LANGUAGES
 from depot.models import User
 from depot.services import catalog, health, users
 from depot.web.auth import page_requires
+from depot.web.common import settings
 from depot.web.errors import HTTP_STATUS, page, unhealthy
 from depot.web.ratelimit import client_address, minutes_left
 from depot.web.schemas.fields import text_limit
@@ -132,6 +133,10 @@ def set_language(code: str):
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("pages.login"))
+    if may(current_user.role, "reports"):  # supervisors and admins: the floor at a glance
+        from depot.web.list_pages import dashboard_page
+
+        return dashboard_page()
     if may(current_user.role, "rmas.create"):
         return redirect(url_for("pages.intake"))
     if may(current_user.role, "actions.bench"):
@@ -146,13 +151,14 @@ def home():
 def intake():
     return render_template("intake.html",
                            models=catalog.list_models(db.session, include_retired=False),
-                           accessories=ACCESSORIES)
+                           accessories=ACCESSORIES,
+                           repeat_days=settings().repeat_days)
 
 
 @bp.get("/bench")
 @page_requires("actions.bench")
 def bench():
-    return render_template("bench.html")
+    return render_template("bench.html", repeat_days=settings().repeat_days)
 
 
 @bp.get("/shipping")

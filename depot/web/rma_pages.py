@@ -19,12 +19,11 @@ from flask import (
 
 from depot.domain.pricing import LineKind, QuoteLine
 from depot.domain.quotes import QuoteStatus
-from depot.domain.workflow import Status
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
 from depot.i18n import N_
 from depot.services import findings, inspection, payments, quote_mail, quoting
-from depot.services.common import get_rma, recent_rmas
+from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
 from depot.web.auth import current_actor, page_requires
@@ -51,24 +50,14 @@ VOIDED = N_("Payment of %(amount)s CNY voided.")
 LINE_PROBLEM = N_("line %(line)s: %(problem)s")
 
 
-@bp.get("/rmas")
-@page_requires("rmas.read")
-def rma_list():
-    wanted = request.args.get("number", "").strip()
-    if wanted:
-        return redirect(url_for("rmas.rma_page", number=wanted.upper()))
-    status = request.args.get("status") or None
-    return render_template("rmas.html", rmas=recent_rmas(db.session, status), status=status,
-                           statuses=[s.value for s in Status])
-
-
 @bp.get("/rmas/<number>")
 @page_requires("rmas.read")
 def rma_page(number: str, *, error: DepotError | None = None, form: dict | None = None):
     config = settings()
     rma = get_rma(db.session, number)
     data = serialize.rma(rma, lang(), config.tz, today(), config.pay_before,
-                         actor=current_actor(), qa_by_other=config.qa_by_other)
+                         actor=current_actor(), qa_by_other=config.qa_by_other,
+                         repeat_days=config.repeat_days)
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     names = findings.names(db.session, lang())

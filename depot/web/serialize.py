@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from depot.domain.damage import Finding
+from depot.domain.history import DEFAULT_REPEAT_DAYS, repeat_of
 from depot.domain.payments import DEFAULT_PAY_BEFORE
 from depot.domain.quotes import QuoteStatus
 from depot.domain.text import Reason
@@ -122,8 +123,21 @@ def part(p: Part) -> dict[str, Any]:
             "models": list(p.model_codes or [])}
 
 
+def previous_rma(r: Rma) -> Rma | None:
+    """The same unit's most recent RMA before this one (a unit has a handful)."""
+    earlier = [x for x in r.unit.rmas if (x.received_on, x.number) < (r.received_on, r.number)]
+    return max(earlier, key=lambda x: (x.received_on, x.number), default=None)
+
+
+def rma_repeat_of(r: Rma, repeat_days: int = DEFAULT_REPEAT_DAYS) -> str | None:
+    previous = previous_rma(r)
+    return repeat_of(previous.number if previous else None,
+                     previous.shipped_on if previous else None, r.received_on, repeat_days)
+
+
 def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_PAY_BEFORE,
-        *, actor: User | None = None, qa_by_other: bool = False) -> dict[str, Any]:
+        *, actor: User | None = None, qa_by_other: bool = False,
+        repeat_days: int = DEFAULT_REPEAT_DAYS) -> dict[str, Any]:
     """The RMA; `allowed_actions` as `actor` meets the guards (`pay_before`: DEPOT_PAY_BEFORE,
     which decides whether an unpaid repair may start; `qa_by_other`: DEPOT_QA_BY_OTHER)."""
     status = Status(r.status)
@@ -156,6 +170,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
         "shipment": shipment(r),
+        "repeat_of": rma_repeat_of(r, repeat_days),
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
     }
 

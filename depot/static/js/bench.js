@@ -49,6 +49,9 @@
       b.querySelector(".status-badge").dataset.status = r.status;
       if (r.key_account) b.append(" ", el("span", { className: "badge key" }, "★"));
       b.append(el("br"), el("small", {}, [r.model, r.customer, r.due_on].filter(Boolean).join(" · ")));
+      const holder = el("small", { className: "holder" }, r.technician ? T.held_by + " " + r.technician : T.unassigned);
+      holder.dataset.technician = r.technician || "";
+      b.append(el("br"), holder);
       b.addEventListener("click", () => openRma(r.number));
       li.append(b);
       return li;
@@ -75,6 +78,9 @@
     $("rma-fault").textContent = rma.fault_description || T.none;
     $("rma-accessories").textContent = rma.accessories.map((a) => T.accessories[a] || a).join("、") || T.none;
     $("rma-tech").textContent = rma.technician || T.unassigned;
+    $("rma-repeat").hidden = !rma.repeat_of;
+    $("rma-repeat-link").textContent = rma.repeat_of || "";
+    $("rma-repeat-link").href = rma.repeat_of ? "/rmas/" + encodeURIComponent(rma.repeat_of) : "#";
     const reasons = [...rma.warranty.reasons, ...rma.damage_reasons, ...rma.coverage_reasons];
     $("rma-reasons").replaceChildren(...reasons.map((r) => el("li", {}, r)));
     showPhotos("intake-photos", "rma-photos", rma.photos);

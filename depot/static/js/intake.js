@@ -56,6 +56,9 @@
     $("print-tag").href = "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/tag.pdf";
     $("print-receipt").href = "/api/v1/rmas/" + encodeURIComponent(rma.number) + "/receipt.pdf";
     $("rma-result").dataset.fresh = String(fresh);
+    $("repeat-warning").hidden = !rma.repeat_of;
+    $("repeat-link").textContent = rma.repeat_of || "";
+    $("repeat-link").href = rma.repeat_of ? "/rmas/" + encodeURIComponent(rma.repeat_of) : "#";
     show("rma-result");
     if (fresh) $("print-tag").focus();
   }

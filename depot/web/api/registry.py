@@ -96,11 +96,19 @@ def _larger_uploads(endpoint: Callable, config_key: str) -> Callable:
     return wrapped
 
 
+def query_values(model: type[BaseModel]) -> dict[str, Any]:
+    """The query string as a dict: one value per name, all of them (a list) for the names the
+    model declares `repeatable` (status=a&status=b)."""
+    repeatable = getattr(model, "repeatable", ())
+    return {name: request.args.getlist(name) if name in repeatable else request.args[name]
+            for name in request.args}
+
+
 def read(op: Operation) -> dict[str, Any]:
     """The models the view of `op` takes: query=, headers=, body= (and form=True/False)."""
     out: dict[str, Any] = {}
     if op.query is not None:
-        out["query"] = schemas.parse(op.query, request.args.to_dict(), form=True)
+        out["query"] = schemas.parse(op.query, query_values(op.query), form=True)
     if op.headers is not None:
         names = op.headers.model_fields.values()
         given = {f.alias: request.headers.get(f.alias) for f in names if f.alias}

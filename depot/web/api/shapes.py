@@ -17,5 +17,6 @@ def rma_json(rma: Rma) -> dict:
     """The RMA, with `freight`: how the unit goes back (or went), prepaid or collect;
     `allowed_actions` as the caller meets them (DEPOT_QA_BY_OTHER asks who they are)."""
     return {**serialize.rma(rma, lang(), tz(), today(), settings().pay_before,
-                            actor=g.get("actor"), qa_by_other=settings().qa_by_other),
+                            actor=g.get("actor"), qa_by_other=settings().qa_by_other,
+                            repeat_days=settings().repeat_days),
             "freight": shipping.freight_of(rma, settings())}

@@ -3,7 +3,7 @@ from the columns they fill. The API views get them through depot.web.api.registr
 through schemas.parse(Model, form, form=True); the OpenAPI document is written from them."""
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +12,7 @@ from depot.domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from depot.domain.pricing import LineKind, QuoteLine, make_line
 from depot.domain.roles import ROLES
 from depot.domain.warranty import WarrantyStatus
-from depot.domain.workflow import API_ACTIONS
+from depot.domain.workflow import API_ACTIONS, Status
 from depot.errors import InvalidInputError
 from depot.models import (
     Attachment,
@@ -353,3 +353,40 @@ class PasswordForm(Body):
 
     password: Secret(PASSWORD_MAX) = ""
     generate: Flag(nullable=False) = False
+
+
+# -- search ---------------------------------------------------------------------------------
+
+SEARCH_MAX_LIMIT = 200
+SEARCH_DAYS_AHEAD = 400  # a period may end a little in the future (this week, this month)
+CURSOR_CAP = 500
+
+
+class RmaSearchQuery(Body):
+    """GET /rmas: every given filter must hold. `status` may repeat (status=a&status=b)."""
+
+    repeatable: ClassVar[tuple[str, ...]] = ("status",)
+
+    q: Text(cap=200, required=False) = Field(
+        "", description="an RMA number, a serial or a tracking number (whole, any case), or a "
+                        "part of a customer's name, phone or email; at least one non-space "
+                        "character when given")
+    status: Codes(Rma.status, max_items=20) = Field(
+        [], json_schema_extra={"items": {"type": "string", "enum": [s.value for s in Status]}})
+    overdue: Flag() = Field(None, description="true: past due_on while the repair clock runs")
+    due_today: Flag() = Field(None, description="true: due today, the repair clock running")
+    open: Flag() = Field(None, description="true: not shipped, closed or cancelled")
+    model: Text(ProductModel.code, required=False) = ""
+    technician: Text(User.username, required=False) = Field(
+        "", description="the user name of the technician holding the RMA")
+    key_account: Flag() = Field(None, description="true: the customer is a key account")
+    received_from: Day(earliest=EARLIEST_DAY, ahead=SEARCH_DAYS_AHEAD, nullable=True) = None
+    received_to: Day(earliest=EARLIEST_DAY, ahead=SEARCH_DAYS_AHEAD, nullable=True) = Field(
+        None, description="at most 400 days after received_from (both days counted)")
+    limit: Int(None, 1, SEARCH_MAX_LIMIT) = 50
+    cursor: Text(cap=CURSOR_CAP, required=False) = Field(
+        "", description="next_cursor of the previous page, as it came (signed: a changed one "
+                        "is refused)")
+    counts: Flag(nullable=False) = Field(
+        False, description="true: add `counts`, the RMAs of each status matching the other "
+                           "filters")

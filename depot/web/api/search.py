@@ -1,0 +1,54 @@
+"""Search API: GET /rmas, the list of RMAs with filters and keyset pagination."""
+from __future__ import annotations
+
+from flask import request
+
+from depot.errors import InvalidInputError
+from depot.extensions import db
+from depot.services import search
+from depot.web.api.registry import Area
+from depot.web.common import settings, today
+from depot.web.schemas import bodies, fields
+
+area = Area("search")
+bp = area.bp
+
+
+def rma_filter(query: bodies.RmaSearchQuery) -> search.RmaFilter:
+    """The query's filters (the /rmas page's too)."""
+    return search.RmaFilter(
+        q=query.q, statuses=tuple(query.status), overdue=query.overdue,
+        due_today=query.due_today, open=query.open, model=query.model,
+        technician=query.technician, key_account=query.key_account,
+        received_from=query.received_from, received_to=query.received_to)
+
+
+def listed_json(row: search.Listed) -> dict:
+    return {"number": row.number, "serial": row.serial, "model": row.model,
+            "status": row.status, "customer_name": row.customer_name,
+            "received_on": row.received_on.isoformat(), "due_on": row.due_on.isoformat(),
+            "overdue": row.overdue, "due_today": row.due_today, "technician": row.technician,
+            "key_account": row.key_account}
+
+
+@area.get("/rmas", "Find RMAs: search, filters, newest first, a page at a time",
+          permissions=("rmas.read",), query=bodies.RmaSearchQuery,
+          description="Answers {rmas: [{number, serial, model, status, customer_name, "
+                      "received_on, due_on, overdue, due_today, technician, key_account}], "
+                      "next_cursor: string|null} (and `counts` per status when asked), newest "
+                      "first: by received_on, then number, both descending. Pass next_cursor "
+                      "back as `cursor` for the next page; it is signed, and one changed or "
+                      "made for other filters' sort is refused (422 invalid_cursor). Bad "
+                      "values are 422: an unknown status, a date that does not exist, "
+                      "received_from after received_to, a period over 400 days, a limit over "
+                      "200.")
+def get_rmas(query: bodies.RmaSearchQuery):
+    if "q" in request.args and not request.args["q"].strip():  # DESIGN.md: q needs a character
+        raise InvalidInputError(fields.REQUIRED, code="missing_field", field="q")
+    found = search.search_rmas(db.session, rma_filter(query), today=today(),
+                               secret=settings().secret, limit=query.limit,
+                               cursor=query.cursor or None, with_counts=query.counts)
+    out = {"rmas": [listed_json(r) for r in found.rmas], "next_cursor": found.next_cursor}
+    if query.counts:
+        out["counts"] = found.counts
+    return out
