@@ -306,7 +306,8 @@ def close_delivered() -> None:
 
 
 @depot_cli.command("send-report")
-@click.option("--period", "kind", required=True, type=click.Choice(report_mail.PERIODS))
+@click.option("--period", "kind", required=True, type=click.Choice(report_mail.PERIODS),
+              help="week: the last full week, Monday to Sunday; month: the last full month.")
 def send_report(kind: str) -> None:
     """Email the last full week's (周报) or month's (月报) report to every supervisor with an
     email address, the CSV attached; queued in the outbox like all mail."""

@@ -142,7 +142,7 @@ def page(context: BrowserContext) -> Iterator[Page]:
 
 def log_in(page: Page, username: str, password: str, lands_on: str = "intake") -> None:
     """Through the real login form (CSRF token and all); a clerk lands on /intake, a technician
-    on /bench."""
+    on /bench, a supervisor or an admin on the dashboard (lands_on="")."""
     page.goto("/login")
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
@@ -150,6 +150,8 @@ def log_in(page: Page, username: str, password: str, lands_on: str = "intake") -
     expect(page).to_have_url(re.compile(rf"/{lands_on}$"))
     if lands_on == "intake":
         wait_for_intake(page)
+    elif lands_on == "":
+        page.wait_for_load_state("load")
     else:
         ready = {"bench": "depotBench", "shipping": "depotShipping"}[lands_on]
         page.wait_for_load_state("load")

@@ -28,7 +28,7 @@ def supervisor(app):
     ("en", "Report for 2026-10-01 to 2026-10-14", "Received and shipped per day"),
 ])
 def test_the_report_page_shows_charts_and_tables(page, supervisor, shots, lang, title, chart):
-    log_in(page, "wang.sup", PASSWORD)
+    log_in(page, "wang.sup", PASSWORD, lands_on="")  # a supervisor lands on the dashboard
     page.goto(f"/lang/{lang}?next=/reports")
     page.goto(URL)
     expect(page.locator("h1")).to_have_text(title)
