@@ -7,6 +7,7 @@ import contextvars
 import os
 import shutil
 import uuid
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -62,6 +63,26 @@ def _upgrade(url: str, instance: Path) -> None:
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+class _EnginesDisposedWithTheirApp(weakref.WeakKeyDictionary):
+    """Flask-SQLAlchemy keeps each app's engines in a WeakKeyDictionary: an app made inside a
+    test is forgotten when the test drops it, and its pooled connections were then left to the
+    garbage collector (a ResourceWarning, an error here, in whichever test ran then). Here the
+    engines are disposed (their connections closed) when the app is collected."""
+
+    def setdefault(self, key, default=None):
+        engines = super().setdefault(key, default)
+        weakref.finalize(key, _dispose_all, engines)
+        return engines
+
+
+def _dispose_all(engines: dict) -> None:
+    for engine in list(engines.values()):
+        engine.dispose()
+
+
+db._app_engines = _EnginesDisposedWithTheirApp(db._app_engines)
 
 
 @pytest.fixture(autouse=True)
