@@ -3,7 +3,7 @@ the facts. `from depot.models import Rma` is the public way in."""
 from depot.extensions import Base, db
 from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
-from depot.models.bench import CalendarOverride, FindingCode, Part, PartUse
+from depot.models.bench import BenchTime, CalendarOverride, FindingCode, Part, PartUse
 from depot.models.jobs import Job, JobPayload
 from depot.models.outbox import OutboxMessage
 from depot.models.quotes import Payment, Quote, QuoteEvent, QuoteLineRow
@@ -15,7 +15,7 @@ from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
 
 __all__ = [
-    "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
+    "Attachment", "Base", "BenchTime", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
     "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
     "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
     "Setting", "Shipment", "UTCDateTime", "Unit", "User", "db",

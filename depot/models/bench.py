@@ -5,14 +5,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from depot.extensions import db
 from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
-    from depot.models.rmas import Rma
+    from depot.models.rmas import Rma, RmaEvent
 
 
 class FindingCode(db.Model):
@@ -69,3 +69,30 @@ class CalendarOverride(db.Model):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_working: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class BenchTime(db.Model):
+    """The bench time of one finished repair, worked out when it was finished: from the RMA's
+    latest start_repair to this finish_repair, in office hours of working days (the calendar
+    as it stood then). Reports read these rows instead of pairing events and walking the
+    calendar for each repair (services/productivity.py)."""
+
+    __tablename__ = "bench_times"
+    __table_args__ = (
+        # a period's repairs per technician, with the hours, from the index alone
+        Index("ix_bench_times_finished", "finished_at", "technician_id", "hours",
+              "superseded_at"),
+        Index("ix_bench_times_rma", "rma_id", "technician_id", "event_id"),
+    )
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("rma_events.id"), primary_key=True,
+                                          autoincrement=False)  # the finish_repair event
+    rma_id: Mapped[int] = mapped_column(ForeignKey("rmas.id"))
+    technician_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who finished it
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    hours: Mapped[float | None] = mapped_column(Float)  # None: no start_repair before it
+    # when the same technician finished the RMA again (after a failed QA): a period that
+    # holds both counts the repair once, with its latest finish
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[RmaEvent] = relationship()

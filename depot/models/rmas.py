@@ -47,6 +47,13 @@ class Rma(db.Model):
         Index("ix_rmas_received_on_warranty", "received_on", "warranty_status", "unit_id", "id"),
         Index("ix_rmas_unit_history", "unit_id", "id", "shipped_on"),
         Index("ix_rmas_inspection", "id", "damage_class", "unit_id"),
+        # the RMAs first inspected in a period: their class and unit from the index alone
+        Index("ix_rmas_inspected_on", "inspected_on", "damage_class", "unit_id"),
+        # repeat repairs: received in a period, the unit's previous RMA shipped not long before
+        Index("ix_rmas_received_repeat", "received_on", "previous_shipped_on"),
+        # the dashboard: open RMAs overdue or due today, and how long the customer is deciding
+        Index("ix_rmas_status_due", "status", "due_on"),
+        Index("ix_rmas_status_paused", "status", "paused_since"),
         Index("ix_rmas_shipped_on_clock", "shipped_on", "received_on", "paused_working_days",
               "due_on"),
     )
@@ -67,6 +74,9 @@ class Rma(db.Model):
     warranty_ends_on: Mapped[date | None] = mapped_column(Date)
     warranty_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     damage_class: Mapped[str | None] = mapped_column(String(20))
+    # the depot date of the first inspection (received -> inspected); a correction later is
+    # not a new inspection. The reports count inspections by it.
+    inspected_on: Mapped[date | None] = mapped_column(Date)
     covered: Mapped[bool | None] = mapped_column(Boolean)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     findings: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -77,6 +87,9 @@ class Rma(db.Model):
     paused_since: Mapped[date | None] = mapped_column(Date)
     paused_working_days: Mapped[int] = mapped_column(Integer, default=0)
     shipped_on: Mapped[date | None] = mapped_column(Date)
+    # the unit's previous RMA's ship date, kept at intake (that RMA was over by then): whether
+    # this one is a repeat repair (DESIGN.md 4b `repeat_of`) is then a comparison of two dates
+    previous_shipped_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -18,7 +18,9 @@ class Customer(db.Model):
     __tablename__ = "customers"
     # A customer is found again by name and phone (services.units.find_or_create_customer,
     # the CSV import looks up a few thousand at once).
-    __table_args__ = (Index("ix_customers_name_phone", "name", "phone"),)
+    __table_args__ = (Index("ix_customers_name_phone", "name", "phone"),
+                      # the dashboard's key accounts start from the few that are
+                      Index("ix_customers_key_account", "key_account", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from depot.domain.calendar import WorkingCalendar
 from depot.domain.workflow import Action, Status
@@ -161,7 +161,7 @@ def summary(session: Session, span: Period, *, tz: ZoneInfo = DEFAULT_TZ,
     day) and `technicians` (productivity per technician)."""
     start, end = _utc_bounds(span, tz)
     received = _count_by(session, Rma.warranty_status, Rma.received_on, span)
-    inspected = _inspected(session, start, end)
+    inspected = _inspected(span)
     return {
         "from": span.first.isoformat(), "to": span.last.isoformat(),
         "received": sum(received.values()),
@@ -209,26 +209,27 @@ def _shipped(session: Session, span: Period) -> dict[str, Any]:
         "p90_working_days": _nearest_rank(counts, 0.9)}}
 
 
-def _inspected(session: Session, start: datetime, end: datetime):
-    """The ids of RMAs inspected in the period: their first inspection (received → inspected;
-    a corrected finding later is not a new inspection) falls in it."""
-    return (select(RmaEvent.rma_id)
-            .where(RmaEvent.action == Action.INSPECT.value, RmaEvent.at >= start,
-                   RmaEvent.at < end, RmaEvent.from_status == Status.RECEIVED.value))
+def _inspected(span: Period) -> Any:
+    """RMAs inspected in the period: their first inspection (received -> inspected; a corrected
+    finding later is not a new inspection) falls in it (Rma.inspected_on, kept at the change)."""
+    return Rma.inspected_on.between(span.first, span.last)
 
 
 def _damage(session: Session, inspected) -> dict[str, Any]:
+    # grouped by the model's id (one probe of ix_units_model per RMA); the codes of the few
+    # models are read after
     rows = session.execute(
-        select(ProductModel.code, Rma.damage_class, func.count())
-        .join(Unit, Unit.id == Rma.unit_id).join(ProductModel, ProductModel.id == Unit.model_id)
-        .where(Rma.id.in_(inspected))
-        .group_by(ProductModel.code, Rma.damage_class)).all()
+        select(Unit.model_id, Rma.damage_class, func.count())
+        .join(Unit, Unit.id == Rma.unit_id).where(inspected)
+        .group_by(Unit.model_id, Rma.damage_class)).all()
+    codes = dict(session.execute(select(ProductModel.id, ProductModel.code).where(
+        ProductModel.id.in_({r[0] for r in rows}))).all()) if rows else {}
     damage = {c: 0 for c in ("man_made", "quality", "no_fault_found")}
     models: dict[str, list[int]] = {}
-    for code, damage_class, n in rows:
+    for model_id, damage_class, n in rows:
         if damage_class in damage:
             damage[damage_class] += n
-        seen = models.setdefault(code, [0, 0])
+        seen = models.setdefault(codes[model_id], [0, 0])
         seen[0] += n
         seen[1] += n if damage_class == "man_made" else 0
     return {"damage": damage, "man_made_by_model": [
@@ -245,7 +246,7 @@ def _top_findings(session: Session, inspected) -> list[dict[str, Any]]:
     value = code.c.value
     rows = session.execute(
         select(value, func.count().label("n")).select_from(Rma).join(code, true())
-        .where(Rma.id.in_(inspected)).group_by(value)
+        .where(inspected).group_by(value)
         .order_by(func.count().desc(), value).limit(TOP_FINDINGS)).all()
     return [{"code": str(c), "count": n} for c, n in rows]
 
@@ -271,17 +272,15 @@ def _revenue(session: Session, start: datetime, end: datetime, currency: str
 
 def _repeat_repairs(session: Session, span: Period, repeat_days: int) -> int:
     """RMAs received in the period whose unit's previous RMA shipped at most `repeat_days`
-    days before this one was received (DESIGN.md 4b `repeat_of`)."""
-    previous = aliased(Rma)
-    last_shipped = (select(previous.shipped_on).where(previous.unit_id == Rma.unit_id,
-                                                      previous.id < Rma.id)
-                    .order_by(previous.id.desc()).limit(1).scalar_subquery())
+    days before this one was received (DESIGN.md 4b `repeat_of`; Rma.previous_shipped_on is
+    that ship date, kept at intake)."""
     if session.get_bind().dialect.name == "postgresql":
         earliest = Rma.received_on - repeat_days
     else:
         earliest = func.date(Rma.received_on, f"-{int(repeat_days)} days")
     return session.scalar(select(func.count()).select_from(Rma).where(
-        Rma.received_on.between(span.first, span.last), last_shipped >= earliest)) or 0
+        Rma.received_on.between(span.first, span.last),
+        Rma.previous_shipped_on >= earliest, Rma.previous_shipped_on <= Rma.received_on)) or 0
 
 
 def _by_day(session: Session, span: Period) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from depot.domain.workflow import (
 )
 from depot.errors import NotFoundError
 from depot.models import Rma, RmaEvent, User
+from depot.services import report_facts
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, local_date, rma_number_query
 
@@ -148,8 +149,10 @@ def change_status(session: Session, rma: Rma, action: Action, *, actor: User | N
         rma.shipped_on = today
     rma.status = after.value
     rma.updated_at = now
-    session.add(RmaEvent(rma=rma, action=action.value,
-                         from_status=before.value if before else None, to_status=after.value,
-                         actor_id=actor.id if actor else None, at=now, reason=reason or None,
-                         ip=origin.ip if origin else None, via=origin.via if origin else None))
+    event = RmaEvent(rma=rma, action=action.value,
+                     from_status=before.value if before else None, to_status=after.value,
+                     actor_id=actor.id if actor else None, at=now, reason=reason or None,
+                     ip=origin.ip if origin else None, via=origin.via if origin else None)
+    session.add(event)
+    report_facts.record(session, rma, action, before, event, today=today, tz=tz)
     return after

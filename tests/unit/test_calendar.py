@@ -71,3 +71,38 @@ def test_agrees_with_the_holidays_package_for_2026():
     cal = china()
     for day in _days(2026):
         assert cal.is_working_day(day) == cn.is_working_day(day), day
+
+
+# -- bench time: office hours (09:00-17:00) of working days ------------------------------------
+
+def _at(month, day, hour, minute=0):
+    from datetime import datetime
+    return datetime(2026, month, day, hour, minute)
+
+
+def test_office_hours_within_one_working_day():
+    from depot.domain.calendar import office_hours_between
+    assert office_hours_between(china(), _at(10, 9, 11), _at(10, 9, 12, 30)) == 1.5
+
+
+def test_office_hours_over_a_make_up_saturday_and_a_sunday():
+    # Fri 10-09 10:00 to Mon 10-12 11:00: Fri 7 + Sat 10-10 (make-up workday) 8 + Sun off + Mon 2
+    from depot.domain.calendar import office_hours_between
+    assert office_hours_between(china(), _at(10, 9, 10), _at(10, 12, 11)) == 17
+
+
+def test_office_hours_skip_the_national_day_week_and_clamp_to_office_time():
+    # Wed 09-30 16:00 (1 h left) to Thu 10-08 10:00 (1 h in); Oct 1-7 are off
+    from depot.domain.calendar import office_hours_between
+    assert office_hours_between(china(), _at(9, 30, 16), _at(10, 8, 10)) == 2
+    # before opening and after closing count as the edges of the day
+    assert office_hours_between(china(), _at(10, 8, 7), _at(10, 8, 20)) == 8
+
+
+def test_office_hours_started_on_a_day_off_count_from_the_next_working_day():
+    from depot.domain.calendar import office_hours_between
+    # Sun 10-11 15:00 to Mon 10-12 10:00: 1 h
+    assert office_hours_between(china(), _at(10, 11, 15), _at(10, 12, 10)) == 1
+    # an override makes that Sunday a working day: its last 2 h count too
+    worked = china(overrides={date(2026, 10, 11): True})
+    assert office_hours_between(worked, _at(10, 11, 15), _at(10, 12, 10)) == 3
