@@ -15,8 +15,8 @@ from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
 
 __all__ = [
-    "Attachment", "Base", "BenchTime", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
-    "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
+    "Attachment", "Base", "BenchTime", "CalendarOverride", "Customer", "FindingCode", "Job",
+    "JobPayload", "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
     "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
     "Setting", "Shipment", "UTCDateTime", "Unit", "User", "db",
 ]
