@@ -100,8 +100,8 @@ def plans(explain: str) -> None:
         "serial in lower case": search.RmaFilter(q=serial.lower()),
         "RMA number": search.RmaFilter(q=number),
         "part of a phone (5 digits)": search.RmaFilter(q=phone[3:8]),
-        "part of a name (3 characters)": search.RmaFilter(q=name[1:4]),
-        "part of a name (2 characters)": search.RmaFilter(q=name[:2]),
+        "part of a name (3 characters)": search.RmaFilter(q=name[-3:]),
+        "part of a name (2 characters)": search.RmaFilter(q=name[-2:]),
         "overdue": search.RmaFilter(overdue=True),
     }
     for title, f in cases.items():

@@ -83,6 +83,8 @@ class BenchTime(db.Model):
         Index("ix_bench_times_finished", "finished_at", "technician_id", "hours",
               "superseded_at"),
         Index("ix_bench_times_rma", "rma_id", "technician_id", "event_id"),
+        # QA failures per technician: the repair that failed is the technician's
+        Index("ix_bench_times_failed_qa", "failed_qa_at", "technician_id"),
     )
 
     event_id: Mapped[int] = mapped_column(ForeignKey("rma_events.id"), primary_key=True,
@@ -94,5 +96,7 @@ class BenchTime(db.Model):
     # when the same technician finished the RMA again (after a failed QA): a period that
     # holds both counts the repair once, with its latest finish
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # when this repair failed its QA (the fail_qa after this finish): counted to technician_id
+    failed_qa_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[RmaEvent] = relationship()

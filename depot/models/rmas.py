@@ -48,7 +48,8 @@ class Rma(db.Model):
         Index("ix_rmas_unit_history", "unit_id", "id", "shipped_on"),
         Index("ix_rmas_inspection", "id", "damage_class", "unit_id"),
         # the RMAs first inspected in a period: their class and unit from the index alone
-        Index("ix_rmas_inspected_on", "inspected_on", "damage_class", "unit_id"),
+        Index("ix_rmas_inspected_on", "inspected_on", "damage_class", "unit_id",
+              postgresql_include=["findings"]),  # PostgreSQL: top findings from the index
         # repeat repairs: received in a period, the unit's previous RMA shipped not long before
         Index("ix_rmas_received_repeat", "received_on", "previous_shipped_on"),
         # the dashboard: open RMAs overdue or due today, and how long the customer is deciding

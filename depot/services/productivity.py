@@ -19,10 +19,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, nulls_last, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from depot.domain.workflow import Action
-from depot.models import BenchTime, RmaEvent, User
+from depot.models import BenchTime, User
 
 
 def _bench(session: Session, start: datetime, end: datetime) -> list[tuple[int, int, Any]]:
@@ -63,12 +62,8 @@ def technician_productivity(session: Session, first, last, start: datetime, end:
 
 
 def _qa_failures(session: Session, start: datetime, end: datetime) -> dict[int | None, int]:
-    finisher = aliased(RmaEvent)
-    worked = (select(finisher.actor_id).where(
-        finisher.rma_id == RmaEvent.rma_id, finisher.action == Action.FINISH_REPAIR.value,
-        finisher.id < RmaEvent.id).order_by(finisher.id.desc()).limit(1).scalar_subquery())
-    tech = worked.label("tech")
+    """QA failures in [start, end) per technician who finished the repair that failed."""
     return dict(session.execute(
-        select(tech, func.count())
-        .where(RmaEvent.action == Action.FAIL_QA.value, RmaEvent.at >= start, RmaEvent.at < end)
-        .group_by(tech)).all())
+        select(BenchTime.technician_id, func.count())
+        .where(BenchTime.failed_qa_at >= start, BenchTime.failed_qa_at < end)
+        .group_by(BenchTime.technician_id)).all())

@@ -6,7 +6,7 @@ each RMA (`Rma.inspected_on`, the depot date it went received -> inspected), whe
 repeat repair (`Rma.previous_shipped_on`, the unit's previous RMA's ship date, fixed by the
 time the unit comes back) and the bench time of each finished repair (`BenchTime`: from the
 latest start_repair to the finish, in office hours on the working-day calendar as it stood,
-and when the same technician finished it again). `record` writes them inside the
+when the same technician finished it again, and when it failed its QA). `record` writes them inside the
 change's own transaction (services/workflow.change_status calls it); `fill` works them out
 for rows written before they existed (migration 0015) or straight into the tables (the
 benchmark's generator, the reports' hand-worked data set), and is a no-op when none is missing.
@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from depot.domain.calendar import WorkingCalendar, office_hours_between
@@ -26,7 +26,7 @@ from depot.domain.workflow import Action, Status
 from depot.models import BenchTime, Rma, RmaEvent
 from depot.services.calendars import china_calendar
 
-CHUNK = 20_000
+WINDOW = 200_000  # event ids looked at per statement while filling
 
 
 def record(session: Session, rma: Rma, action: Action, before: Status | None, event: RmaEvent,
@@ -41,6 +41,12 @@ def record(session: Session, rma: Rma, action: Action, before: Status | None, ev
             .order_by(previous.id.desc()).limit(1))
     if action is Action.INSPECT and before is Status.RECEIVED and rma.inspected_on is None:
         rma.inspected_on = today
+    if action is Action.FAIL_QA:  # the repair that failed: the latest finish of the RMA
+        latest = (select(BenchTime.event_id).where(BenchTime.rma_id == rma.id)
+                  .order_by(BenchTime.event_id.desc()).limit(1).scalar_subquery())
+        session.execute(update(BenchTime).where(BenchTime.event_id == latest)
+                        .values(failed_qa_at=event.at)
+                        .execution_options(synchronize_session=False))
     if action is Action.FINISH_REPAIR and event.actor_id is not None:
         started = session.scalar(
             select(RmaEvent.at).where(RmaEvent.rma_id == rma.id,
@@ -74,6 +80,7 @@ def fill(session: Session, tz: ZoneInfo) -> dict[str, int]:
                "previous_shipped_on": _fill_previous_shipped_on(session),
                "bench_times": _fill_bench_times(session, tz)}
     _fill_superseded(session)
+    written["failed_qa"] = _fill_failed_qa(session)
     session.commit()
     return written
 
@@ -122,25 +129,44 @@ def _fill_superseded(session: Session) -> None:
         .values(superseded_at=again).execution_options(synchronize_session=False))
 
 
+def _fill_failed_qa(session: Session) -> int:
+    """Each fail_qa marks the RMA's finish before it (when that one has a bench time)."""
+    finish = aliased(RmaEvent)
+    failed = (select(finish.id).where(finish.rma_id == RmaEvent.rma_id,
+                                      finish.action == Action.FINISH_REPAIR.value,
+                                      finish.id < RmaEvent.id)
+              .order_by(finish.id.desc()).limit(1).scalar_subquery())
+    marks = [{"event": e, "at": _aware(at)} for e, at in session.execute(
+        select(failed, RmaEvent.at).where(RmaEvent.action == Action.FAIL_QA.value)) if e]
+    table = BenchTime.__table__
+    done = 0
+    for first in range(0, len(marks), WINDOW):
+        result = session.connection().execute(
+            update(table).where(table.c.event_id == bindparam("event"),
+                                table.c.failed_qa_at.is_(None))
+            .values(failed_qa_at=bindparam("at")), marks[first:first + WINDOW])
+        done += int(result.rowcount or 0)
+    return done
+
+
 def _missing_finishes(session: Session) -> Iterator[list[tuple[int, int, int, datetime,
                                                                datetime | None]]]:
+    """The finish_repair events with an actor and no bench time yet, a window of event ids at
+    a time (a range of the primary key: no sort of every finish, no OFFSET)."""
     start = aliased(RmaEvent)
     started = (select(func.max(start.at)).where(
         start.rma_id == RmaEvent.rma_id, start.action == Action.START_REPAIR.value,
         start.id < RmaEvent.id).scalar_subquery())
-    after = 0
-    while True:
+    last = session.scalar(select(func.max(RmaEvent.id))) or 0
+    for low in range(0, last, WINDOW):
         rows = session.execute(
             select(RmaEvent.id, RmaEvent.rma_id, RmaEvent.actor_id, RmaEvent.at, started)
             .outerjoin(BenchTime, BenchTime.event_id == RmaEvent.id)
-            .where(RmaEvent.action == Action.FINISH_REPAIR.value,
-                   RmaEvent.actor_id.is_not(None), BenchTime.event_id.is_(None),
-                   RmaEvent.id > after)
-            .order_by(RmaEvent.id).limit(CHUNK)).all()
-        if not rows:
-            return
-        yield [tuple(r) for r in rows]
-        after = rows[-1][0]
+            .where(RmaEvent.id > low, RmaEvent.id <= low + WINDOW,
+                   RmaEvent.action == Action.FINISH_REPAIR.value,
+                   RmaEvent.actor_id.is_not(None), BenchTime.event_id.is_(None))).all()
+        if rows:
+            yield [tuple(r) for r in rows]
 
 
 def _fill_bench_times(session: Session, tz: ZoneInfo) -> int:
@@ -156,7 +182,7 @@ def _fill_bench_times(session: Session, tz: ZoneInfo) -> int:
             values.append({"event_id": event_id, "rma_id": rma_id, "technician_id": actor_id,
                            "finished_at": finished,
                            "hours": bench_hours(calendars[years], started, finished, tz)})
-        session.execute(insert(BenchTime), values)
+        session.connection().execute(insert(BenchTime.__table__), values)  # Core: no ORM rows
         written += len(values)
     return written
 

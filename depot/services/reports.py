@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, func, select, text, true
 from sqlalchemy.orm import Session
 
 from depot.domain.calendar import WorkingCalendar
@@ -160,6 +160,7 @@ def summary(session: Session, span: Period, *, tz: ZoneInfo = DEFAULT_TZ,
     """The report of `span`: the contract's figures, plus `by_day` (received and shipped per
     day) and `technicians` (productivity per technician)."""
     start, end = _utc_bounds(span, tz)
+    _tune_for_reports(session)
     received = _count_by(session, Rma.warranty_status, Rma.received_on, span)
     inspected = _inspected(span)
     return {
@@ -180,6 +181,15 @@ def summary(session: Session, span: Period, *, tz: ZoneInfo = DEFAULT_TZ,
         "by_day": _by_day(session, span),
         "technicians": technician_productivity(session, span, tz=tz),
     }
+
+
+def _tune_for_reports(session: Session) -> None:
+    """PostgreSQL, for this transaction only: no JIT (compiling the year's statements cost
+    85 ms of a 700 ms one, and never paid back) and room to sort a year's bench times in
+    memory (4 MB, the default, spilled them to disk)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
 
 
 def _count_by(session: Session, column: Any, day_column: Any, span: Period) -> dict[str, int]:

@@ -196,10 +196,10 @@ def _conditions(f: RmaFilter, today: date, session: Session) -> list[ColumnEleme
     if f.open is not None:
         out.append(Rma.status.in_(_OPEN) if f.open else Rma.status.not_in(_OPEN))
     if f.overdue is not None:  # built only when asked: building a condition costs too
-        late = and_(Rma.status.in_(_CLOCKED), Rma.due_on < today)
+        late = and_(_walked(Rma.status).in_(_CLOCKED), Rma.due_on < today)
         out.append(late if f.overdue else not_(late))
     if f.due_today is not None:
-        due = and_(Rma.status.in_(_CLOCKED), Rma.due_on == today)
+        due = and_(_walked(Rma.status).in_(_CLOCKED), Rma.due_on == today)
         out.append(due if f.due_today else not_(due))
     if f.model:
         out.append(Unit.model_id.in_(select(ProductModel.id)
@@ -216,6 +216,14 @@ def _conditions(f: RmaFilter, today: date, session: Session) -> list[ColumnEleme
         out.append(Unit.customer_id.in_(key) if f.key_account
                    else or_(Unit.customer_id.is_(None), Unit.customer_id.not_in(key)))
     return out
+
+
+def _walked(status: Any) -> Any:
+    """The status as an expression no index serves (`status || ''`): the overdue and due-today
+    lists then walk the newest-first index and stop at a page. With the dashboard's index
+    `(status, due_on)` to choose from, SQLite read every overdue RMA and sorted them instead
+    (2.8 s for 500,000 overdue of 1,000,000; bench/search_plans.py)."""
+    return status.concat("")
 
 
 def _matches(q: str, session: Session) -> ColumnElement[bool]:

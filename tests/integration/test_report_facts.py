@@ -47,12 +47,12 @@ def test_fill_works_out_the_same_facts_for_rows_written_without_them(flow, staff
     db.session.execute(update(Rma).values(inspected_on=None))
     db.session.commit()
     assert report_facts.fill(db.session, SHANGHAI) == {
-        "inspected_on": 1, "previous_shipped_on": 0, "bench_times": 1}
+        "inspected_on": 1, "previous_shipped_on": 0, "bench_times": 1, "failed_qa": 0}
     db.session.expire_all()
     assert db.session.get(Rma, rma.id).inspected_on == date(2026, 11, 19)
     assert db.session.scalar(select(BenchTime.hours)) == 2.5
     assert report_facts.fill(db.session, SHANGHAI) == {
-        "inspected_on": 0, "previous_shipped_on": 0, "bench_times": 0}
+        "inspected_on": 0, "previous_shipped_on": 0, "bench_times": 0, "failed_qa": 0}
 
 
 def test_a_finish_without_a_start_has_no_bench_hours(flow, staff):
@@ -69,13 +69,16 @@ def test_a_repair_finished_again_by_the_same_technician_supersedes_the_first(flo
                         now=shanghai(11, 23, 12))
     first, again = db.session.scalars(select(BenchTime).order_by(BenchTime.event_id)).all()
     assert first.superseded_at == shanghai(11, 23, 12) and again.superseded_at is None
+    assert first.failed_qa_at == shanghai(11, 23, 11) and again.failed_qa_at is None
     assert again.hours == 1 + 3  # still from the one start: Fri 16:00 to Mon 12:00
     # fill marks the same for rows written without it
-    db.session.execute(update(BenchTime).values(superseded_at=None))
+    db.session.execute(update(BenchTime).values(superseded_at=None, failed_qa_at=None))
     db.session.commit()
-    report_facts.fill(db.session, SHANGHAI)
+    assert report_facts.fill(db.session, SHANGHAI)["failed_qa"] == 1
     db.session.expire_all()
-    assert db.session.get(BenchTime, first.event_id).superseded_at == shanghai(11, 23, 12)
+    kept = db.session.get(BenchTime, first.event_id)
+    assert kept.superseded_at == shanghai(11, 23, 12)
+    assert kept.failed_qa_at == shanghai(11, 23, 11)
 
 
 def test_a_unit_back_after_shipping_keeps_its_previous_ship_date(flow, staff):

@@ -27,7 +27,10 @@ depends_on = None
 def upgrade():
     op.add_column('rmas', sa.Column('inspected_on', sa.Date(), nullable=True))
     op.add_column('rmas', sa.Column('previous_shipped_on', sa.Date(), nullable=True))
-    op.create_index('ix_rmas_inspected_on', 'rmas', ['inspected_on', 'damage_class', 'unit_id'])
+    # on PostgreSQL the findings ride along (INCLUDE takes json), so the top findings are read
+    # from the index too
+    op.create_index('ix_rmas_inspected_on', 'rmas', ['inspected_on', 'damage_class', 'unit_id'],
+                    postgresql_include=['findings'])
     op.create_index('ix_rmas_received_repeat', 'rmas', ['received_on', 'previous_shipped_on'])
     # the dashboard (services/dashboard.py): open RMAs by due date, waiting since, key accounts
     op.create_index('ix_rmas_status_due', 'rmas', ['status', 'due_on'])
@@ -41,6 +44,7 @@ def upgrade():
         sa.Column('finished_at', UTCDateTime(), nullable=False),
         sa.Column('hours', sa.Float(), nullable=True),
         sa.Column('superseded_at', UTCDateTime(), nullable=True),
+        sa.Column('failed_qa_at', UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(['event_id'], ['rma_events.id']),
         sa.ForeignKeyConstraint(['rma_id'], ['rmas.id']),
         sa.ForeignKeyConstraint(['technician_id'], ['users.id']),
@@ -49,6 +53,7 @@ def upgrade():
     op.create_index('ix_bench_times_finished', 'bench_times',
                     ['finished_at', 'technician_id', 'hours', 'superseded_at'])
     op.create_index('ix_bench_times_rma', 'bench_times', ['rma_id', 'technician_id', 'event_id'])
+    op.create_index('ix_bench_times_failed_qa', 'bench_times', ['failed_qa_at', 'technician_id'])
     from depot.services import report_facts
 
     tz = ZoneInfo(current_app.config.get('DEPOT_TIMEZONE', 'Asia/Shanghai'))
@@ -58,6 +63,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_bench_times_failed_qa', table_name='bench_times')
     op.drop_index('ix_bench_times_rma', table_name='bench_times')
     op.drop_index('ix_bench_times_finished', table_name='bench_times')
     op.drop_table('bench_times')
