@@ -178,6 +178,7 @@ AUTO_CLOSED = N_("shipped on %(day)s, closed after %(days)s days")
 _CLOSED = re.compile(r"shipped (\d{4}-\d\d-\d\d), (\d+) days ago")
 # "Q-… via link by customer from 1.2.3.4: comment" (who and from where have their columns).
 ANSWERED = N_("quote %(quote)s, answered by %(via)s")
+UNASSIGNED = N_("unassigned")  # the reason of an `assign` to nobody (services.repair.assign)
 _ANSWERED = re.compile(r"(\S+) via (\w+) by \S+(?: from \S+)?(?:: (.*))?", re.S)
 
 
@@ -188,6 +189,8 @@ def event_reason(lang: str, action: str, reason: str | None,
     if not reason:
         return ""
     parts = reason.split(" ")
+    if action == "assign" and reason == "unassigned":
+        return translate(lang, UNASSIGNED)
     if action == "inspect":
         return listed(lang, [finding_names.get(code, code) for code in reason.split(", ")])
     if action == "payment" and len(parts) >= 3 and parts[1] == "CNY":
