@@ -138,9 +138,14 @@ def field_word(lang: str, path: Any) -> str:
     return word(lang, "field", last) if last in table else text
 
 
+def list_separator(lang: str) -> str:
+    """What stands between the items of a list: 甲、乙 in Chinese, "a, b" in English."""
+    return "、" if lang.startswith("zh") else ", "
+
+
 def listed(lang: str, items: list[Any] | tuple[Any, ...]) -> str:
     """Items as one text: 甲、乙 in Chinese, "a, b" in English."""
-    return ("、" if lang.startswith("zh") else ", ").join(str(i) for i in items)
+    return list_separator(lang).join(str(i) for i in items)
 
 
 def _in_words(lang: str, key: str, value: Any) -> Any:

@@ -16,6 +16,7 @@ from depot.services import settings as depot_settings
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
+from depot.words import list_separator
 from depot.words import listed as listed_in
 from depot.words import word as word_in
 from depot.words import words as words_in
@@ -89,6 +90,12 @@ def listed(items: object) -> str:
     """Items as one text in the reader's language: 甲、乙 in Chinese, "a, b" in English (the
     pages' `listed([...])`)."""
     return listed_in(lang(), list(items))  # type: ignore[call-overload]
+
+
+def list_sep() -> str:
+    """What stands between a list's items in the reader's language: 、 or ", " (the pages'
+    `list_sep()`, for lists written item by item)."""
+    return list_separator(lang())
 
 
 def words(kind: str) -> dict[str, str]:

@@ -269,6 +269,13 @@ def test_receipt_text_en_puts_english_first() -> None:
     assert "Power adapter" in text and "电源适配器" in text
 
 
+def test_receipt_lists_accessories_as_its_first_language_writes_a_list() -> None:
+    chinese = flat(page_text(render_receipt(RECEIPT)))
+    english = flat(page_text(render_receipt(RECEIPT, lang="en")))
+    assert "电源适配器/Poweradapter；数据线/Datacable" in chinese
+    assert "Poweradapter/电源适配器;Datacable/数据线" in english and "；" not in english
+
+
 def test_receipt_lists_battery_other_and_none() -> None:
     text = page_text(render_receipt(replace(RECEIPT, accessories=("battery", "other"))))
     assert "电池 / Battery" in text and "其他 / Other" in text

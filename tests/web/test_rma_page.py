@@ -320,3 +320,17 @@ def test_a_shipped_or_closed_rma_has_no_picker(app, api, inspected):
     page = boss.get(f"/rmas/{inspected}").text
     assert api.get(f"/rmas/{inspected}").get_json()["status"] == "cancelled"
     assert 'id="technician"' in page and 'id="assign-form"' not in page
+
+
+def test_lists_on_the_pages_are_written_as_each_language_writes_them(app, api, make_unit):
+    make_unit("LIST0001")
+    number = api.post("/rmas", {"serial": "LIST0001",
+                                "accessories": ["power_adapter", "data_cable"]}
+                      ).get_json()["number"]
+    tech = signed_in(app, "wang.tech", "technician")
+    for lang, expected, sep in (("en", "Power adapter, Data cable", '", "'),
+                                ("zh_CN", "电源适配器、数据线", '"\\u3001"')):  # tojson escapes 、
+        tech.get(f"/lang/{lang}")
+        page = tech.get(f"/rmas/{number}").text
+        assert f'<dd id="accessories">{expected}</dd>' in page, lang
+        assert f'"list_sep": {sep}' in tech.get("/bench").text, lang
