@@ -70,6 +70,8 @@ def rma_list():
             if target:
                 return redirect(target)
         wanted_filter = rma_filter_of(query)
+        if query.format == "csv":  # the API's format=csv works here too: /rmas.csv
+            return csv_response(wanted_filter, _sort(query))
         found = search.search_rmas(db.session, wanted_filter, today=today(),
                                    secret=settings().secret, limit=query.limit,
                                    cursor=query.cursor or None, sort=_sort(query),

@@ -140,8 +140,10 @@ def test_the_api_answers_the_filtered_list_as_csv(app, api, tokens, client, two,
     assert rows[0] == list(search.CSV_COLUMNS)
     assert [r[0] for r in rows[1:]] == [third, two["liu"]]  # every page, newest first
     assert rows[1][4] == "刘德华" and rows[1][7] == "false"
-    page = logged_in(client, "clerk").get("/rmas.csv?q=%E5%88%98")
+    clerk = logged_in(client, "clerk")
+    page = clerk.get("/rmas.csv?q=%E5%88%98")
     assert page.get_data() == response.get_data()  # the page's export, byte for byte
+    assert clerk.get("/rmas?q=%E5%88%98&format=csv").get_data() == response.get_data()
     api.post(f"/rmas/{two['chen']}/assign", {"technician": "technician"})
     held = csv_rows(api.get("/rmas?technician=technician&format=csv"))
     assert [(r[0], r[8]) for r in held[1:]] == [(two["chen"], "technician")]
