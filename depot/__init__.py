@@ -32,7 +32,7 @@ def create_app(config: Any | None = None) -> Flask:
         security,
     )
     from depot.web.auth import load_user
-    from depot.web.common import select_locale, word, words
+    from depot.web.common import list_sep, listed, select_locale, word, words
 
     config = config or Config()
     app = Flask(__name__, template_folder=str(PACKAGE / "templates"),
@@ -67,6 +67,8 @@ def create_app(config: Any | None = None) -> Flask:
     app.jinja_env.globals["error_text"] = errors.localized
     app.jinja_env.globals["word"] = word
     app.jinja_env.globals["words"] = words
+    app.jinja_env.globals["listed"] = listed
+    app.jinja_env.globals["list_sep"] = list_sep
 
     app.register_blueprint(api.bp)
     for area in api.AREAS:  # bearer tokens, not cookies; a page's cookie call is checked in auth

@@ -1,13 +1,14 @@
 """The job runner: one loop, run by a background thread in each app process and by
 `flask depot run-jobs` for deployments that prefer a process of its own.
 
-The same shape as the mail outbox's worker: the thread starts with the first request a
-process serves (never in `flask db upgrade`; in each gunicorn worker after the fork), once per
-app and process, as a daemon, and stops on an Event. It wakes when this process queues a job
-(services.jobs rings) and polls every POLL_SECONDS for jobs queued by other processes; the
-claim is a compare-and-set, so each job runs once however many processes poll. A job runs in
-its own app context and session; an error is logged, recorded on the job, and the loop goes
-on. DEPOT_JOBS_WORKER=off leaves jobs to `flask depot run-jobs`.
+The same shape as the mail outbox's worker (both hold their thread with depot.background):
+the thread starts with the first request a process serves (never in `flask db upgrade`; in
+each gunicorn worker after the fork), once per app and process, as a daemon, and stops on an
+Event. It wakes when this process queues a job (services.jobs rings) and polls every
+POLL_SECONDS for jobs queued by other processes; the claim is a compare-and-set, so each job
+runs once however many processes poll. A job runs in its own app context and session; an
+error is logged, recorded on the job, and the loop goes on. DEPOT_JOBS_WORKER=off leaves jobs
+to `flask depot run-jobs`.
 
 Why a thread of the app process and not the request's own thread: the request answers 202 at
 once (a 100,000-row import takes seconds, a million-row one a minute or two, past the 30 s a
@@ -18,16 +19,15 @@ rather than lost silently.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy.orm import Session
 
+from depot.background import Background, BackgroundThread
 from depot.extensions import db
 from depot.services import jobs, unit_import
 from depot.services.health import UNREACHABLE, OutageLog
@@ -111,51 +111,23 @@ class JobLoop:
             return False
 
 
-@dataclass
-class Background:
-    pid: int
-    loop: JobLoop
-    thread: threading.Thread
+_THREAD = BackgroundThread("depot.job_runner", "depot-jobs", JobLoop)
 
 
-_KEY = "depot.job_runner"
-_start_lock = threading.Lock()
-
-
-def running(app: Flask) -> Background | None:
-    current = app.extensions.get(_KEY)
-    if current is not None and current.pid == os.getpid() and current.thread.is_alive():
-        return current
-    return None
+def running(app: Flask) -> Background[JobLoop] | None:
+    """The app's job thread in this process, if it runs."""
+    return _THREAD.running(app)
 
 
 def start_background(app: Flask, *, poll: float = POLL_SECONDS) -> JobLoop:
     """The app's job thread in this process, started if it is not running yet."""
-    with _start_lock:
-        current = running(app)
-        if current is not None:
-            return current.loop
-        loop = JobLoop(app, poll=poll)
-        thread = threading.Thread(target=loop.run, name="depot-jobs", daemon=True)
-        app.extensions[_KEY] = Background(os.getpid(), loop, thread)
-        thread.start()
-        return loop
+    return _THREAD.start(app, poll=poll)
 
 
 def stop_background(app: Flask, timeout: float = 60.0) -> None:
     """Stop the app's job thread (if this process runs one) and wait for it."""
-    with _start_lock:
-        current = app.extensions.pop(_KEY, None)
-    if current is not None and current.pid == os.getpid():
-        current.loop.stop()
-        current.thread.join(timeout)
-
-
-def _start_with_first_request() -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("DEPOT_JOBS_WORKER") and running(app) is None:
-        start_background(app)
+    _THREAD.stop(app, timeout)
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_start_with_first_request)
+    app.before_request(_THREAD.start_with_first_request("DEPOT_JOBS_WORKER"))

@@ -21,7 +21,7 @@ import jinja2
 
 from depot.config import PACKAGE
 from depot.i18n import catalogue
-from depot.words import word
+from depot.words import list_separator, word
 
 MAIL_TEMPLATES = PACKAGE / "templates" / "mail"
 # A customer's language is not known yet: their mail is Chinese first, then English.
@@ -46,6 +46,7 @@ def _environment(lang: str) -> jinja2.Environment:
                              keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
     env.install_gettext_translations(catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["word"] = partial(word, lang)  # codes in words: word('carrier', 'SF')
+    env.globals["list_sep"] = partial(list_separator, lang)  # 甲、乙 in Chinese, "a, b" in English
     return env
 
 

@@ -138,9 +138,14 @@ def field_word(lang: str, path: Any) -> str:
     return word(lang, "field", last) if last in table else text
 
 
+def list_separator(lang: str) -> str:
+    """What stands between the items of a list: 甲、乙 in Chinese, "a, b" in English."""
+    return "、" if lang.startswith("zh") else ", "
+
+
 def listed(lang: str, items: list[Any] | tuple[Any, ...]) -> str:
     """Items as one text: 甲、乙 in Chinese, "a, b" in English."""
-    return ("、" if lang.startswith("zh") else ", ").join(str(i) for i in items)
+    return list_separator(lang).join(str(i) for i in items)
 
 
 def _in_words(lang: str, key: str, value: Any) -> Any:
@@ -178,6 +183,7 @@ AUTO_CLOSED = N_("shipped on %(day)s, closed after %(days)s days")
 _CLOSED = re.compile(r"shipped (\d{4}-\d\d-\d\d), (\d+) days ago")
 # "Q-… via link by customer from 1.2.3.4: comment" (who and from where have their columns).
 ANSWERED = N_("quote %(quote)s, answered by %(via)s")
+UNASSIGNED = N_("unassigned")  # the reason of an `assign` to nobody (services.repair.assign)
 _ANSWERED = re.compile(r"(\S+) via (\w+) by \S+(?: from \S+)?(?:: (.*))?", re.S)
 
 
@@ -188,6 +194,8 @@ def event_reason(lang: str, action: str, reason: str | None,
     if not reason:
         return ""
     parts = reason.split(" ")
+    if action == "assign" and reason == "unassigned":
+        return translate(lang, UNASSIGNED)
     if action == "inspect":
         return listed(lang, [finding_names.get(code, code) for code in reason.split(", ")])
     if action == "payment" and len(parts) >= 3 and parts[1] == "CNY":

@@ -13,14 +13,14 @@ loop goes on. DEPOT_OUTBOX_WORKER=off leaves delivery to `flask depot worker` or
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Flask, current_app
+from flask import Flask
 
+from depot.background import Background, BackgroundThread
 from depot.extensions import db
 from depot.services import outbox
 from depot.services import settings as depot_settings
@@ -104,53 +104,24 @@ class DeliveryLoop:
         return done.due >= self.batch
 
 
-@dataclass
-class Background:
-    pid: int
-    loop: DeliveryLoop
-    thread: threading.Thread
+_THREAD = BackgroundThread("depot.outbox_worker", "depot-outbox", DeliveryLoop)
 
 
-_KEY = "depot.outbox_worker"
-_start_lock = threading.Lock()
-
-
-def running(app: Flask) -> Background | None:
+def running(app: Flask) -> Background[DeliveryLoop] | None:
     """The app's delivery thread in this process, if it runs."""
-    current = app.extensions.get(_KEY)
-    if current is not None and current.pid == os.getpid() and current.thread.is_alive():
-        return current
-    return None
+    return _THREAD.running(app)
 
 
 def start_background(app: Flask, *, poll: float = POLL_SECONDS) -> DeliveryLoop:
     """The app's delivery thread in this process, started if it is not running yet."""
-    with _start_lock:
-        current = running(app)
-        if current is not None:
-            return current.loop
-        loop = DeliveryLoop(app, poll=poll)
-        thread = threading.Thread(target=loop.run, name="depot-outbox", daemon=True)
-        app.extensions[_KEY] = Background(os.getpid(), loop, thread)
-        thread.start()
-        return loop
+    return _THREAD.start(app, poll=poll)
 
 
 def stop_background(app: Flask, timeout: float = 30.0) -> None:
     """Stop the app's delivery thread (if this process runs one) and wait for it."""
-    with _start_lock:
-        current = app.extensions.pop(_KEY, None)
-    if current is not None and current.pid == os.getpid():
-        current.loop.stop()
-        current.thread.join(timeout)
-
-
-def _start_with_first_request() -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("DEPOT_OUTBOX_WORKER") and running(app) is None:
-        start_background(app)
+    _THREAD.stop(app, timeout)
 
 
 def init_app(app: Flask) -> None:
     outbox.install_doorbell()
-    app.before_request(_start_with_first_request)
+    app.before_request(_THREAD.start_with_first_request("DEPOT_OUTBOX_WORKER"))

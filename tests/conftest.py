@@ -150,11 +150,14 @@ def database_url(_template: str, tmp_path: Path) -> Iterator[str]:
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as in a real server: its own app context, `g`,
     session and translations, never the test's. The test's session lets go of its transaction
-    first, so a request never waits on a lock the test holds."""
+    first, so a request never waits on a lock the test holds. A streamed body is read in that
+    context too (buffered), as a server sends it before the request ends: read later in the
+    test's context, it would find the test's app context and session, not its own."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.close()
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -1,6 +1,7 @@
 """What the return-label tests share: the inputs (a typical label, one with every field too
 long, and a worst case for the ZPL's size: every field dense Chinese, also used by
-bench/zpl_bench.py), the PDF rasterized as a printer would, and a reader of the ZPL."""
+bench/zpl_bench.py), a PDF page rasterized as a printer would (every document test's), and a
+reader of the ZPL."""
 from __future__ import annotations
 
 import base64
@@ -74,12 +75,15 @@ WORST = replace(
 # --------------------------------------------------------------------------- PDF raster
 
 
-def rasterize(pdf: bytes, tmp_path: Path, page: int = 1, dpi: int = DPI) -> Image.Image:
-    """One page in 1-bit mono at the printer's 203 dpi, as poppler renders it."""
-    src, out = tmp_path / "label.pdf", tmp_path / f"page{page}"
+def rasterize(pdf: bytes, tmp_path: Path, page: int = 1, dpi: int = DPI, *,
+              mono: bool = True) -> Image.Image:
+    """One page as poppler renders it, in grey: 1-bit mono at the printer's 203 dpi by
+    default, the way a thermal printer would (`mono=False`: anti-aliased, as on a screen)."""
+    src, out = tmp_path / "doc.pdf", tmp_path / f"page{page}"
     src.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-mono", "-png", "-f", str(page), "-l", str(page),
-                    "-singlefile", str(src), str(out)], check=True, capture_output=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), *(["-mono"] if mono else []), "-png",
+                    "-f", str(page), "-l", str(page), "-singlefile", str(src), str(out)],
+                   check=True, capture_output=True)
     with Image.open(out.with_suffix(".png")) as image:
         return image.convert("L")
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 ROLES = ("clerk", "technician", "supervisor", "logistics", "admin")
+# What the technician filter (GET /rmas?technician=none) says for RMAs nobody holds: so no
+# user may be named so.
+NOBODY = "none"
 
 # Permissions a role holds. Admin holds every permission; supervisor holds what clerk,
 # technician and logistics hold plus its own.

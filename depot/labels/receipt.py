@@ -255,7 +255,9 @@ class _ReceiptFlow:
         return table
 
     def joined(self, keys: Sequence[str]) -> str:
-        return "；".join(f"{p} / {s}" for p, s in map(self.pair, keys))
+        # Each item in both languages; the items apart as the first language writes a list.
+        return ("；" if self.lang.startswith("zh") else "; ").join(
+            f"{p} / {s}" for p, s in map(self.pair, keys))
 
     def accessory_keys(self) -> list[str]:
         keys = [code if code in ACCESSORY_CODES else "other" for code in self.d.accessories]

@@ -13,7 +13,9 @@ from depot.models import Customer, Rma, Unit, User
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 _CLOCKED = [s.value for s in CLOCKED_STATUSES]
-_BENCH = [s.value for s in (*BENCH_STATUSES, Status.AWAITING_PARTS)]
+# The statuses a technician's load counts (the dashboard links them to the list as
+# /rmas?technician=…&status=… with these, so the list shows the figure's RMAs).
+LOAD_STATUSES = [s.value for s in dict.fromkeys((*BENCH_STATUSES, Status.AWAITING_PARTS))]
 # How long the customer has been deciding, in calendar days since the quote went out.
 WAIT_BUCKETS = ((0, 2), (3, 7), (8, None))
 
@@ -50,6 +52,11 @@ class Floor:
     def open_total(self) -> int:
         return sum(self.open_by_status.values())
 
+    @property
+    def unassigned(self) -> int:
+        """Bench work nobody holds yet."""
+        return sum(t.count for t in self.technicians if t.username is None)
+
 
 def floor(session: Session, today: date) -> Floor:
     late = (Rma.status.in_(_CLOCKED)) & (Rma.due_on < today)
@@ -75,7 +82,7 @@ def floor(session: Session, today: date) -> Floor:
     technicians = [Load(username, name, int(count)) for username, name, count in session.execute(
         select(User.username, User.display_name, func.count(Rma.id))
         .select_from(Rma).outerjoin(User, Rma.technician_id == User.id)
-        .where(Rma.status.in_(_BENCH)).group_by(User.username, User.display_name)
+        .where(Rma.status.in_(LOAD_STATUSES)).group_by(User.username, User.display_name)
         .order_by(func.count(Rma.id).desc(), User.username))]
     key_accounts = [KeyAccount(name, int(count), int(late_count or 0))
                     for name, count, late_count in session.execute(

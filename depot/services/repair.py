@@ -42,13 +42,23 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
     return rma
 
 
+def technicians(session: Session) -> list[User]:
+    """Who may be given an RMA: the active users of TECHNICIAN_ROLES, technicians first."""
+    users = session.scalars(select(User).where(User.role.in_(TECHNICIAN_ROLES),
+                                               User.active.is_(True)))
+    return sorted(users, key=lambda u: (TECHNICIAN_ROLES.index(u.role),
+                                        (u.display_name or u.username).casefold(), u.username))
+
+
 def assign(session: Session, number: str, technician: str | None, *, actor: User,
            now: datetime, origin: Origin | None = None) -> Rma:
+    """Give the RMA to `technician` (a user name; None: to nobody), one `assign` event naming
+    who holds it now. A user who may not hold RMAs, or is disabled, is no technician."""
     rma = lock_rma(session, number)
     user = None
     if technician:
         user = session.scalar(select(User).where(User.username == technician))
-        if user is None or user.role not in TECHNICIAN_ROLES:
+        if user is None or user.role not in TECHNICIAN_ROLES or not user.active:
             raise NotFoundError("no technician %(technician)s", code="technician_not_found",
                                 technician=technician[:80])
     change_status(session, rma, Action.ASSIGN, actor=actor, now=now,

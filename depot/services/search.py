@@ -1,14 +1,16 @@
 """Finding RMAs: the filters of GET /api/v1/rmas and the /rmas page, in SQL.
 
 One query answers a page (keyset pagination on the sort column and the RMA number, never an
-OFFSET), one the counts per status, one streams the CSV. How a part of a customer's name or
-phone is found on each database: depot/models/search.py.
+OFFSET), one the counts per status, one streams the CSV (csv_lines writes it). How a part of
+a customer's name or phone is found on each database: depot/models/search.py.
 """
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from depot.domain.roles import NOBODY
 from depot.domain.workflow import CLOCKED_STATUSES, OPEN_STATUSES, Status
 from depot.errors import InvalidInputError
 from depot.models import Customer, ProductModel, Rma, Shipment, Unit, User
@@ -37,7 +40,9 @@ DEFAULT_LIMIT = 50
 MAX_SPAN_DAYS = 400
 TRIGRAM = 3  # the shortest part a trigram index serves
 SHORT_PART_IDS = 1000  # customers a short part may find and still be looked up by id
-CSV_CAP = 100_000  # rows in one export
+CSV_CAP = 100_000  # rows in one export (the page's /rmas.csv and GET /rmas?format=csv)
+CSV_COLUMNS = ("number", "serial", "model", "status", "customer_name", "received_on", "due_on",
+               "overdue", "technician", "key_account")
 
 _STATUSES = [s.value for s in Status]
 _CLOCKED = [s.value for s in CLOCKED_STATUSES]
@@ -155,13 +160,38 @@ def count_by_status(session: Session, f: RmaFilter, today: date) -> dict[str, in
 
 
 def export_rmas(session: Session, f: RmaFilter, *, today: date, sort: Sort = NEWEST_FIRST,
-                cap: int = CSV_CAP) -> Iterator[Listed]:
-    """Every RMA matching `f` (up to `cap`), streamed from the database for the CSV."""
+                cap: int | None = None) -> Iterator[Listed]:
+    """Every RMA matching `f` (up to `cap`, CSV_CAP unless given), streamed from the database
+    for the CSV."""
     check_filter(f)
-    query = _listing(_conditions(f, today, session), sort).limit(cap)
+    query = _listing(_conditions(f, today, session), sort).limit(CSV_CAP if cap is None else cap)
     result = session.execute(query.execution_options(yield_per=1000))
     for row in result:
         yield _listed(row, today)
+
+
+def csv_lines(rows: Iterable[Listed]) -> Iterator[str]:
+    """The list as CSV lines, CSV_COLUMNS first, to be sent as UTF-8: the first starts with
+    a BOM, so a spreadsheet opens the Chinese names as they are."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + out.getvalue()
+    for row in rows:
+        out.seek(0)
+        out.truncate()
+        writer.writerow([_cell(getattr(row, c)) for c in CSV_COLUMNS])
+        yield out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    # A cell a spreadsheet would run as a formula (a customer's name is the customer's text).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _dialect(session: Session) -> str:
@@ -208,7 +238,9 @@ def _conditions(f: RmaFilter, today: date, session: Session) -> list[ColumnEleme
         out.append(Rma.received_on >= f.received_from)
     if f.received_to:
         out.append(Rma.received_on <= f.received_to)
-    if f.technician:
+    if f.technician.strip() == NOBODY:
+        out.append(Rma.technician_id.is_(None))
+    elif f.technician:
         out.append(Rma.technician_id.in_(select(User.id)
                                          .where(User.username == f.technician.strip())))
     if f.key_account is not None:
@@ -315,6 +347,6 @@ def _after(last: tuple[Any, str], sort: Sort) -> ColumnElement[bool]:
     return or_(column > value, and_(column == value, Rma.number > number))
 
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "NEWEST_FIRST", "SORTS", "Listed", "ResultPage",
-           "RmaFilter", "Sort", "check_filter", "count_by_status", "export_rmas",
-           "read_cursor", "search_rmas"]
+__all__ = ["CSV_CAP", "CSV_COLUMNS", "DEFAULT_LIMIT", "MAX_LIMIT", "NEWEST_FIRST", "NOBODY",
+           "SORTS", "Listed", "ResultPage", "RmaFilter", "Sort", "check_filter",
+           "count_by_status", "csv_lines", "export_rmas", "read_cursor", "search_rmas"]

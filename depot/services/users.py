@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from depot.domain.passwords import check_password
-from depot.domain.roles import ROLES
+from depot.domain.roles import NOBODY, ROLES
 from depot.errors import ConflictError, InvalidInputError, NotFoundError
 from depot.models import User
 
@@ -33,6 +33,9 @@ def create_user(
     username = username.strip()
     if not username or len(username) > 80:
         raise InvalidInputError("a user name of 1 to 80 characters is needed", code="invalid_username")
+    if username.casefold() == NOBODY:
+        raise InvalidInputError("%(username)s names RMAs nobody holds in the lists: choose "
+                                "another user name", code="invalid_username", username=username)
     if role not in ROLES:
         raise InvalidInputError("unknown role %(role)s", code="invalid_role", role=role[:40],
                                 roles=list(ROLES))

@@ -16,6 +16,8 @@ from depot.services import settings as depot_settings
 from depot.services.common import local_date
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
+from depot.words import list_separator
+from depot.words import listed as listed_in
 from depot.words import word as word_in
 from depot.words import words as words_in
 
@@ -82,6 +84,18 @@ lang = select_locale
 def word(kind: str, code: object) -> str:
     """A code's word in the reader's language (depot.words): the pages' `word(kind, code)`."""
     return word_in(lang(), kind, code)
+
+
+def listed(items: object) -> str:
+    """Items as one text in the reader's language: 甲、乙 in Chinese, "a, b" in English (the
+    pages' `listed([...])`)."""
+    return listed_in(lang(), list(items))  # type: ignore[call-overload]
+
+
+def list_sep() -> str:
+    """What stands between a list's items in the reader's language: 、 or ", " (the pages'
+    `list_sep()`, for lists written item by item)."""
+    return list_separator(lang())
 
 
 def words(kind: str) -> dict[str, str]:

@@ -1,21 +1,17 @@
 """Pages that show the depot rather than one RMA: the list with its filters and scan field,
-its CSV, a unit's history, and the supervisors' dashboard. Thin: parse, one service, render."""
+its CSV (the API's: depot.web.api.search.csv_response), a unit's history, and the supervisors' dashboard. Thin: parse, one service, render."""
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from depot.domain.workflow import Status
 from depot.errors import DepotError
 from depot.extensions import db
 from depot.scanning import codes_from_text
-from depot.services import dashboard, findings, history, scans, search
+from depot.services import dashboard, findings, history, repair, scans, search
 from depot.web.api.registry import query_values
-from depot.web.api.search import rma_filter
+from depot.web.api.search import csv_response, rma_filter
 from depot.web.auth import page_requires
 from depot.web.common import lang, settings, today
 from depot.web.errors import page
@@ -25,8 +21,6 @@ from depot.web.schemas.fields import Choice
 bp = Blueprint("lists", __name__)
 
 SORT_KEYS = tuple(search.SORTS)
-CSV_COLUMNS = ("number", "serial", "model", "status", "customer_name", "received_on", "due_on",
-               "overdue", "technician", "key_account")
 
 
 class RmaListQuery(bodies.RmaSearchQuery):
@@ -76,6 +70,8 @@ def rma_list():
             if target:
                 return redirect(target)
         wanted_filter = rma_filter_of(query)
+        if query.format == "csv":  # the API's format=csv works here too: /rmas.csv
+            return csv_response(wanted_filter, _sort(query))
         found = search.search_rmas(db.session, wanted_filter, today=today(),
                                    secret=settings().secret, limit=query.limit,
                                    cursor=query.cursor or None, sort=_sort(query),
@@ -87,6 +83,7 @@ def rma_list():
     return page(render_template(
         "rmas.html", found=found, query=query, error=error, sort=sort, link=_link,
         statuses=[s.value for s in Status], sort_keys=SORT_KEYS, args=request.args,
+        technicians=repair.technicians(db.session),
         csv_url=url_for("lists.rma_csv", **{k: v for k, v in request.args.to_dict(flat=False)
                                             .items() if k not in ("cursor", "scan")})), error)
 
@@ -114,33 +111,7 @@ def _scanned(text: str) -> str | None:
 @page_requires("rmas.read")
 def rma_csv():
     query = _query()
-    rows = search.export_rmas(db.session, rma_filter_of(query), today=today(),
-                              sort=_sort(query))
-    return Response(_csv_lines(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="rmas.csv"'})
-
-
-def _csv_lines(rows: Iterator[search.Listed]) -> Iterator[str]:
-    """UTF-8 with a BOM, so a spreadsheet opens the Chinese names as they are."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + out.getvalue()
-    for row in rows:
-        out.seek(0)
-        out.truncate()
-        writer.writerow([_cell(getattr(row, c)) for c in CSV_COLUMNS])
-        yield out.getvalue()
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    # A cell a spreadsheet would run as a formula (a customer's name is the customer's text).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response(rma_filter_of(query), _sort(query))
 
 
 @bp.get("/units/<path:serial>")
@@ -157,4 +128,4 @@ def dashboard_page():
     """GET / for supervisors and admins (pages.home sends them here)."""
     day = today()
     return render_template("dashboard.html", floor=dashboard.floor(db.session, day),
-                           today=day.isoformat())
+                           today=day.isoformat(), load_statuses=dashboard.LOAD_STATUSES)

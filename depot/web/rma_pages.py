@@ -19,10 +19,12 @@ from flask import (
 
 from depot.domain.pricing import LineKind, QuoteLine
 from depot.domain.quotes import QuoteStatus
+from depot.domain.roles import may
+from depot.domain.workflow import OPEN_STATUSES
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
 from depot.i18n import N_
-from depot.services import findings, inspection, payments, quote_mail, quoting
+from depot.services import findings, inspection, payments, quote_mail, quoting, repair
 from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
@@ -46,6 +48,8 @@ ANSWER_DECLINED = N_("Recorded: the customer declined quote %(quote)s.")
 OVERRIDDEN = N_("The supervisor's decision is recorded.")
 PAID = N_("Payment of %(amount)s CNY recorded.")
 VOIDED = N_("Payment of %(amount)s CNY voided.")
+ASSIGNED = N_("%(name)s holds the RMA now.")
+UNASSIGNED = N_("Nobody holds the RMA now.")
 # A refused line of the draft editor: "line 2: unit price must be a number".
 LINE_PROBLEM = N_("line %(line)s: %(problem)s")
 
@@ -61,7 +65,11 @@ def rma_page(number: str, *, error: DepotError | None = None, form: dict | None 
     draft = next((q for q in rma.quotes if q.status == QuoteStatus.DRAFT), None)
     open_quote = next((q for q in reversed(rma.quotes) if q.status == QuoteStatus.SENT), None)
     names = findings.names(db.session, lang())
+    # Supervisors and admins give an open RMA to a technician here (POST …/assign).
+    pickable = (repair.technicians(db.session) if may(current_actor().role, "overrides")
+                and rma.status in OPEN_STATUSES else None)
     return page(render_template("rma.html", rma=rma, data=data, draft=draft,
+                                technicians=pickable,
                                 open_quote=open_quote, error=error, form=form or {},
                                 kinds=[k.value for k in LineKind], methods=payments.METHODS,
                                 history=_history(rma, config.tz, names),
@@ -165,6 +173,22 @@ def override(number: str):
         db.session.rollback()
         return _refused(number, error)
     return _back(number, OVERRIDDEN)
+
+
+@bp.post("/rmas/<number>/assign")
+@page_requires("overrides")
+def assign(number: str):
+    """A supervisor gives the RMA to a technician (blank: to nobody)."""
+    try:
+        body = schemas.parse(bodies.AssignIn, request.form.to_dict(), form=True)
+        rma = repair.assign(db.session, number, body.technician or None, actor=current_actor(),
+                            now=now(), origin=origin())
+    except DepotError as error:
+        db.session.rollback()
+        return _refused(number, error)
+    if rma.technician is None:
+        return _back(number, UNASSIGNED)
+    return _back(number, ASSIGNED, name=rma.technician.display_name or rma.technician.username)
 
 
 @bp.post("/rmas/<number>/payments")

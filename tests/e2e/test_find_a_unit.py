@@ -107,3 +107,51 @@ def test_dashboard_overdue_phone_search_history(browser: Browser, live_server: s
     finally:
         context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("zh-CN", {"unassigned": "未分配", "held": "维修单现由 吴师傅 负责。"}),
+    ("en", {"unassigned": "Unassigned", "held": "吴师傅 holds the RMA now."}),
+])
+def test_a_supervisor_gives_unassigned_work_to_a_technician_by_keyboard(
+        browser: Browser, live_server: str, floor, locale, words, shots):
+    context = new_context(browser, live_server, locale=locale)
+    page = context.new_page()
+    errors = page_errors(page)
+    try:
+        page.goto("/login")
+        page.locator("#username").fill("supervisor.zhou")
+        page.locator("#password").fill(PASSWORD)
+        page.locator("#login-form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/$"))
+        figure = page.locator("#fig-unassigned")
+        expect(figure.locator("strong")).to_have_text("2")  # both received units: nobody's
+        expect(figure).to_contain_text(words["unassigned"])
+        figure.click()
+        expect(page).to_have_url(re.compile(r"/rmas\?technician=none&status=received"))
+        rows = page.locator("#rma-table tbody tr[data-number]")
+        expect(rows).to_have_count(2)
+        page.screenshot(path=str(shots / f"unassigned-{locale}.png"), full_page=True)
+
+        page.goto(f"/rmas/{floor['again']}")
+        expect(page.locator("#technician")).to_have_text(words["unassigned"].lower()
+                                                         if locale == "en" else "未分配")
+        page.locator("#assign-technician").focus()  # then only keys: pick, Tab, Enter
+        page.keyboard.press("ArrowDown")
+        expect(page.locator("#assign-technician")).to_have_value("technician.zhou")
+        page.keyboard.press("Tab")
+        expect(page.locator("#assign-button")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.locator(".alert.ok")).to_have_text(words["held"])
+        expect(page.locator("#technician")).to_have_text("吴师傅")
+        expect(page.locator('#history tr.event[data-action="assign"]')).to_contain_text(
+            "technician.zhou")
+        page.screenshot(path=str(shots / f"assigned-{locale}.png"), full_page=True)
+
+        page.goto("/")
+        expect(page.locator("#fig-unassigned strong")).to_have_text("1")
+        expect(page.locator('#technician-load a[data-technician="technician.zhou"]')
+               ).to_have_text("吴师傅")
+    finally:
+        context.close()
+    assert errors == []

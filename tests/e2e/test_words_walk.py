@@ -66,7 +66,8 @@ def test_every_page_in_every_language(browser: Browser, live_server, walk, shots
     errors = page_errors(page)
     data = (*codes, *day.serials, day.received, day.waiting, day.shipped, ready, "WALK0001",
             "AT-100", "Model AT-100", "YD4300012345678", "4200001234202611", "front.jpg",
-            "crack.jpg", "zs@example.com", "boss", "clerk", "technician", "logistics", "admin",
+            "crack.jpg", "zs@example.com", "boss", "clerk", "technician", "supervisor",
+            "logistics", "admin",  # users' names (the technician pickers name them)
             "Asia/Shanghai", "127.0.0.1", "Alt", "Shift", "EMS", "ZK-F18", "POS-X",
             "F18[A-Z][0-9]{7}", "printer-1.local", "pack-1", "rust",
             # label sizes, and the proposed quote lines' descriptions (bilingual, editable data)

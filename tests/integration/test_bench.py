@@ -247,3 +247,29 @@ def test_events_are_one_per_change(received, tech):
     inspection.record_inspection(db.session, number, ["no_power"], actor=tech, now=NOW)
     count = db.session.scalar(select(db.func.count()).select_from(RmaEvent))
     assert count == 2
+
+
+def test_who_may_be_given_an_rma_and_one_event_per_assignment(received, tech):
+    from depot.errors import NotFoundError
+    from depot.services import users
+
+    boss = users.create_user(db.session, "boss", "supervisor", display_name="Boss", now=NOW)[0]
+    users.create_user(db.session, "li.clerk", "clerk", now=NOW)
+    users.create_user(db.session, "an.tech", "technician", display_name="安", now=NOW)
+    users.create_user(db.session, "gone.tech", "technician", now=NOW)
+    users.update_user(db.session, "gone.tech", active=False)
+    assert [u.username for u in repair.technicians(db.session)] == ["wang.tech", "an.tech",
+                                                                    "boss"]
+    number = received()
+    before = len(get_rma(db.session, number).events)
+    for name in ("gone.tech", "li.clerk", "nobody"):
+        with pytest.raises(NotFoundError):
+            repair.assign(db.session, number, name, actor=boss, now=NOW)
+    assert get_rma(db.session, number).technician is None
+    repair.assign(db.session, number, "an.tech", actor=boss, now=NOW)
+    repair.assign(db.session, number, None, actor=boss, now=NOW)
+    rma = get_rma(db.session, number)
+    assert rma.technician is None
+    assert [(e.action, e.reason, e.from_status, e.to_status) for e in rma.events[before:]] == [
+        ("assign", "an.tech", "received", "received"),
+        ("assign", "unassigned", "received", "received")]

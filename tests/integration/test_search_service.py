@@ -205,6 +205,11 @@ def test_the_dashboard_counts_by_hand(three, flow):
     assert [n for _bucket, n in floor.waiting_buckets] == [0, 1, 0]
     assert floor.open_by_status["received"] == 3 and floor.open_by_status["in_repair"] == 1
     loads = {t.username: t.count for t in floor.technicians}
-    assert loads == {"technician.one": 1, None: 3}
+    assert loads == {"technician.one": 1, None: 3} and floor.unassigned == 3
+    # The figures' links: the same statuses and holder give the same RMAs on the list.
+    assert find(technician="none", statuses=tuple(dashboard.LOAD_STATUSES)) == find(
+        statuses=("received",))  # the three received ones, newest first
+    assert find(technician="technician.one", statuses=tuple(dashboard.LOAD_STATUSES)) == [held]
+    assert waiting in find(technician="none", open=True)  # nobody holds a quote's wait
     assert [(k.name, k.count, k.overdue) for k in floor.key_accounts] == [("刘德华", 1, 1)]
     assert find(statuses=("awaiting_approval",)) == [waiting]  # the figure's link

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -22,10 +21,10 @@ from depot.labels import (
     render_intake_tag,
     render_receipt,
 )
+from tests.label_support import DPI, rasterize
 
 MM = 72 / 25.4
 A5_PT = (419.53, 595.28)
-DPI = 203
 
 TAG = TagData(
     rma_number="RMA-2024-000123",
@@ -73,20 +72,6 @@ def page_text(pdf: bytes) -> str:
 def flat(text: str) -> str:
     """Extracted text without the line breaks and spaces wrapping inserts."""
     return re.sub(r"\s+", "", text)
-
-
-def rasterize(pdf: bytes, tmp_path: Path, *, dpi: int = DPI, page: int = 1) -> Image.Image:
-    """Render one page with poppler in 1-bit mono, the way a thermal printer would."""
-    src = tmp_path / "doc.pdf"
-    src.write_bytes(pdf)
-    out = tmp_path / f"page{page}"
-    subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-mono", "-png", "-f", str(page), "-l", str(page),
-         "-singlefile", str(src), str(out)],
-        check=True, capture_output=True,
-    )
-    with Image.open(out.with_suffix(".png")) as image:
-        return image.convert("L")
 
 
 def code128_symbols(image: Image.Image) -> list[pyzbar.Decoded]:
@@ -282,6 +267,13 @@ def test_receipt_text_en_puts_english_first() -> None:
     text = page_text(render_receipt(RECEIPT, lang="en"))
     assert text.index("Equipment receipt") < text.index("设备领取收据")
     assert "Power adapter" in text and "电源适配器" in text
+
+
+def test_receipt_lists_accessories_as_its_first_language_writes_a_list() -> None:
+    chinese = flat(page_text(render_receipt(RECEIPT)))
+    english = flat(page_text(render_receipt(RECEIPT, lang="en")))
+    assert "电源适配器/Poweradapter；数据线/Datacable" in chinese
+    assert "Poweradapter/电源适配器;Datacable/数据线" in english and "；" not in english
 
 
 def test_receipt_lists_battery_other_and_none() -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -16,6 +15,7 @@ from pypdf.generic import DictionaryObject
 from pyzbar import pyzbar
 
 from depot.quotes import EvidencePhoto, QuoteDocument, QuoteLineView, render_quote
+from tests.label_support import rasterize as rasterize_page
 
 A4_PT = (595.28, 841.89)
 FOOTER = re.compile(r"RMA-\S+\n第 \d+ 页 / Page \d+\n")
@@ -132,14 +132,8 @@ def image_xobjects(pdf: bytes, page: int = 0) -> int:
     return len(embedded_images(pdf, page))
 
 
-def rasterize(pdf: bytes, tmp_path: Path, *, page: int = 1, dpi: int = 150) -> Image.Image:
-    src = tmp_path / "quote.pdf"
-    src.write_bytes(pdf)
-    out = tmp_path / f"page{page}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page),
-                    "-singlefile", str(src), str(out)], check=True, capture_output=True)
-    with Image.open(out.with_suffix(".png")) as image:
-        return image.convert("L")
+def rasterize(pdf: bytes, tmp_path: Path, *, page: int = 1) -> Image.Image:
+    return rasterize_page(pdf, tmp_path, page, 150, mono=False)
 
 
 def qr_values(image: Image.Image) -> list[str]:

@@ -243,3 +243,94 @@ def test_the_api_sends_only_the_total_its_caller_expects(api, tokens, inspected,
     assert sent.status_code == 200, sent.get_json()
     assert (sent.get_json()["status"], sent.get_json()["total"]) == ("sent", "150.00")
     assert clerk.post(f"/rmas/{inspected}/quotes", {}).status_code == 201  # a new version
+
+
+def signed_in(app, username: str, role: str, display_name: str | None = None):
+    users.create_user(db.session, username, role, password=f"{role}-password-1",
+                      display_name=display_name, now=NOW)
+    client = app.test_client()
+    page = client.get("/login")
+    client.post("/login", data={"username": username, "password": f"{role}-password-1",
+                                "csrf_token": csrf_from(page.text)})
+    return client
+
+
+def test_a_supervisor_gives_the_rma_to_a_technician_on_its_page(app, api, inspected):
+    users.create_user(db.session, "wang.tech", "technician", display_name="王师傅", now=NOW)
+    users.create_user(db.session, "gone.tech", "technician", display_name="离职", now=NOW)
+    users.update_user(db.session, "gone.tech", active=False)
+    boss = signed_in(app, "boss", "supervisor", "李主管")
+    path = f"/rmas/{inspected}"
+    page = boss.get(path).text
+    assert 'id="assign-form"' in page and '<dd id="technician" data-technician="">' in page
+    picker = re.search(r'<select name="technician" id="assign-technician">(.*?)</select>', page,
+                       re.S).group(1)
+    assert 'value="wang.tech"' in picker and "王师傅" in picker
+    assert 'value="gone.tech"' not in picker and 'value="clerk"' not in picker  # disabled; role
+    assert boss.post(f"{path}/assign", data={"technician": "wang.tech"}).status_code == 400
+    done = boss.post(f"{path}/assign", data={"csrf_token": csrf_from(page),
+                                             "technician": "wang.tech"})
+    assert done.status_code == 302
+    page = boss.get(path).text
+    assert '<dd id="technician" data-technician="wang.tech">王师傅</dd>' in page
+    assert re.search(r'<option value="wang.tech" selected>', page)
+    rma = api.get(path).get_json()
+    assert rma["technician"] == "wang.tech"
+    assert [(e["action"], e["reason"], e["actor"], e["via"]) for e in rma["events"]][-1] == \
+        ("assign", "wang.tech", "boss", "web")
+    history = re.search(r'<section class="card" id="history">(.*?)</section>', page, re.S)[1]
+    assert 'data-action="assign"' in history and "wang.tech" in history
+    refused = boss.post(f"{path}/assign", data={"csrf_token": csrf_from(page),
+                                                "technician": "gone.tech"})
+    assert refused.status_code == 404 and 'data-code="technician_not_found"' in refused.text
+    assert api.get(path).get_json()["technician"] == "wang.tech"
+    boss.get("/lang/en")
+    nobody = boss.post(f"{path}/assign", data={"csrf_token": csrf_from(page), "technician": ""})
+    assert nobody.status_code == 302
+    page = boss.get(path).text
+    assert "Nobody holds the RMA now." in page
+    assert '<dd id="technician" data-technician="">unassigned</dd>' in page
+    assert api.get(path).get_json()["technician"] is None
+    history = re.search(r'<section class="card" id="history">(.*?)</section>', page, re.S)[1]
+    assert history.count('data-action="assign"') == 2 and "<td>unassigned</td>" in history
+    boss.get("/lang/zh_CN")
+    assert "<td>未分配</td>" in boss.get(path).text
+
+
+def test_a_technician_sees_who_holds_the_rma_but_may_not_give_it_away(app, api, inspected):
+    users.create_user(db.session, "wang.tech", "technician", display_name="王师傅", now=NOW)
+    api.post(f"/rmas/{inspected}/assign", {"technician": "wang.tech"})
+    tech = signed_in(app, "zhao.tech", "technician", "赵师傅")
+    path = f"/rmas/{inspected}"
+    page = tech.get(path).text
+    assert '<dd id="technician" data-technician="wang.tech">王师傅</dd>' in page
+    assert 'id="assign-form"' not in page and 'id="assign-technician"' not in page
+    refused = tech.post(f"{path}/assign", data={"csrf_token": csrf_from(page),
+                                                "technician": "zhao.tech"})
+    assert refused.status_code == 403
+    clerk = signed_in(app, "li.clerk", "clerk")
+    assert clerk.post(f"{path}/assign", data={"csrf_token": token_of(clerk, path),
+                                              "technician": "zhao.tech"}).status_code == 403
+    assert api.get(path).get_json()["technician"] == "wang.tech"
+
+
+def test_a_shipped_or_closed_rma_has_no_picker(app, api, inspected):
+    api.post(f"/rmas/{inspected}/actions", {"action": "cancel", "reason": "客户取回"})
+    boss = signed_in(app, "boss", "supervisor")
+    page = boss.get(f"/rmas/{inspected}").text
+    assert api.get(f"/rmas/{inspected}").get_json()["status"] == "cancelled"
+    assert 'id="technician"' in page and 'id="assign-form"' not in page
+
+
+def test_lists_on_the_pages_are_written_as_each_language_writes_them(app, api, make_unit):
+    make_unit("LIST0001")
+    number = api.post("/rmas", {"serial": "LIST0001",
+                                "accessories": ["power_adapter", "data_cable"]}
+                      ).get_json()["number"]
+    tech = signed_in(app, "wang.tech", "technician")
+    for lang, expected, sep in (("en", "Power adapter, Data cable", '", "'),
+                                ("zh_CN", "电源适配器、数据线", '"\\u3001"')):  # tojson escapes 、
+        tech.get(f"/lang/{lang}")
+        page = tech.get(f"/rmas/{number}").text
+        assert f'<dd id="accessories">{expected}</dd>' in page, lang
+        assert f'"list_sep": {sep}' in tech.get("/bench").text, lang

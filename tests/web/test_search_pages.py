@@ -100,6 +100,81 @@ def test_search_is_in_the_openapi_document(api):
     assert limit["schema"]["maximum"] == 200
 
 
+def csv_rows(response) -> list[list[str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # UTF-8 with BOM, as the page's export and the reports
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_technician_none_finds_the_rmas_nobody_holds(api, tokens, two):
+    api.post(f"/rmas/{two['liu']}/assign", {"technician": "technician"})
+    def numbers(query):
+        return [r["number"] for r in api.get(f"/rmas?{query}").get_json()["rmas"]]
+    assert numbers("technician=none") == [two["chen"]]
+    assert numbers("technician=none&open=true") == [two["chen"]]
+    assert numbers("technician=none&open=false") == []
+    assert numbers("technician=technician") == [two["liu"]]
+    assert numbers("technician=nobody.at.all") == []
+    doc = api.get("/openapi.json").get_json()
+    technician = next(p for p in doc["paths"]["/api/v1/rmas"]["get"]["parameters"]
+                      if p["name"] == "technician")
+    assert "`none`" in technician["schema"]["description"]
+
+
+def test_no_user_may_be_named_none(api):
+    refused = api.post("/users", {"username": "None", "role": "technician"})
+    assert refused.status_code == 422 and refused.get_json()["error"] == "invalid_username"
+    assert "none" not in [u["username"] for u in api.get("/users").get_json()["users"]]
+
+
+def test_the_api_answers_the_filtered_list_as_csv(app, api, tokens, client, two, make_unit,
+                                                  monkeypatch):
+    from depot.services import search
+
+    make_unit("LIU-101", customer=LIU)
+    third = api.post("/rmas", {"serial": "LIU-101"}).get_json()["number"]
+    response = api.as_(tokens["clerk"]).get("/rmas?q=%E5%88%98&limit=1&format=csv")  # 刘
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = csv_rows(response)
+    assert rows[0] == list(search.CSV_COLUMNS)
+    assert [r[0] for r in rows[1:]] == [third, two["liu"]]  # every page, newest first
+    assert rows[1][4] == "刘德华" and rows[1][7] == "false"
+    clerk = logged_in(client, "clerk")
+    page = clerk.get("/rmas.csv?q=%E5%88%98")
+    assert page.get_data() == response.get_data()  # the page's export, byte for byte
+    assert clerk.get("/rmas?q=%E5%88%98&format=csv").get_data() == response.get_data()
+    api.post(f"/rmas/{two['chen']}/assign", {"technician": "technician"})
+    held = csv_rows(api.get("/rmas?technician=technician&format=csv"))
+    assert [(r[0], r[8]) for r in held[1:]] == [(two["chen"], "technician")]
+    assert [r[0] for r in csv_rows(api.get("/rmas?technician=none&format=csv"))[1:]] == [
+        third, two["liu"]]
+    monkeypatch.setattr(search, "CSV_CAP", 2)
+    assert len(csv_rows(api.get("/rmas?format=csv"))) == 1 + 2
+    assert api.get("/rmas?format=json").get_json()["rmas"]  # the default, said outright
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("format=csv&received_from=2026-11-02&received_to=2026-11-01", "invalid_period"),
+    ("format=csv&received_from=2025-01-01&received_to=2026-02-05", "period_too_long"),
+    ("format=csv&status=lost", "invalid_field"),
+    ("format=csv&q=", "missing_field"),
+    ("format=xml", "invalid_field"),
+])
+def test_a_bad_csv_filter_is_422_json_before_any_line(api, two, query, code):
+    response = api.get(f"/rmas?{query}")
+    assert response.status_code == 422 and response.mimetype == "application/json"
+    assert response.get_json()["error"] == code
+
+
+def test_the_csv_is_role_checked_like_the_list(api, tokens, two):
+    for role in ("clerk", "technician", "logistics", "supervisor", "admin"):
+        assert api.as_(tokens[role]).get("/rmas?format=csv").status_code == 200
+    refused = api.as_(None).get("/rmas?format=csv")
+    assert refused.status_code == 401 and refused.mimetype == "application/json"
+    assert api.as_("not-a-token").get("/rmas?format=csv").status_code == 401
+
+
 def test_repeat_of_a_unit_back_soon_after_shipping(app, api, tokens, two, make_unit):
     """The unit shipped on 20 Nov comes back: repeat_of names the RMA it shipped under; it
     shows on the RMA page, the intake answer and the unit's history."""
@@ -179,3 +254,30 @@ def test_supervisors_get_the_dashboard_with_links_to_the_list(app, client, two, 
 def test_a_clerk_lands_on_intake_not_the_dashboard(app, client):
     client = logged_in(client, "clerk")
     assert client.get("/").headers["Location"].endswith("/intake")
+
+
+def test_the_dashboard_links_each_load_and_the_unassigned_to_the_list(app, api, client, two):
+    import html
+    import re
+
+    api.post(f"/rmas/{two['liu']}/assign", {"technician": "technician"})
+    client = logged_in(client, "supervisor")
+    home = client.get("/").text
+    figure = re.search(r'<a class="figure" id="fig-unassigned" href="([^"]+)"><strong>(\d+)<',
+                       home)
+    assert figure and figure[2] == "1"
+    held = re.search(r'<a href="([^"]+)" data-technician="technician">technician</a></td>'
+                     r'<td class="num">(\d+)<', home)
+    nobody = re.search(r'<a href="([^"]+)" data-technician="none">[^<]+</a></td>'
+                       r'<td class="num">(\d+)<', home)
+    assert held[2] == "1" and nobody[2] == "1" and nobody[1] == figure[1]
+    for link, expected, other in ((held[1], two["liu"], two["chen"]),
+                                  (figure[1], two["chen"], two["liu"])):
+        link = html.unescape(link)
+        assert "status=received" in link and "status=awaiting_parts" in link
+        listing = client.get(link).text
+        assert expected in listing and other not in listing
+        assert 'id="status-filter" multiple' in listing  # the statuses stay in the form
+    listing = client.get(html.unescape(figure[1])).text
+    assert '<option value="none" selected>' in listing
+    assert re.search(r'id="active-filters">[^<]*未分配', listing)

@@ -196,7 +196,8 @@ def test_the_rma_page_shows_words_not_codes(app, day, lang):
         data = (*day.serials, day.received, day.waiting, day.shipped, "AT-100",
                 "Model AT-100", "YD4300012345678", "4200001234202611", "front.jpg",
                 "crack.jpg", "zs@example.com", f"admin.{lang}", "clerk", "technician",
-                "logistics", "admin", "Asia/Shanghai")
+                "supervisor", "logistics", "admin", "Asia/Shanghai")  # users' names: the
+        # admin's technician picker names each user who may hold the RMA
         assert english_left(text, data) == [], (number, english_left(text, data))
     shipped = clerk.get(f"/rmas/{day.shipped}").text
     for word in ("微信支付", "韵达快递", "数据线") if lang == "zh_CN" else ("微信支付", "韻達快遞",

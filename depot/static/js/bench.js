@@ -76,7 +76,7 @@
     w.dataset.status = rma.warranty.status;
     w.textContent = T.warranty[rma.warranty.status] || rma.warranty.status;
     $("rma-fault").textContent = rma.fault_description || T.none;
-    $("rma-accessories").textContent = rma.accessories.map((a) => T.accessories[a] || a).join("、") || T.none;
+    $("rma-accessories").textContent = rma.accessories.map((a) => T.accessories[a] || a).join(T.list_sep) || T.none;
     $("rma-tech").textContent = rma.technician || T.unassigned;
     $("rma-repeat").hidden = !rma.repeat_of;
     $("rma-repeat-link").textContent = rma.repeat_of || "";
@@ -117,7 +117,7 @@
       $("inspection-findings").textContent = rma.findings.map((code) => {
         const f = catalogue.find((x) => x.code === code);
         return f ? label(f) : code;
-      }).join("、") || T.none;
+      }).join(T.list_sep) || T.none;
       $("inspection-notes").textContent = rma.inspection_notes || T.none;
       showPhotos("evidence-photos", "evidence-shown", rma.evidence);
     }

@@ -34,6 +34,7 @@ from depot.models import (
 )
 from depot.services.payments import METHODS
 from depot.services.quote_mail import OFFLINE_VIA
+from depot.services.search import CSV_CAP
 from depot.services.units import ADDRESS_CAP, DAYS_AHEAD, EARLIEST_DAY
 from depot.web.schemas.fields import (
     Choice,
@@ -378,7 +379,8 @@ class RmaSearchQuery(Body):
     open: Flag() = Field(None, description="true: not shipped, closed or cancelled")
     model: Text(ProductModel.code, required=False) = ""
     technician: Text(User.username, required=False) = Field(
-        "", description="the user name of the technician holding the RMA")
+        "", description="the user name of the technician holding the RMA, or `none`: held by "
+                        "nobody (with open=true: the open RMAs nobody holds yet)")
     key_account: Flag() = Field(None, description="true: the customer is a key account")
     received_from: Day(earliest=EARLIEST_DAY, ahead=SEARCH_DAYS_AHEAD, nullable=True) = None
     received_to: Day(earliest=EARLIEST_DAY, ahead=SEARCH_DAYS_AHEAD, nullable=True) = Field(
@@ -390,3 +392,6 @@ class RmaSearchQuery(Body):
     counts: Flag(nullable=False) = Field(
         False, description="true: add `counts`, the RMAs of each status matching the other "
                            "filters")
+    format: Choice(("json", "csv"), required=False) = Field(
+        None, description=f"csv: every RMA of the filters as text/csv (UTF-8 with BOM), at "
+                          f"most {CSV_CAP:,} rows newest first, instead of a page of JSON")
