@@ -61,7 +61,8 @@ EXPECTED = {
     # sent in it: Q1 Q2 Q3 Q5 (Q4 was sent 09-30); answered in it: Q2 approved, Q4 declined
     # (10-01 08:00); Q5's decline came 10-15
     "quotes": {"sent": 4, "approved": 1, "declined": 1, "approval_rate": 0.5},
-    # 300.00 + 20.50 + 100.00 (00:00:30 on 10-01); not 99.99 (23:59 on 09-30), not USD 50
+    # 300.00 + 20.50 + 100.00 (00:00:30 on 10-01); not 99.99 (23:59 on 09-30), not USD 50,
+    # not the 300.00 recorded twice and voided
     "revenue": {"amount": "420.50", "currency": "CNY"},
     # R5: unit SN-1 back on 10-12, its R1 shipped 10-09 (3 days). R2: SN-2's R0 shipped
     # 06-01, 129 days before 10-08: not a repeat.
@@ -178,15 +179,19 @@ def load(session) -> dict[str, User]:
     quote(r0, 1, "declined", at(9, 30, 20), at(10, 1, 8))  # Q4
     quote(r7, 1, "declined", at(10, 14, 12), at(10, 15, 9))  # Q5
 
-    def pay(row: Rma, amount: str, when: datetime, currency: str = "CNY") -> None:
+    def pay(row: Rma, amount: str, when: datetime, currency: str = "CNY",
+            voided: datetime | None = None) -> None:
         session.add(Payment(rma_id=row.id, amount=Decimal(amount), currency=currency,
-                            method="bank_transfer", reference="", received_at=when))
+                            method="bank_transfer", reference="", received_at=when,
+                            voided_at=voided, voided_by_id=sup.id if voided else None,
+                            void_reason="recorded twice" if voided else None))
 
     pay(r2, "300.00", at(10, 9, 10))
     pay(r2, "20.50", at(10, 14, 23, 59))
     pay(r0, "99.99", at(9, 30, 23, 59))
     pay(r0, "100.00", at(10, 1, 0, 0, 30))
     pay(r3, "50.00", at(10, 10, 10), currency="USD")
+    pay(r2, "300.00", at(10, 9, 10, 5), voided=at(10, 9, 11))  # recorded twice, voided: none
     session.commit()
     # the facts change_status keeps, worked out for rows written straight into the tables
     report_facts.fill(session, SHANGHAI)

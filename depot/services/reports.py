@@ -276,7 +276,8 @@ def _quotes(session: Session, start: datetime, end: datetime) -> dict[str, Any]:
 def _revenue(session: Session, start: datetime, end: datetime, currency: str
              ) -> dict[str, str]:
     amount = session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(
-        Payment.received_at >= start, Payment.received_at < end, Payment.currency == currency))
+        Payment.received_at >= start, Payment.received_at < end, Payment.currency == currency,
+        Payment.voided_at.is_(None)))  # a payment voided (recorded by mistake) is no revenue
     return {"amount": str(Decimal(amount or 0).quantize(Decimal("0.01"))), "currency": currency}
 
 
