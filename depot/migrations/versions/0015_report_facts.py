@@ -27,15 +27,6 @@ depends_on = None
 def upgrade():
     op.add_column('rmas', sa.Column('inspected_on', sa.Date(), nullable=True))
     op.add_column('rmas', sa.Column('previous_shipped_on', sa.Date(), nullable=True))
-    # on PostgreSQL the findings ride along (INCLUDE takes json), so the top findings are read
-    # from the index too
-    op.create_index('ix_rmas_inspected_on', 'rmas', ['inspected_on', 'damage_class', 'unit_id'],
-                    postgresql_include=['findings'])
-    op.create_index('ix_rmas_received_repeat', 'rmas', ['received_on', 'previous_shipped_on'])
-    # the dashboard (services/dashboard.py): open RMAs by due date, waiting since, key accounts
-    op.create_index('ix_rmas_status_due', 'rmas', ['status', 'due_on'])
-    op.create_index('ix_rmas_status_paused', 'rmas', ['status', 'paused_since'])
-    op.create_index('ix_customers_key_account', 'customers', ['key_account', 'id'])
     op.create_table(
         'bench_times',
         sa.Column('event_id', sa.Integer(), nullable=False),
@@ -50,16 +41,27 @@ def upgrade():
         sa.ForeignKeyConstraint(['technician_id'], ['users.id']),
         sa.PrimaryKeyConstraint('event_id'),
     )
-    op.create_index('ix_bench_times_finished', 'bench_times',
-                    ['finished_at', 'technician_id', 'hours', 'superseded_at'])
     op.create_index('ix_bench_times_rma', 'bench_times', ['rma_id', 'technician_id', 'event_id'])
-    op.create_index('ix_bench_times_failed_qa', 'bench_times', ['failed_qa_at', 'technician_id'])
     from depot.services import report_facts
 
     tz = ZoneInfo(current_app.config.get('DEPOT_TIMEZONE', 'Asia/Shanghai'))
     session = Session(bind=op.get_bind())
     report_facts.fill(session, tz)
     session.close()
+    # the indexes over what was just filled are built after it: one sort each, not an
+    # insert per row written
+    op.create_index('ix_bench_times_finished', 'bench_times',
+                    ['finished_at', 'technician_id', 'hours', 'superseded_at'])
+    op.create_index('ix_bench_times_failed_qa', 'bench_times', ['failed_qa_at', 'technician_id'])
+    # on PostgreSQL the findings ride along (INCLUDE takes json), so the top findings are read
+    # from the index too
+    op.create_index('ix_rmas_inspected_on', 'rmas', ['inspected_on', 'damage_class', 'unit_id'],
+                    postgresql_include=['findings'])
+    op.create_index('ix_rmas_received_repeat', 'rmas', ['received_on', 'previous_shipped_on'])
+    # the dashboard (services/dashboard.py): open RMAs by due date, waiting since, key accounts
+    op.create_index('ix_rmas_status_due', 'rmas', ['status', 'due_on'])
+    op.create_index('ix_rmas_status_paused', 'rmas', ['status', 'paused_since'])
+    op.create_index('ix_customers_key_account', 'customers', ['key_account', 'id'])
 
 
 def downgrade():
