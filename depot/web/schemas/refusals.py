@@ -28,7 +28,8 @@ NOT_FLAG = N_("%(field)s must be true or false")
 NOT_CHOICE = N_("%(field)s must be one of %(known)s")
 NOT_CODES = N_("%(field)s must be a list of codes of at most %(max_length)s characters")
 TOO_MANY = N_("%(field)s has more than %(max_items)s items")
-SENTENCES = (REQUIRED, NOT_TEXT, BAD_CHARACTER, TOO_LONG, NOT_EMAIL, NOT_WHOLE, NOT_NUMBER,
+NOT_LAST4 = N_("%(field)s must be exactly 4 digits")
+SENTENCES = (NOT_LAST4, REQUIRED, NOT_TEXT, BAD_CHARACTER, TOO_LONG, NOT_EMAIL, NOT_WHOLE, NOT_NUMBER,
              NOT_FITTING, BELOW_MINIMUM, NOT_DATE, DATE_RANGE, NOT_FLAG, NOT_CHOICE, NOT_CODES,
              TOO_MANY)
 
