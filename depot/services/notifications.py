@@ -218,9 +218,9 @@ def _values(session: Session, rma: Rma, kind: str, lang: str, settings: DepotSet
         values.update(
             carrier=word(lang, "carrier", shipment.carrier), tracking=shipment.tracking_number,
             tracking_url=seen.tracking_url or "", shipped_on=str(rma.shipped_on or ""),
-            freight_note=translate(lang, "(freight collect: the receiver pays)")
+            freight_note=translate(lang, "(freight collect: the receiver pays)", None)
             if shipment.freight == "collect" else "",
-            accessories_note=(translate(lang, "Accessories not returned:") + " "
+            accessories_note=(translate(lang, "Accessories not returned:", None) + " "
                               + ", ".join(missing)) if missing else "")
     values.update({key: str(value) for key, value in given.items()})
     for name in PLACEHOLDERS.get(kind, ()):
