@@ -10,6 +10,7 @@ customer's when known; else Chinese, with English after it (mail.CUSTOMER_LANGUA
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -79,6 +80,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     Kind.COMPLAINT_RESOLVED: (*COMMON, "complaint", "resolution"),
 }
 REMINDER = N_("[Reminder]")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 MAX_SUBJECT, MAX_BODY = 300, 5000
 
 
@@ -125,16 +127,16 @@ def check_text(kind: str, subject: str, body: str) -> tuple[str, str]:
         if "\x00" in text:
             raise InvalidInputError("this text holds characters that cannot be stored",
                                     code="invalid_text", field=field)
-        try:
-            text % {name: "" for name in PLACEHOLDERS[kind]}
-        except KeyError as error:
+        unknown = [name for name in _PLACEHOLDER.findall(text)
+                   if name not in PLACEHOLDERS[kind]]
+        if unknown:
             raise InvalidInputError(
                 "%(placeholder)s is not a placeholder of this mail; known: %(known)s",
-                code="unknown_placeholder", field=field, placeholder=f"%({error.args[0]})s",
-                known=[f"%({name})s" for name in PLACEHOLDERS[kind]]) from None
-        except (ValueError, TypeError):
+                code="unknown_placeholder", field=field, placeholder=f"%({unknown[0]})s",
+                known=[f"%({name})s" for name in PLACEHOLDERS[kind]])
+        if "%" in _PLACEHOLDER.sub("", text).replace("%%", ""):
             raise InvalidInputError("write placeholders as %%(name)s, and a percent sign as %%%%",
-                                    code="invalid_placeholder", field=field) from None
+                                    code="invalid_placeholder", field=field)
     if "%(status_url)s" not in body:
         raise InvalidInputError("every mail to a customer carries the status link: keep "
                                 "%%(status_url)s in the text", code="status_link_required",
