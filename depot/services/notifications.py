@@ -108,8 +108,8 @@ def templates(session: Session) -> list[Template]:
 
 def _known(kind: str, lang: str) -> None:
     if kind not in DEFAULTS or lang not in LANGUAGES:
-        raise InvalidInputError("there is no mail %(kind)s in %(lang)s", code="invalid_field",
-                                field="kind", kind=kind[:40], lang=lang[:10])
+        raise InvalidInputError("there is no mail %(kind)s in %(language)s", code="invalid_field",
+                                field="kind", kind=kind[:40], language=lang[:10])
 
 
 def check_text(kind: str, subject: str, body: str) -> tuple[str, str]:

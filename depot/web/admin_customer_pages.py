@@ -31,8 +31,8 @@ def notification_template(kind: str, lang: str):
     """Edit one text; `preview` shows it filled with made-up values and saves nothing,
     `reset` goes back to the catalogues' text."""
     if kind not in notifications.DEFAULTS or lang not in LANGUAGES:
-        raise NotFoundError("there is no mail %(kind)s in %(lang)s", code="not_found",
-                            kind=kind[:40], lang=lang[:10])
+        raise NotFoundError("there is no mail %(kind)s in %(language)s", code="not_found",
+                            kind=kind[:40], language=lang[:10])
     error, shown, saved = None, None, request.args.get("saved") == "1"
     current = notifications.template(db.session, kind, lang)
     subject, body = current.subject, current.body
