@@ -20,12 +20,13 @@ from depot.domain import regions
 from depot.domain.quotes import QuoteStatus
 from depot.domain.tracking import FINAL_STATUSES, link_alive, tracking_url
 from depot.errors import NotFoundError
+from depot.i18n import N_
 from depot.models import Rma, RmaEvent, TransitDays
 from depot.services.common import find_rma, local_date
 from depot.services.links import read_status_token, status_token
 from depot.services.settings import DepotSettings
 
-NOT_FOUND = "no repair matches this RMA number and phone number"
+NOT_FOUND = N_("no repair matches this RMA number and phone number")
 _NON_DIGITS = re.compile(r"\D")
 
 
