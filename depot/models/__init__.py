@@ -17,7 +17,8 @@ from depot.models.users import User
 
 __all__ = [
     "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
-    "Notification", "NotificationTemplate", "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
+    "Notification", "NotificationTemplate", "OutboxMessage", "Part", "PartUse", "Payment",
+    "Printer", "ProductModel", "Quote",
     "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
     "Setting", "Shipment", "TransitDays", "UTCDateTime", "Unit", "User", "db",
 ]

@@ -40,7 +40,8 @@ STATUS_SALT = "depot.status.v1"
 
 def status_token(secret: str, rma_number: str) -> str:
     """The token of an RMA's status link: the same in every mail of that RMA. It has no age
-    limit of its own: the link lives until 90 days after the RMA closes (services.customer_status)."""
+    limit of its own: the link lives until 90 days after the RMA closes (see
+    services.customer_status), so it carries no time either: one RMA, one link."""
     return URLSafeSerializer(secret, salt=STATUS_SALT).dumps({"r": rma_number})
 
 

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 from depot.domain.damage import DamageClass
 from depot.domain.pricing import QuoteLine
 from depot.domain.text import Reason
+from depot.domain.tracking import Kind
 from depot.errors import InvalidInputError
 from depot.i18n import reason_text, stored_reasons_text, translate
 from depot.mail import MailAttachment
 from depot.models import Quote, User
 from depot.quotes import EvidencePhoto, QuoteDocument, QuoteLineView, render_quote
 from depot.services import findings as finding_catalogue
-from depot.domain.tracking import Kind
 from depot.services import notifications, outbox, quoting
 from depot.services.attachments import attach
 from depot.services.common import local_date
@@ -72,13 +72,16 @@ def quote_pdf(session: Session, number: str, quote_number: str, settings: DepotS
 
 
 def _email(session: Session, quote: Quote, settings: DepotSettings, *, reminder: bool):
-    rma = quote.rma
+    return notifications.compose_mail(
+        session, quote.rma, Kind.QUOTE_SENT, settings, now=quote.sent_at or quote.created_at,
+        values=_quote_values(settings, quote), reminder=reminder,
+        attachments=(_pdf_attachment(session, quote, settings),))
+
+
+def _pdf_attachment(session: Session, quote: Quote, settings: DepotSettings) -> MailAttachment:
     pdf = render_quote(quote_document(session, quote, settings))
     filename = translate("zh_CN", "quote-%(quote)s.pdf", "file name", quote=quote.number)
-    return notifications.compose_mail(
-        session, rma, Kind.QUOTE_SENT, settings, now=quote.sent_at or quote.created_at,
-        values=_quote_values(settings, quote), reminder=reminder,
-        attachments=(MailAttachment(filename, "application/pdf", pdf),))
+    return MailAttachment(filename, "application/pdf", pdf)
 
 
 def _quote_values(settings: DepotSettings, quote: Quote) -> dict[str, str]:
@@ -105,14 +108,11 @@ def send_quote(session: Session, number: str, quote_number: str, settings: Depot
                                   shown_total=shown_total)
         customer = quote.rma.unit.customer
         emailed = bool(customer and customer.email)
-        attachments = ()
-        if emailed:
-            pdf = render_quote(quote_document(session, quote, settings))
-            filename = translate("zh_CN", "quote-%(quote)s.pdf", "file name",
-                                 quote=quote.number)
-            attachments = (MailAttachment(filename, "application/pdf", pdf),)
+        # Recorded either way: without an address, as no_email (the clerk prints or faxes it).
         notifications.notify(session, quote.rma, Kind.QUOTE_SENT, settings, now=now,
-                             values=_quote_values(settings, quote), attachments=attachments)
+                             values=_quote_values(settings, quote),
+                             attachments=(_pdf_attachment(session, quote, settings),)
+                             if emailed else ())
         session.commit()
     except Exception:
         session.rollback()  # an edit saved before a refusal must not linger in the session

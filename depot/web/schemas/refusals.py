@@ -29,9 +29,9 @@ NOT_CHOICE = N_("%(field)s must be one of %(known)s")
 NOT_CODES = N_("%(field)s must be a list of codes of at most %(max_length)s characters")
 TOO_MANY = N_("%(field)s has more than %(max_items)s items")
 NOT_LAST4 = N_("%(field)s must be exactly 4 digits")
-SENTENCES = (NOT_LAST4, REQUIRED, NOT_TEXT, BAD_CHARACTER, TOO_LONG, NOT_EMAIL, NOT_WHOLE, NOT_NUMBER,
+SENTENCES = (REQUIRED, NOT_TEXT, BAD_CHARACTER, TOO_LONG, NOT_EMAIL, NOT_WHOLE, NOT_NUMBER,
              NOT_FITTING, BELOW_MINIMUM, NOT_DATE, DATE_RANGE, NOT_FLAG, NOT_CHOICE, NOT_CODES,
-             TOO_MANY)
+             TOO_MANY, NOT_LAST4)
 
 
 def refuse(sentence: str, code: str = "invalid_field", **params: Any) -> PydanticCustomError:
