@@ -314,3 +314,22 @@ def test_notification_texts_are_edited_with_a_preview(admin_page):
 def test_admin_pages_are_for_admins(clerk_page):
     assert clerk_page.get("/admin/transit").status_code == 403
     assert clerk_page.get("/admin/notifications").status_code == 403
+
+
+def test_the_staff_receipt_prints_the_status_link(api, received, depot):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = api.get(f"/rmas/{received}/receipt.pdf")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert link_of(depot, received).split("/s/")[1][:20] in text.replace("\n", "")
+
+
+def test_the_status_link_answers_json_when_asked(client, received, depot):
+    answer = client.get(link_of(depot, received), headers={"Accept": "application/json"})
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert (body["number"], body["status"]) == (received, "received")
+    assert "technician" not in answer.text and "customer" not in body
