@@ -114,6 +114,9 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = False
         self.DEPOT_LOGIN_LIMIT_ACCOUNT = env.get("DEPOT_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
         self.DEPOT_LOGIN_LIMIT_ADDRESS = env.get("DEPOT_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
+        # Failed tries (a 404: an unknown RMA, a wrong phone, a bad link) one address may make
+        # on the customer's pages, all of them together (depot/web/ratelimit.py).
+        self.DEPOT_PUBLIC_LIMIT = env.get("DEPOT_PUBLIC_LIMIT", "10 per 10 minutes")
 
 
 class TestConfig(Config):

@@ -43,6 +43,37 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "void_payment": "void a payment",
         "create": "draft", "edit": "edit", "send": "send", "supersede": "replace by a new version",
         "expire": "expire"}),
+    # The status as its customer reads it on the status page and in the status API.
+    "customer_status": ("customer status", {
+        "requested": "We are expecting your unit. Please send it with the packing slip.",
+        "received": "We have received your unit and will check it soon.",
+        "inspected": "We have checked your unit and are deciding on the repair.",
+        "awaiting_approval": "A repair quote waits for your answer.",
+        "approved": "Thank you for approving the quote. The repair will start soon.",
+        "declined": "You declined the quote. We will send the unit back unrepaired.",
+        "in_repair": "Your unit is being repaired.",
+        "awaiting_parts": "We are waiting for a part for your unit.",
+        "repaired": "Your unit is repaired and is being tested.",
+        "ready_to_ship": "Your unit is ready and will be shipped back soon.",
+        "shipped": "Your unit is on its way back to you.",
+        "closed": "Your repair is finished.",
+        "cancelled": "This repair was cancelled."}),
+    "notification_kind": ("notification", {
+        "received": "unit received", "quote_sent": "quote sent",
+        "ready_to_ship": "ready to ship", "shipped": "shipped", "survey": "survey",
+        "complaint_resolved": "complaint resolved"}),
+    "notification_status": ("notification", {
+        "queued": "queued", "sent": "sent", "failed": "failed", "no_email": "no email address"}),
+    "region": ("region", {
+        "CN-BJ": "Beijing", "CN-TJ": "Tianjin", "CN-SH": "Shanghai", "CN-CQ": "Chongqing",
+        "CN-HE": "Hebei", "CN-SX": "Shanxi", "CN-LN": "Liaoning", "CN-JL": "Jilin",
+        "CN-HL": "Heilongjiang", "CN-JS": "Jiangsu", "CN-ZJ": "Zhejiang", "CN-AH": "Anhui",
+        "CN-FJ": "Fujian", "CN-JX": "Jiangxi", "CN-SD": "Shandong", "CN-HA": "Henan",
+        "CN-HB": "Hubei", "CN-HN": "Hunan", "CN-GD": "Guangdong", "CN-HI": "Hainan",
+        "CN-SC": "Sichuan", "CN-GZ": "Guizhou", "CN-YN": "Yunnan", "CN-SN": "Shaanxi",
+        "CN-GS": "Gansu", "CN-QH": "Qinghai", "CN-NM": "Inner Mongolia", "CN-GX": "Guangxi",
+        "CN-XZ": "Tibet", "CN-NX": "Ningxia", "CN-XJ": "Xinjiang", "CN-HK": "Hong Kong",
+        "CN-MO": "Macau", "CN-TW": "Taiwan", "abroad": "abroad", "unknown": "unknown"}),
     "accessory": (None, {"power_adapter": "power_adapter", "data_cable": "data_cable",
                          "battery": "battery", "other": "other"}),
     "method": ("payment method", {

@@ -5,6 +5,7 @@ from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
 from depot.models.bench import BenchTime, CalendarOverride, FindingCode, Part, PartUse
 from depot.models.jobs import Job, JobPayload
+from depot.models.notifications import Notification, NotificationTemplate, TransitDays
 from depot.models.outbox import OutboxMessage
 from depot.models.quotes import Payment, Quote, QuoteEvent, QuoteLineRow
 from depot.models.ratelimits import RateLimitCounter
@@ -16,7 +17,8 @@ from depot.models.users import User
 
 __all__ = [
     "Attachment", "Base", "BenchTime", "CalendarOverride", "Customer", "FindingCode", "Job",
-    "JobPayload", "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
+    "JobPayload", "Notification", "NotificationTemplate", "OutboxMessage", "Part", "PartUse",
+    "Payment", "Printer", "ProductModel", "Quote",
     "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
-    "Setting", "Shipment", "UTCDateTime", "Unit", "User", "db",
+    "Setting", "Shipment", "TransitDays", "UTCDateTime", "Unit", "User", "db",
 ]

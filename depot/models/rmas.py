@@ -24,6 +24,7 @@ from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
     from depot.models.bench import PartUse
+    from depot.models.notifications import Notification
     from depot.models.quotes import Payment, Quote
     from depot.models.shipping import Shipment
     from depot.models.units import Unit
@@ -101,6 +102,9 @@ class Rma(db.Model):
     quotes: Mapped[list[Quote]] = relationship(back_populates="rma", order_by="Quote.version")
     payments: Mapped[list[Payment]] = relationship(order_by="Payment.id")
     shipment: Mapped[Shipment | None] = relationship(uselist=False)
+    # The milestone mails to the customer (services/notifications.py), oldest first.
+    notifications: Mapped[list[Notification]] = relationship(order_by="Notification.id",
+                                                             viewonly=True)
     # The audit trail is append-only (database triggers refuse UPDATE and DELETE): the ORM
     # never cascades a delete or nulls the key, so deleting an RMA fails instead of erasing it.
     events: Mapped[list[RmaEvent]] = relationship(

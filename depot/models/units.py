@@ -28,6 +28,8 @@ class Customer(db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     key_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language the customer reads (zh_CN, zh_TW, en); None: not known, mail is zh_CN.
+    language: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -19,7 +19,9 @@ def intake_tag(session: Session, number: str) -> bytes:
         accessories=tuple(rma.accessories or ())))
 
 
-def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_CN") -> bytes:
+def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_CN",
+            status_url: str | None = None) -> bytes:
+    """The customer's receipt; `status_url`: the RMA's status link, printed on it."""
     rma = get_rma(session, number)
     unit, customer = rma.unit, rma.unit.customer
     reasons = tuple(stored_reasons_text(rma.warranty_reasons, lang))
@@ -32,4 +34,4 @@ def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_
         customer_address=customer.address if customer else "",
         fault_description=rma.fault_description, accessories=tuple(rma.accessories or ()),
         warranty_status=rma.warranty_status, warranty_reasons=reasons, due_on=rma.due_on,
-        status_url=None), lang=lang)
+        status_url=status_url), lang=lang)

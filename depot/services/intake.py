@@ -15,9 +15,11 @@ from depot.domain.workflow import Action
 from depot.errors import ConflictError, InvalidInputError
 from depot.models import Rma, RmaCounter, User
 from depot.photos import normalise_photo, pixels_of
+from depot.services import notifications
 from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
+from depot.services.settings import DepotSettings
 from depot.services.units import unit_warranty
 from depot.services.workflow import Origin, change_status
 
@@ -123,9 +125,11 @@ def receive_unit(
     reported_on: date | None = None, idempotency_key: str | None = None,
     photos: list[Photo] | tuple[Photo, ...] = (), actor: User | None, now: datetime,
     tz: ZoneInfo = DEFAULT_TZ, origin: Origin | None = None,
+    settings: DepotSettings | None = None,
 ) -> tuple[Rma, bool]:
     """Open an RMA for the unit. Returns (rma, created); a repeated idempotency key returns the
-    first RMA with created=False and creates nothing."""
+    first RMA with created=False and creates nothing. With `settings`, the customer's mail
+    (with the receipt and the status link) is queued with it."""
     if idempotency_key:
         existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
         if existing is not None:
@@ -170,6 +174,9 @@ def receive_unit(
     for photo in photos:
         attach(session, rma, "intake_photo", photo.filename, photo.content_type, photo.data,
                actor=actor, now=now, flush=False)
+    if settings is not None:
+        session.flush()
+        notifications.notify_received(session, rma, settings, now=now)
     try:
         session.commit()
     except IntegrityError:

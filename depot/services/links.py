@@ -1,7 +1,13 @@
 """Signed, expiring links for customers: no account, just a token only Depot can make."""
 from __future__ import annotations
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import (
+    BadData,
+    BadSignature,
+    SignatureExpired,
+    URLSafeSerializer,
+    URLSafeTimedSerializer,
+)
 
 from depot.errors import InvalidTransitionError, NotFoundError
 
@@ -27,3 +33,25 @@ def read_quote_token(secret: str, token: str) -> tuple[str, str]:
     if not isinstance(data, dict) or not isinstance(data.get("q"), str):
         raise NotFoundError("this link is not valid", code="invalid_link")
     return data["q"], str(data.get("n", ""))
+
+
+STATUS_SALT = "depot.status.v1"
+
+
+def status_token(secret: str, rma_number: str) -> str:
+    """The token of an RMA's status link: the same in every mail of that RMA. It has no age
+    limit of its own: the link lives until 90 days after the RMA closes (see
+    services.customer_status), so it carries no time either: one RMA, one link."""
+    return URLSafeSerializer(secret, salt=STATUS_SALT).dumps({"r": rma_number})
+
+
+def read_status_token(secret: str, token: str) -> str:
+    """The RMA number a status link names; a forged or altered link (or another kind of link,
+    a quote's) is not found."""
+    try:
+        data = URLSafeSerializer(secret, salt=STATUS_SALT).loads(token)
+    except BadData:  # a bad signature, or a payload that is not ours
+        raise NotFoundError("this link is not valid", code="invalid_link") from None
+    if not isinstance(data, dict) or not isinstance(data.get("r"), str):
+        raise NotFoundError("this link is not valid", code="invalid_link")
+    return data["r"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -11,13 +10,14 @@ from sqlalchemy.orm import Session
 from depot.domain.damage import DamageClass
 from depot.domain.pricing import QuoteLine
 from depot.domain.text import Reason
+from depot.domain.tracking import Kind
 from depot.errors import InvalidInputError
 from depot.i18n import reason_text, stored_reasons_text, translate
-from depot.mail import MailAttachment, compose, render_mail
+from depot.mail import MailAttachment
 from depot.models import Quote, User
 from depot.quotes import EvidencePhoto, QuoteDocument, QuoteLineView, render_quote
 from depot.services import findings as finding_catalogue
-from depot.services import outbox, quoting
+from depot.services import notifications, outbox, quoting
 from depot.services.attachments import attach
 from depot.services.common import local_date
 from depot.services.intake import prepare_photos
@@ -72,17 +72,21 @@ def quote_pdf(session: Session, number: str, quote_number: str, settings: DepotS
 
 
 def _email(session: Session, quote: Quote, settings: DepotSettings, *, reminder: bool):
-    rma, customer = quote.rma, quote.rma.unit.customer
-    subject, text = render_mail(
-        "quote", reminder=reminder, rma=rma, quote=quote, customer=customer,
-        model_name=rma.unit.model.name, url=approval_url(settings, quote),
-        signature=f"{settings.depot.name}  {settings.depot.phone}")
+    return notifications.compose_mail(
+        session, quote.rma, Kind.QUOTE_SENT, settings, now=quote.sent_at or quote.created_at,
+        values=_quote_values(settings, quote), reminder=reminder,
+        attachments=(_pdf_attachment(session, quote, settings),))
+
+
+def _pdf_attachment(session: Session, quote: Quote, settings: DepotSettings) -> MailAttachment:
     pdf = render_quote(quote_document(session, quote, settings))
-    domain = urlsplit(settings.depot.public_url).hostname or "depot.local"
     filename = translate("zh_CN", "quote-%(quote)s.pdf", "file name", quote=quote.number)
-    return compose(sender=settings.mail.sender, to=customer.email, subject=subject, text=text,
-                   attachments=(MailAttachment(filename, "application/pdf", pdf),),
-                   domain=domain)
+    return MailAttachment(filename, "application/pdf", pdf)
+
+
+def _quote_values(settings: DepotSettings, quote: Quote) -> dict[str, str]:
+    return {"quote": quote.number, "total": str(quote.total), "currency": quote.currency,
+            "valid_until": str(quote.valid_until or ""), "quote_url": approval_url(settings, quote)}
 
 
 def send_quote(session: Session, number: str, quote_number: str, settings: DepotSettings, *,
@@ -104,9 +108,11 @@ def send_quote(session: Session, number: str, quote_number: str, settings: Depot
                                   shown_total=shown_total)
         customer = quote.rma.unit.customer
         emailed = bool(customer and customer.email)
-        if emailed:
-            outbox.enqueue(session, _email(session, quote, settings, reminder=False),
-                           kind="quote", rma=quote.rma, now=now)
+        # Recorded either way: without an address, as no_email (the clerk prints or faxes it).
+        notifications.notify(session, quote.rma, Kind.QUOTE_SENT, settings, now=now,
+                             values=_quote_values(settings, quote),
+                             attachments=(_pdf_attachment(session, quote, settings),)
+                             if emailed else ())
         session.commit()
     except Exception:
         session.rollback()  # an edit saved before a refusal must not linger in the session

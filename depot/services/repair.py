@@ -9,10 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.payments import DEFAULT_PAY_BEFORE
-from depot.domain.workflow import API_ACTIONS, BENCH_STATUSES, REASON_REQUIRED, Action
+from depot.domain.tracking import Kind
+from depot.domain.workflow import (
+    API_ACTIONS,
+    BENCH_STATUSES,
+    REASON_REQUIRED,
+    Action,
+    Status,
+)
 from depot.errors import InvalidInputError, NotFoundError
 from depot.models import Customer, Rma, Unit, User
+from depot.services import notifications
 from depot.services.common import DEFAULT_TZ
+from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin, change_status, lock_rma
 
 TECHNICIAN_ROLES = ("technician", "supervisor", "admin")  # who may hold an RMA on the bench
@@ -21,11 +30,12 @@ TECHNICIAN_ROLES = ("technician", "supervisor", "admin")  # who may hold an RMA 
 def apply_action(session: Session, number: str, action: Action, *, reason: str | None = None,
                  actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
                  origin: Origin | None = None, pay_before: str = DEFAULT_PAY_BEFORE,
-                 qa_by_other: bool = False) -> Rma:
+                 qa_by_other: bool = False, settings: DepotSettings | None = None) -> Rma:
     """One bench action as one transaction. The RMA row is locked first, so when two
     technicians press at once one wins and the other is told the status has moved on.
     `pay_before` (DEPOT_PAY_BEFORE): `repair` refuses to start an unpaid repair;
-    `qa_by_other` (DEPOT_QA_BY_OTHER): who finished the repair may not pass its QA."""
+    `qa_by_other` (DEPOT_QA_BY_OTHER): who finished the repair may not pass its QA.
+    With `settings`, reaching a milestone (ready to ship) queues the customer's mail."""
     if action not in API_ACTIONS:
         raise InvalidInputError("%(action)s is not done through actions", code="unknown_action",
                                 action=action.value, known=[a.value for a in API_ACTIONS])
@@ -33,8 +43,10 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
         raise InvalidInputError("%(action)s needs a reason", code="reason_required",
                                 action=action.value, field="reason")
     rma = lock_rma(session, number)
-    change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz,
-                  origin=origin, pay_before=pay_before, qa_by_other=qa_by_other)
+    after = change_status(session, rma, action, actor=actor, now=now, reason=reason, tz=tz,
+                          origin=origin, pay_before=pay_before, qa_by_other=qa_by_other)
+    if settings is not None and after is Status.READY_TO_SHIP:
+        notifications.notify(session, rma, Kind.READY_TO_SHIP, settings, now=now)
     if action is Action.START_REPAIR and rma.technician_id is None and actor is not None \
             and actor.role in TECHNICIAN_ROLES:
         rma.technician = actor  # who starts the repair holds it, unless a supervisor chose

@@ -21,9 +21,9 @@ from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError
 from depot.i18n import both
 from depot.labels import LabelData
-from depot.mail import compose, render_mail
 from depot.models import Rma, Shipment, User
-from depot.services import outbox
+from depot.domain.tracking import Kind
+from depot.services import notifications
 from depot.services.common import find_rma, find_unit, local_date
 from depot.services.settings import DepotSettings
 from depot.services.workflow import JOB, Origin, change_status, check, lock_rma
@@ -155,17 +155,7 @@ def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
 
 
 def _notify(session: Session, rma: Rma, settings: DepotSettings, now: datetime) -> None:
-    customer = rma.unit.customer
-    if customer is None or not customer.email:
-        return
-    shipment = rma.shipment
-    subject, text = render_mail(
-        "shipped", rma=rma, shipment=shipment, customer=customer,
-        model_name=rma.unit.model.name, shipped_on=local_date(now, settings.tz),
-        missing=[m["code"] for m in shipment.missing],
-        signature=f"{settings.depot.name}  {settings.depot.phone}")
-    message = compose(sender=settings.mail.sender, to=customer.email, subject=subject, text=text)
-    outbox.enqueue(session, message, kind="shipped", rma=rma, now=now)
+    notifications.notify(session, rma, Kind.SHIPPED, settings, now=now)
 
 
 def close_delivered(session: Session, settings: DepotSettings, *, now: datetime,

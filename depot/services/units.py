@@ -45,6 +45,7 @@ class CustomerInput:
     phone: str = ""
     email: str = ""
     address: str = ""
+    language: str | None = None  # zh_CN, zh_TW, en: the language of the customer's mail
 
 
 def check_serial(serial: str, model: ProductModel | None = None) -> str:
@@ -69,11 +70,13 @@ def find_or_create_customer(session: Session, data: CustomerInput | None, now: d
         select(Customer).where(Customer.name == name, Customer.phone == phone).limit(1))
     if customer is None:
         customer = Customer(name=name, phone=phone, email=data.email.strip(),
-                            address=data.address.strip(), key_account=False, created_at=now)
+                            address=data.address.strip(), key_account=False,
+                            language=data.language or None, created_at=now)
         session.add(customer)
     else:
         customer.email = data.email.strip() or customer.email
         customer.address = data.address.strip() or customer.address
+        customer.language = data.language or customer.language
     return customer
 
 

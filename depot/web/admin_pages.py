@@ -362,3 +362,5 @@ def user_password(username: str):
 def user_token(username: str):
     return _user_change(lambda: {"username": username,
                                  "token": users.new_token(db.session, username)})
+
+from depot.web import admin_customer_pages  # noqa: E402, F401 - its pages join this blueprint

@@ -1,20 +1,26 @@
 """Customer pages: no account, a signed link from the email or the QR code on the quote PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from depot.errors import DepotError
 from depot.extensions import db
 from depot.i18n import stored_reasons_text
 from depot.models import Quote
-from depot.services import quote_mail, quoting
+from depot.services import customer_status, quote_mail, quoting
+from depot.services.links import status_token
 from depot.services.common import local_date
 from depot.web import schemas
-from depot.web.common import lang, now, origin, pdf_response, settings, today
+from depot.web.common import lang, now, origin, pdf_response, settings, today, word
 from depot.web.errors import error_json, page
+from depot.web.ratelimit import public_limit
 from depot.web.schemas import bodies
 
 bp = Blueprint("public", __name__)
+
+# Templates the status page includes under the repair's facts, in order, with its context
+# (`rma_status`, `token`, `depot`): the place for the survey's and the complaint form's parts.
+STATUS_PAGE_PARTS: list[str] = []
 
 
 def _wants_json() -> bool:
@@ -22,6 +28,7 @@ def _wants_json() -> bool:
 
 
 @bp.get("/q/<token>")
+@public_limit
 def quote_page(token: str):
     config = settings()
     quote = quoting.quote_by_token(db.session, config.secret, token)
@@ -34,6 +41,7 @@ def quote_page(token: str):
 
 
 @bp.get("/q/<token>/quote.pdf")
+@public_limit
 def quote_pdf(token: str):
     config = settings()
     quote = quoting.quote_by_token(db.session, config.secret, token)
@@ -43,11 +51,13 @@ def quote_pdf(token: str):
 
 
 @bp.post("/q/<token>/approve")
+@public_limit
 def approve(token: str):
     return _answer(token, approve=True)
 
 
 @bp.post("/q/<token>/decline")
+@public_limit
 def decline(token: str):
     return _answer(token, approve=False)
 
@@ -84,3 +94,51 @@ def _answered_on(quote: Quote | None) -> str:
     if quote is None or quote.answered_at is None:
         return ""
     return local_date(quote.answered_at, settings().tz).isoformat()
+
+
+@bp.get("/s/<token>")
+@public_limit
+def status_page(token: str):
+    """The repair's status from the signed link in every mail: no account, no staff names."""
+    config = settings()
+    try:
+        seen = customer_status.by_token(db.session, config, token, today=today())
+    except DepotError as error:
+        if _wants_json():
+            return error_json(error)
+        return page(render_template("public/status_lookup.html", depot=config.depot,
+                                    error=error, number="", link_error=True), error)
+    if _wants_json():
+        return jsonify(status_json(seen))
+    return render_template("public/status.html", rma_status=seen, token=token,
+                           depot=config.depot, parts=STATUS_PAGE_PARTS)
+
+
+@bp.get("/status")
+@public_limit
+def status_lookup():
+    return render_template("public/status_lookup.html", depot=settings().depot, error=None,
+                           number=request.args.get("number", "")[:40], link_error=False)
+
+
+@bp.post("/status")
+@public_limit
+def status_lookup_post():
+    """The form: the RMA number and the last 4 digits of the phone; a match goes to the
+    status link's page, anything else stays on the form with one sentence for every miss."""
+    config = settings()
+    number = request.form.get("number", "")[:40]
+    try:
+        body = schemas.parse(bodies.StatusLookupIn, request.form.to_dict(), form=True)
+        seen = customer_status.by_number(db.session, config, body.number, body.phone_last4,
+                                         today=today())
+    except DepotError as error:
+        return page(render_template("public/status_lookup.html", depot=config.depot,
+                                    error=error, number=number, link_error=False), error)
+    return redirect(url_for("public.status_page",
+                            token=status_token(config.secret, seen.number)), code=303)
+
+
+def status_json(seen: customer_status.CustomerStatus) -> dict:
+    """The contract's answer, `status_text` in the reader's language."""
+    return {**seen.json(), "status_text": word("customer_status", seen.status)}

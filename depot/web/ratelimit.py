@@ -24,7 +24,7 @@ import hashlib
 import math
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from flask_limiter.util import get_remote_address
 from limits.storage import Storage
 from sqlalchemy import case, delete, literal, select
@@ -35,6 +35,24 @@ from depot.extensions import db, limiter
 from depot.models import RateLimitCounter
 
 KEY_LENGTH = 255
+PUBLIC_SCOPE = "public"
+
+
+def failed_lookup(response: Response) -> bool:
+    """A failed try on a public page (DESIGN.md §4b "Rate limit"): a lookup that found
+    nothing or a link that is not valid, both answered 404."""
+    return response.status_code == 404
+
+
+# The customer's side shares one counter per client address: /q/…, /s/…, /survey/…, /status and
+# /api/v1/public/…. Only failed tries count; once DEPOT_PUBLIC_LIMIT of them are spent, every
+# call of these from that address answers 429 until the window ends. Put it under the route:
+#
+#     @bp.get("/survey/<token>")
+#     @public_limit
+#     def survey_page(token): ...
+public_limit = limiter.shared_limit(lambda: current_app.config["DEPOT_PUBLIC_LIMIT"],
+                                    scope=PUBLIC_SCOPE, deduct_when=failed_lookup)
 
 
 def client_address() -> str:

@@ -24,7 +24,15 @@ from depot.domain.workflow import OPEN_STATUSES
 from depot.errors import DepotError, InvalidInputError
 from depot.extensions import db
 from depot.i18n import N_
-from depot.services import findings, inspection, payments, quote_mail, quoting, repair
+from depot.services import (
+    customer_status,
+    findings,
+    inspection,
+    payments,
+    quote_mail,
+    quoting,
+    repair,
+)
 from depot.services.common import get_rma
 from depot.services.intake import prepare_photos
 from depot.web import schemas, serialize
@@ -75,7 +83,9 @@ def rma_page(number: str, *, error: DepotError | None = None, form: dict | None 
                                 history=_history(rma, config.tz, names),
                                 payment_rows=serialize.payment_rows(rma, config.tz),
                                 quote_times=serialize.quote_rows(rma, config.tz),
-                                tz_name=config.tz.key, finding_names=names),
+                                tz_name=config.tz.key, finding_names=names,
+                                notification_rows=serialize.notification_rows(rma, config.tz),
+                                status_link=customer_status.status_url(config, rma.number)),
                 error)
 
 

@@ -11,12 +11,14 @@ from depot.domain.history import DEFAULT_REPEAT_DAYS, repeat_of
 from depot.domain.payments import DEFAULT_PAY_BEFORE
 from depot.domain.quotes import QuoteStatus
 from depot.domain.text import Reason
+from depot.domain.tracking import notification_status
 from depot.domain.warranty import WarrantyDecision
 from depot.domain.workflow import CLOCKED_STATUSES, RmaFacts, Status, allowed_actions
 from depot.domain.workflow import waiting_for as waiting_for_rule
 from depot.i18n import reason_text, stored_reasons_text
 from depot.models import (
     Customer,
+    Notification,
     Part,
     Payment,
     ProductModel,
@@ -42,7 +44,7 @@ def customer(c: Customer | None) -> dict[str, Any] | None:
     if c is None:
         return None
     return {"id": c.id, "name": c.name, "phone": c.phone, "email": c.email, "address": c.address,
-            "key_account": c.key_account}
+            "key_account": c.key_account, "language": c.language}
 
 
 def warranty(decision: WarrantyDecision, lang: str) -> dict[str, Any]:
@@ -94,6 +96,13 @@ def history(r: Rma, tz: ZoneInfo) -> list[dict[str, Any]]:
     return [{**event(e, tz), "who": (e.actor.display_name or e.actor.username) if e.actor
              else None, "local_at": local(e.at, tz)}
             for e in r.events]
+
+
+def notification_rows(r: Rma, tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The customer's mails as the staff RMA page shows them, in the depot's zone."""
+    return [{**notification(n), "local_at": local(n.created_at, tz),
+             "local_sent_at": local(n.message.sent_at if n.message else None, tz)}
+            for n in r.notifications]
 
 
 def payment_rows(r: Rma, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -171,8 +180,18 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_
         "shipped_on": iso(r.shipped_on),
         "shipment": shipment(r),
         "repeat_of": rma_repeat_of(r, repeat_days),
+        "notifications": [notification(n) for n in r.notifications],
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
     }
+
+
+def notification(n: Notification) -> dict[str, Any]:
+    """A milestone mail: `to` the address (null: the customer had none, status no_email),
+    `status` queued, sent, failed or no_email, `at` when it was queued, `sent_at` when the
+    mail server took it."""
+    return {"kind": n.kind, "to": n.recipient or None,
+            "status": notification_status(n.message.status if n.message else None),
+            "at": _at(n.created_at), "sent_at": _at(n.message.sent_at if n.message else None)}
 
 
 def money(value: Decimal) -> str:

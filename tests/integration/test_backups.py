@@ -26,9 +26,11 @@ from depot.errors import InvalidInputError, UnavailableError
 from depot.models import CalendarOverride, db
 from depot.services import (
     backups,
+    customer_status,
     inspection,
     intake,
     jobs,
+    notifications,
     parts,
     payments,
     printing,
@@ -83,6 +85,9 @@ def filled(app, make_unit, client) -> dict:
     db.session.commit()
     depot_settings.save(db.session, app.config, {"phone": "028-66668888"}, actor="admin",
                         now=NOW)
+    notifications.save_template(db.session, "received", "en", "Got %(rma)s",
+                                "Hello %(name)s: %(status_url)s", actor="admin", now=NOW)
+    customer_status.save_transit_days(db.session, {"CN-SH": "3"}, actor="admin", now=NOW)
 
     first, _ = intake.receive_unit(db.session, "BACKUP001", "外壳破裂 cracked", ["power_adapter"],
                                    photos=photos(1, 2), actor=clerk, now=NOW, tz=settings.tz,

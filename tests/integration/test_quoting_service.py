@@ -169,7 +169,7 @@ def test_the_email_carries_the_pdf_and_the_link(flow, session, settings):
     number, quote_number = flow.sent("QUOTE008")
     row = session.scalars(select(OutboxMessage)).one()
     assert (row.kind, row.rma_id, row.status, row.attempts) == (
-        "quote", get_rma(session, number).id, "pending", 0)
+        "quote_sent", get_rma(session, number).id, "pending", 0)
     assert row.recipient == "zs@example.com"
 
     message = email.message_from_bytes(row.raw, policy=policy.default)
@@ -324,7 +324,7 @@ def test_reminders_are_queued_once_per_period(flow, session, settings):
     # Both are due; only the customer with an address gets the reminder by mail.
     assert expired == [] and reminded == [quote_number, no_mail_q]
     rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    assert [r.kind for r in rows] == ["quote", "quote_reminder"]
+    assert [r.kind for r in rows] == ["quote_sent", "quote_reminder"]
     assert rows[1].subject.startswith("【提醒】非保修产品维修报价单")
     quote = stored(quote_number)
     assert (quote.reminders, quote.reminded_at) == (1, NOW)

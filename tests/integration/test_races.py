@@ -383,12 +383,12 @@ def test_approve_v1_against_sending_v2(app, depot):
         if approved:
             assert rma.status == Status.APPROVED
             assert quotes == {v1: QuoteStatus.APPROVED, v2: QuoteStatus.DRAFT}
-            assert outbox(number, "quote") == 0
+            assert outbox(number, "quote_sent") == 0
             assert results[1].code == "invalid_transition"
         else:
             assert rma.status == Status.AWAITING_APPROVAL
             assert quotes == {v1: QuoteStatus.SUPERSEDED, v2: QuoteStatus.SENT}
-            assert outbox(number, "quote") == 1
+            assert outbox(number, "quote_sent") == 1
             assert results[0].code == "quote_superseded"
 
 
@@ -411,7 +411,7 @@ def test_send_against_cancel(app, depot):
         assert cancelled
         rma = consistent(number, base + 1 + sent)
         assert rma.status == Status.CANCELLED and rma.paused_since is None
-        assert outbox(number, "quote") == int(sent)
+        assert outbox(number, "quote_sent") == int(sent)
         assert rma.quotes[0].status == (QuoteStatus.SENT if sent else QuoteStatus.DRAFT)
         if sent:
             assert [e.action for e in rma.events[-2:]] == [Action.SEND_QUOTE, Action.CANCEL]

@@ -2,18 +2,12 @@
 English (the shipped mail's accessories not returned)."""
 from __future__ import annotations
 
-from datetime import date
-from types import SimpleNamespace
-
-from depot.mail import render_mail
+from depot.services.notifications import accessories_note
 
 
 def test_the_accessories_not_returned_are_listed_in_each_language():
-    rma = SimpleNamespace(number="RMA-2026-000001", unit=SimpleNamespace(serial="SN1"))
-    shipment = SimpleNamespace(carrier="SF", tracking_number="SF1", freight="prepaid")
-    _subject, text = render_mail("shipped", rma=rma, shipment=shipment,
-                                 customer=SimpleNamespace(name="张三"), model_name="AT-100",
-                                 shipped_on=date(2026, 11, 20),
-                                 missing=["data_cable", "power_adapter"])
-    assert "数据线、电源适配器" in text
-    assert "Data cable, Power adapter" in text and "Data cable、" not in text
+    missing = ["data_cable", "power_adapter"]
+    assert "数据线、电源适配器" in accessories_note("zh_CN", missing)
+    english = accessories_note("en", missing)
+    assert "Data cable, Power adapter" in english and "、" not in english
+    assert accessories_note("en", []) == ""

@@ -42,6 +42,8 @@ def test_verified_box_ships_and_the_customer_is_told(api, tokens, make_unit, log
                                                      mail_app, tmp_path, deliver_outbox):
     number = ready(api, tokens, make_unit, "SHIP0001", accessories=("power_adapter",
                                                                    "data_cable"))
+    assert deliver_outbox().sent == 2  # received, ready to ship (tests/web/test_customer_status.py)
+    mail_app[1].clear()
     response = logistics.post(f"/rmas/{number}/shipment", {
         **BOX, "scanned": ["SHIP0001", number], "accessories": ["power_adapter"],
         "missing": [{"code": "data_cable", "reason": "客户未寄来 / not in the parcel"}]})

@@ -18,11 +18,15 @@ from depot.models import Quote, db
 
 
 @pytest.fixture
-def inspected(api, tokens, make_unit, mail_app):
+def inspected(api, tokens, make_unit, mail_app, deliver_outbox):
     make_unit("QUOTE0001")
     number = api.as_(tokens["clerk"]).post("/rmas", {"serial": "QUOTE0001"}).get_json()["number"]
     api.as_(tokens["technician"]).post(f"/rmas/{number}/inspection",
                                        {"findings": ["shell_damage", "no_power"]})
+    # The mail of the unit's receipt went out at intake (tests/web/test_customer_status.py);
+    # these tests are about the quote's mails.
+    assert deliver_outbox().sent == 1
+    mail_app[1].clear()
     return number
 
 
@@ -218,7 +222,7 @@ def test_refusals_before_sending(api, tokens, make_unit, inspected, mail_app, de
     twice = api.as_(tokens["clerk"]).post(f"/rmas/{inspected}/quotes/{quote['number']}/send")
     assert twice.status_code == 409
     deliver_outbox()
-    assert len(mail_app[1]) == 1
+    assert len(mail_app[1]) == 2  # QUOTE0002's receipt mail, and the one quote
 
 
 def test_proposed_draft_uses_parts_at_cost(api, tokens, inspected, mail_app):
@@ -255,13 +259,13 @@ def test_mail_failure_is_kept_and_retried_not_lost(api, tokens, inspected, app, 
     assert deliver_outbox().due == 0  # waiting its backoff, not tried again at once
     from depot.models import OutboxMessage
 
-    row = db.session.query(OutboxMessage).one()
+    row = db.session.query(OutboxMessage).filter_by(kind="quote_sent").one()
     assert (row.status, row.attempts) == ("pending", 1) and row.last_error
     assert row.next_attempt_at > datetime.now(UTC)  # tried again in a minute, not at once
     app.config["DEPOT_SMTP_URL"] = smtp_server[0]
     runner = app.test_cli_runner()
     assert "sent 0" in runner.invoke(args=["depot", "send-mail"]).output  # still waiting
-    row = db.session.query(OutboxMessage).one()
+    row = db.session.query(OutboxMessage).filter_by(kind="quote_sent").one()
     row.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)  # the minute has passed
     db.session.commit()
     result = runner.invoke(args=["depot", "send-mail"])

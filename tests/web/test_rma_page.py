@@ -21,11 +21,13 @@ def clerk_client(client, app):
 
 
 @pytest.fixture
-def inspected(api, tokens, make_unit, mail_app):
+def inspected(api, tokens, make_unit, mail_app, deliver_outbox):
     make_unit("PAGE0001")
     number = api.post("/rmas", {"serial": "PAGE0001"}).get_json()["number"]
     api.as_(tokens["technician"]).post(f"/rmas/{number}/inspection",
                                        {"findings": ["impact_damage"]})
+    assert deliver_outbox().sent == 1  # the mail of the receipt, sent at intake
+    mail_app[1].clear()
     return number
 
 

@@ -86,7 +86,7 @@ def post_action(number: str, body: bodies.ActionIn):
     rma = repair.apply_action(db.session, number, action, reason=body.reason, actor=actor,
                               now=now(), tz=tz(), origin=origin(),
                               pay_before=settings().pay_before,
-                              qa_by_other=settings().qa_by_other)
+                              qa_by_other=settings().qa_by_other, settings=settings())
     return rma_json(rma)
 
 

@@ -9,7 +9,16 @@ from depot.extensions import db
 from depot.i18n import translate
 from depot.models import Job
 from depot.scanning import codes_from_text, decode_image
-from depot.services import attachments, catalog, documents, intake, scans, unit_import, units
+from depot.services import (
+    attachments,
+    catalog,
+    customer_status,
+    documents,
+    intake,
+    scans,
+    unit_import,
+    units,
+)
 from depot.services.common import get_rma, get_unit
 from depot.services.units import CustomerInput
 from depot.web import serialize
@@ -155,7 +164,8 @@ def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
     rma, is_new = intake.receive_unit(
         db.session, body.serial, body.fault_description, body.accessories,
         reported_on=body.reported_on, idempotency_key=headers.idempotency_key or None,
-        photos=photos, actor=current_actor(), now=now(), tz=tz(), origin=origin())
+        photos=photos, actor=current_actor(), now=now(), tz=tz(), origin=origin(),
+        settings=settings())
     return created_or_found(rma_json(rma), is_new)
 
 
@@ -198,7 +208,9 @@ def get_tag(number: str):
 @area.get("/rmas/<number>/receipt.pdf", "The customer's receipt", permissions=("rmas.read",),
           produces=PDF)
 def get_receipt(number: str):
-    pdf = documents.receipt(db.session, number, depot=settings().depot, lang=lang())
+    config = settings()
+    pdf = documents.receipt(db.session, number, depot=config.depot, lang=lang(),
+                            status_url=customer_status.status_url(config, number.strip().upper()))
     return pdf_response(pdf, f"{number}-receipt.pdf")
 
 

@@ -14,6 +14,7 @@ from depot.domain.roles import ROLES
 from depot.domain.warranty import WarrantyStatus
 from depot.domain.workflow import API_ACTIONS, Status
 from depot.errors import InvalidInputError
+from depot.i18n import LANGUAGES
 from depot.models import (
     Attachment,
     CalendarOverride,
@@ -47,6 +48,7 @@ from depot.web.schemas.fields import (
     Money,
     Number,
     Secret,
+    PhoneLast4,
     Text,
 )
 
@@ -106,6 +108,9 @@ class CustomerIn(Body):
     phone: Text(Customer.phone, required=False) = ""
     email: Email(Customer.email) = ""
     address: Text(Customer.address, required=False, cap=ADDRESS_CAP, lines=True) = ""
+    language: Choice(LANGUAGES, required=False) = Field(
+        None, description="the language the customer reads (zh_CN, zh_TW, en): their mails "
+                          "are written in it; not given: Chinese, then English")
 
 
 class UnitIn(Body):
@@ -395,3 +400,20 @@ class RmaSearchQuery(Body):
     format: Choice(("json", "csv"), required=False) = Field(
         None, description=f"csv: every RMA of the filters as text/csv (UTF-8 with BOM), at "
                           f"most {CSV_CAP:,} rows newest first, instead of a page of JSON")
+
+
+# -- the customer's side --------------------------------------------------------------------
+
+class StatusLookupIn(Body):
+    """The customer's lookup: the RMA number and the last 4 digits of the phone on file."""
+
+    number: Text(Rma.number) = Field(description="the RMA number, RMA-YYYY-NNNNNN")
+    phone_last4: PhoneLast4() = Field(
+        description="the last 4 digits of the customer's phone number")
+
+
+class NotificationTemplateForm(Body):
+    """An admin's text for one kind of mail in one language (%(name)s placeholders)."""
+
+    subject: Text(cap=300, required=False) = ""
+    body: Text(cap=5000, required=False, lines=True) = ""

@@ -52,6 +52,7 @@ from depot.web.schemas.text_fields import (
     Choice,
     Codes,
     Email,
+    PhoneLast4,
     Secret,
     Text,
     clean_text,
@@ -63,5 +64,5 @@ __all__ = [
     "NOT_CHOICE", "NOT_CODES", "NOT_DATE", "NOT_EMAIL", "NOT_FITTING", "NOT_FLAG", "NOT_NUMBER",
     "NOT_TEXT", "NOT_WHOLE", "NUMBER_TEXT_CAP", "REQUIRED", "SENTENCES", "TEXT_CAP", "TOO_LONG",
     "TOO_MANY", "Choice", "Codes", "Day", "Email", "Flag", "Id", "Int", "Money", "Number",
-    "Secret", "Text", "clean_text", "int_range", "refuse", "text_limit",
+    "PhoneLast4", "Secret", "Text", "clean_text", "int_range", "refuse", "text_limit",
 ]

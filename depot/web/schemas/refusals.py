@@ -30,6 +30,7 @@ REFUSALS: dict[str, str] = {
     "NOT_CHOICE": N_("%(field)s must be one of %(known)s"),
     "NOT_CODES": N_("%(field)s must be a list of codes of at most %(max_length)s characters"),
     "TOO_MANY": N_("%(field)s has more than %(max_items)s items"),
+    "NOT_LAST4": N_("%(field)s must be exactly 4 digits"),
 }
 SENTENCES = tuple(REFUSALS.values())
 globals().update(REFUSALS)

@@ -17,6 +17,7 @@ from depot.web.schemas.refusals import (
     NOT_CHOICE,
     NOT_CODES,
     NOT_EMAIL,
+    NOT_LAST4,
     NOT_TEXT,
     REQUIRED,
     TOO_LONG,
@@ -152,3 +153,19 @@ def Codes(column: Any = None, *, cap: int | None = None, max_items: int = 100) -
     schema = {"type": "array", "maxItems": max_items,
               "items": {"type": "string", "maxLength": limit}}
     return Annotated[list[str], PlainValidator(validate), WithJsonSchema(schema)]
+
+
+def PhoneLast4() -> Any:  # noqa: N802
+    """Exactly 4 ASCII digits (the last of a phone number), surrounding spaces ignored."""
+
+    def validate(value: Any) -> str:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise refuse(REQUIRED, "missing_field")
+        if isinstance(value, str) and len(value) <= 40:
+            text = value.strip()
+            if len(text) == 4 and text.isascii() and text.isdigit():
+                return text
+        raise refuse(NOT_LAST4)
+
+    schema = {"type": "string", "pattern": "^[0-9]{4}$", "minLength": 4, "maxLength": 4}
+    return Annotated[str, PlainValidator(validate), WithJsonSchema(schema)]
