@@ -4,6 +4,7 @@ from depot.extensions import Base, db
 from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
 from depot.models.bench import CalendarOverride, FindingCode, Part, PartUse
+from depot.models.complaints import Complaint, ComplaintCounter, ComplaintEvent, Survey
 from depot.models.jobs import Job, JobPayload
 from depot.models.outbox import OutboxMessage
 from depot.models.quotes import Payment, Quote, QuoteEvent, QuoteLineRow
@@ -15,8 +16,9 @@ from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
 
 __all__ = [
-    "Attachment", "Base", "CalendarOverride", "Customer", "FindingCode", "Job", "JobPayload",
+    "Attachment", "Base", "CalendarOverride", "Complaint", "ComplaintCounter",
+    "ComplaintEvent", "Customer", "FindingCode", "Job", "JobPayload",
     "OutboxMessage", "Part", "PartUse", "Payment", "Printer", "ProductModel", "Quote",
     "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
-    "Setting", "Shipment", "UTCDateTime", "Unit", "User", "db",
+    "Setting", "Shipment", "Survey", "UTCDateTime", "Unit", "User", "db",
 ]

@@ -24,6 +24,7 @@ from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
     from depot.models.bench import PartUse
+    from depot.models.complaints import Complaint, Survey
     from depot.models.quotes import Payment, Quote
     from depot.models.shipping import Shipment
     from depot.models.units import Unit
@@ -87,6 +88,10 @@ class Rma(db.Model):
     quotes: Mapped[list[Quote]] = relationship(back_populates="rma", order_by="Quote.version")
     payments: Mapped[list[Payment]] = relationship(order_by="Payment.id")
     shipment: Mapped[Shipment | None] = relationship(uselist=False)
+    survey: Mapped[Survey | None] = relationship(uselist=False, viewonly=True,
+                                                 foreign_keys="Survey.rma_id")
+    complaints: Mapped[list[Complaint]] = relationship(
+        viewonly=True, order_by="Complaint.id", foreign_keys="Complaint.rma_id")
     # The audit trail is append-only (database triggers refuse UPDATE and DELETE): the ORM
     # never cascades a delete or nulls the key, so deleting an RMA fails instead of erasing it.
     events: Mapped[list[RmaEvent]] = relationship(

@@ -1,18 +1,18 @@
 """Customer pages: no account, a signed link from the email or the QR code on the quote PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, g, jsonify, render_template, request
 
 from depot.errors import DepotError
-from depot.extensions import db
+from depot.extensions import db, limiter
 from depot.i18n import stored_reasons_text
 from depot.models import Quote
-from depot.services import quote_mail, quoting
+from depot.services import quote_mail, quoting, surveys
 from depot.services.common import local_date
 from depot.web import schemas
 from depot.web.common import lang, now, origin, pdf_response, settings, today
 from depot.web.errors import error_json, page
-from depot.web.schemas import bodies
+from depot.web.schemas import bodies, feedback
 
 bp = Blueprint("public", __name__)
 
@@ -84,3 +84,59 @@ def _answered_on(quote: Quote | None) -> str:
     if quote is None or quote.answered_at is None:
         return ""
     return local_date(quote.answered_at, settings().tz).isoformat()
+
+
+# DESIGN.md 4b: one counter per client address across the public pages; a failed try is a
+# lookup that answers 404 or a link that is not valid (forged, changed or expired).
+PUBLIC_LIMIT = "10 per 10 minutes"
+BAD_LINKS = ("invalid_link", "link_expired")
+
+
+def failed_lookup(response: Response) -> bool:
+    return response.status_code == 404 or g.get("public_failure") in BAD_LINKS
+
+
+def _survey_page(error: DepotError | None = None, survey=None, status: int | None = None):
+    html = render_template("public/survey.html", error=error, survey=survey,
+                           depot=settings().depot, token=request.view_args.get("token"),
+                           kinds=feedback.KINDS)
+    return page(html, error)
+
+
+@bp.get("/survey/<token>")
+@limiter.shared_limit(PUBLIC_LIMIT, scope="public", deduct_when=failed_lookup)
+def survey_page(token: str):
+    try:
+        survey = surveys.survey_by_token(db.session, settings().secret, token)
+    except DepotError as error:
+        g.public_failure = error.code
+        if _wants_json():
+            return error_json(error)
+        return _survey_page(error)
+    return _survey_page(survey=survey)
+
+
+@bp.post("/survey/<token>")
+@limiter.shared_limit(PUBLIC_LIMIT, scope="public", deduct_when=failed_lookup)
+def answer_survey(token: str):
+    """A form post or JSON {"score": 1..5, "comment", "issue"?}. Like the quote's answer, the
+    signed link is the credential: no CSRF token."""
+    config = settings()
+    try:
+        data, form = schemas.read_body(form=True)
+        body = schemas.parse(feedback.SurveyIn, data, form=form)
+        survey = surveys.answer_survey(
+            db.session, config.secret, token,
+            surveys.SurveyAnswer(body.score, body.comment, body.issue, request.remote_addr),
+            now=now(), settings=config, origin=origin())
+    except DepotError as error:
+        g.public_failure = error.code
+        if _wants_json():
+            return error_json(error)
+        return _survey_page(error)
+    if _wants_json():
+        return jsonify({"rma": survey.rma.number, "score": survey.score,
+                        "answered_at": survey.answered_at.isoformat().replace("+00:00", "Z"),
+                        "complaint": survey.complaint.number if survey.complaint else None})
+    return render_template("public/survey.html", error=None, survey=survey, thanks=True,
+                           depot=config.depot, token=token, kinds=feedback.KINDS)

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from depot.web.api import bench, intake, jobs, openapi, quotes, reports, search, shipping, users
+from depot.web.api import (
+    bench,
+    complaints,
+    intake,
+    jobs,
+    openapi,
+    quotes,
+    reports,
+    search,
+    shipping,
+    users,
+)
 
 AREAS = (intake.bp, search.bp, bench.bp, quotes.bp, shipping.bp, jobs.bp, reports.bp, users.bp,
-         openapi.bp)
+         complaints.bp, openapi.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 for _area in AREAS:
