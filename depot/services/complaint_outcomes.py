@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from depot.domain.complaints import Outcome
 from depot.errors import InvalidTransitionError
+from depot.i18n import N_
 from depot.models import Complaint, User
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
 
-NOT_AVAILABLE = "resolving a dispute as %(outcome)s is not available yet"
+NOT_AVAILABLE = N_("resolving a dispute as %(outcome)s is not available yet")
 
 
 def upheld(session: Session, complaint: Complaint, *, note: str, settings: DepotSettings,
