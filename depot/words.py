@@ -30,7 +30,7 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "closed": "closed", "cancelled": "cancelled"}),
     "quote_status": ("quote status", {
         "draft": "draft", "sent": "sent", "superseded": "superseded", "expired": "expired",
-        "approved": "approved", "declined": "declined"}),
+        "approved": "approved", "declined": "declined", "withdrawn": "withdrawn"}),
     # What happened (the history) and what may be done (the refusals): RMA and quote actions.
     "action": ("action", {
         "receive": "receive", "inspect": "inspect", "send_quote": "send the quote",
@@ -42,7 +42,8 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "use_part": "use a part", "payment": "record a payment", "assign": "assign",
         "void_payment": "void a payment",
         "create": "draft", "edit": "edit", "send": "send", "supersede": "replace by a new version",
-        "expire": "expire"}),
+        "expire": "expire", "overturn": "overturn the inspection result",
+        "withdraw": "withdraw"}),
     "accessory": (None, {"power_adapter": "power_adapter", "data_cable": "data_cable",
                          "battery": "battery", "other": "other"}),
     "method": ("payment method", {

@@ -157,10 +157,6 @@ def test_a_dispute_is_resolved_by_a_supervisor_with_an_outcome(flow, staff, sett
     with pytest.raises(InvalidInputError) as refused:
         act(made.number, "resolve", staff.supervisor, settings, note="看过照片")
     assert refused.value.details["field"] == "outcome"
-    with pytest.raises(InvalidTransitionError) as later:
-        act(made.number, "resolve", staff.supervisor, settings, note="看过照片",
-            outcome="goodwill")
-    assert later.value.code == "not_available"
     done = act(made.number, "resolve", staff.supervisor, settings, note="外壳裂痕是摔的",
                outcome="upheld")
     assert (done.status, done.outcome) == ("resolved", "upheld")
@@ -178,3 +174,48 @@ def test_the_age_counts_working_days_on_the_china_calendar(staff):
     assert complaints.ages(db.session, [made], day)[made.id] == 0
     assert complaints.ages(db.session, [made], day + timedelta(days=5))[made.id] == 3
     assert complaints.ages(db.session, [made], day + timedelta(days=13))[made.id] == 4
+
+
+def test_an_overturned_verdict_covers_the_repair_and_withdraws_the_quote(flow, staff,
+                                                                         settings):
+    number, quote_number = flow.sent("CMP0006", now=NOW - timedelta(days=7))
+    made = register(staff.clerk, kind="damage_verdict", rma=number)
+    done = act(made.number, "resolve", staff.supervisor, settings, note="裂纹为材料缺陷",
+               outcome="overturned")
+    rma = done.rma
+    assert (done.status, done.outcome) == ("resolved", "overturned")
+    assert rma.status == "inspected" and rma.covered is True
+    assert rma.coverage_reasons[-1]["code"] == "override"
+    assert rma.coverage_reasons[-1]["params"]["reason"] == "裂纹为材料缺陷"
+    assert [q.status for q in rma.quotes] == ["withdrawn"]
+    assert rma.paused_since is None and rma.paused_working_days > 0
+    last = rma.events[-1]
+    assert (last.action, last.from_status, last.to_status) == (
+        "overturn", "awaiting_approval", "inspected")
+    with pytest.raises(InvalidTransitionError) as answered:
+        flow.answer(quote_number)
+    assert answered.value.code == "quote_withdrawn"
+    flow.repaired_and_checked(number)  # start_repair is allowed: covered now
+    assert complaints.get_complaint(db.session, made.number).rma.status == "ready_to_ship"
+
+
+def test_overturning_needs_an_rma_waiting_for_its_answer(flow, staff, settings):
+    number = flow.inspected("CMP0007")  # no quote sent: nothing to overturn
+    made = register(staff.clerk, kind="damage_verdict", rma=number)
+    with pytest.raises(InvalidTransitionError):
+        act(made.number, "resolve", staff.supervisor, settings, note="x", outcome="overturned")
+    loose = register(staff.clerk, kind="damage_verdict")
+    with pytest.raises(InvalidInputError) as refused:
+        act(loose.number, "resolve", staff.supervisor, settings, note="x", outcome="overturned")
+    assert refused.value.code == "rma_required"
+    assert {c.status for c in complaints.list_complaints(db.session)} == {"open"}
+    assert complaints.get_complaint(db.session, made.number).rma.covered is False
+
+
+def test_goodwill_waits_for_the_discount_lines(flow, staff, settings):
+    number, _ = flow.sent("CMP0008")
+    made = register(staff.clerk, kind="damage_verdict", rma=number)
+    with pytest.raises(InvalidTransitionError) as later:
+        act(made.number, "resolve", staff.supervisor, settings, note="x", outcome="goodwill")
+    assert later.value.code == "not_available"
+    assert complaints.get_complaint(db.session, made.number).status == "open"

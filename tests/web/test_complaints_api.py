@@ -188,3 +188,32 @@ def test_the_openapi_document_names_the_complaint_calls(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/complaints", "/api/v1/complaints/{number}",
             "/api/v1/complaints/{number}/actions"} <= set(paths)
+
+
+def test_an_overturned_verdict_through_http(app, api, tokens, make_unit):
+    from depot.models import Quote
+    from depot.services.links import quote_token
+
+    make_unit("VERDICT1")
+    clerk, boss = api.as_(tokens["clerk"]), api.as_(tokens["supervisor"])
+    number = clerk.post("/rmas", {"serial": "VERDICT1"}).get_json()["number"]
+    api.as_(tokens["technician"]).post(f"/rmas/{number}/inspection",
+                                       {"findings": ["impact_damage"]})
+    quote = clerk.post(f"/rmas/{number}/quotes", {}).get_json()["number"]
+    assert clerk.post(f"/rmas/{number}/quotes/{quote}/send", {}).status_code == 200
+    made = clerk.post("/complaints", body(kind="damage_verdict", rma=number,
+                                          channel="visit")).get_json()
+    assert made["team"] == "supervisor"
+    done = boss.post(f"/complaints/{made['number']}/actions", {
+        "action": "resolve", "note": "复检：非人为损坏", "outcome": "overturned"})
+    assert done.status_code == 200 and done.get_json()["outcome"] == "overturned"
+    rma = api.get(f"/rmas/{number}").get_json()
+    assert (rma["status"], rma["covered"]) == ("inspected", True)
+    assert rma["quotes"][0]["status"] == "withdrawn" and "start_repair" in rma["allowed_actions"]
+    row = db.session.query(Quote).one()
+    token = quote_token(app.config["SECRET_KEY"], row.number, row.token_nonce)
+    db.session.close()
+    client = app.test_client()
+    refused = client.post(f"/q/{token}/approve", json={})
+    assert refused.status_code == 409 and refused.get_json()["error"] == "quote_withdrawn"
+    assert "此报价已撤回" in client.get(f"/q/{token}").text
