@@ -219,3 +219,49 @@ def test_goodwill_waits_for_the_discount_lines(flow, staff, settings):
         act(made.number, "resolve", staff.supervisor, settings, note="x", outcome="goodwill")
     assert later.value.code == "not_available"
     assert complaints.get_complaint(db.session, made.number).status == "open"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE complaint_events SET note = 'rewritten'",
+                                       "DELETE FROM complaint_events"])
+def test_the_database_refuses_to_rewrite_a_complaints_history(staff, settings, statement):
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    made = register(staff.clerk)
+    act(made.number, "resolve", staff.clerk, settings, note="回电")
+    with pytest.raises(IntegrityError, match="events are append-only"):
+        db.session.execute(sa.text(statement))
+    db.session.rollback()
+    assert [e.note for e in complaints.get_complaint(db.session, made.number).events] == [
+        None, "回电"]
+
+
+def test_concurrent_registrations_take_gap_free_numbers_and_one_start_wins(app, staff,
+                                                                           settings):
+    from tests.integration.test_concurrency import WORKERS, _in_threads
+
+    clerk_id, tech_id, sup_id = staff.clerk.id, staff.technician.id, staff.supervisor.id
+    db.session.remove()
+
+    def make(i):
+        from depot.models import User
+
+        actor = db.session.get(User, clerk_id)
+        return complaints.register_complaint(db.session, kind="other",
+                                             description=f"第 {i} 个", channel="phone",
+                                             actor=actor, now=NOW).number
+
+    made = _in_threads(app, [(lambda i=i: make(i)) for i in range(WORKERS)])
+    assert sorted(made) == [f"CMP-2026-{n:06d}" for n in range(1, WORKERS + 1)]
+
+    def start(user_id):
+        from depot.models import User
+
+        return complaints.apply_action(db.session, made[0], "start",
+                                       settings=settings, actor=db.session.get(User, user_id),
+                                       now=NOW).status
+
+    results = _in_threads(app, [lambda: start(tech_id), lambda: start(sup_id)])
+    assert sorted(map(type, results), key=str) == sorted([str, InvalidTransitionError],
+                                                         key=str)
+    assert count(ComplaintEvent, ComplaintEvent.action == "start") == 1
