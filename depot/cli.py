@@ -312,7 +312,7 @@ def send_surveys() -> None:
     days ago or more, once per RMA (run it daily from cron)."""
     settings = depot_settings.load(db.session, current_app.config)
     sent = surveys.send_surveys(db.session, settings, after_days=settings.survey_after_days,
-                                now=_now(), origin=JOB)
+                                now=_now())
     click.echo(f"surveys queued {len(sent)}: {' '.join(sent) or '-'}")
     click.echo("the outbox worker sends them (or run flask depot send-mail)")
 

@@ -198,7 +198,8 @@ def apply_action(session: Session, number: str, action: str, *, note: str = "",
     chosen = COMPLAINT.parse_action(action)
     if chosen is CA.REGISTER:  # a complaint is registered, never "registered again"
         raise InvalidInputError("unknown action %(value)s", code="unknown_action",
-                                value=action[:40], known=[a.value for a in CA if a is not CA.REGISTER])
+                                value=action[:40],
+                                known=[a.value for a in CA if a is not CA.REGISTER])
     try:
         complaint = lock_complaint(session, number)
         kind = ComplaintKind(complaint.kind)
@@ -224,8 +225,8 @@ def apply_action(session: Session, number: str, action: str, *, note: str = "",
             complaint.resolution, complaint.resolved_at = text, now
             complaint.outcome = decided.value if decided else None
             _notify_resolved(session, complaint, settings, now)
-        elif chosen is CA.REOPEN:
-            complaint.holder_id = actor.id
+        elif chosen is CA.REOPEN and complaint.holder_id is None:
+            complaint.holder_id = actor.id  # nobody had started it: whoever reopens holds it
         session.commit()
     except Exception:
         session.rollback()

@@ -22,7 +22,7 @@ from depot.services.common import local_date
 from depot.services.complaints import add_complaint
 from depot.services.links import read_survey_token, survey_token
 from depot.services.settings import DepotSettings
-from depot.services.workflow import JOB, Origin, lock_rma
+from depot.services.workflow import Origin, lock_rma
 
 DEFAULT_AFTER_DAYS = 3
 # RMAs shipped longer ago than the wait plus this many days are not surveyed any more: a depot
@@ -60,8 +60,8 @@ def due_for_survey(session: Session, settings: DepotSettings, *, after_days: int
         .order_by(Rma.id)))
 
 
-def send_surveys(session: Session, settings: DepotSettings, *, after_days: int = DEFAULT_AFTER_DAYS,
-                 now: datetime, origin: Origin = JOB) -> list[str]:
+def send_surveys(session: Session, settings: DepotSettings, *,
+                 after_days: int = DEFAULT_AFTER_DAYS, now: datetime) -> list[str]:
     """Queue the survey email of every RMA due (each in its own transaction, under the RMA's
     lock, so two runs at once send each survey once). Returns the RMA numbers."""
     sent = []

@@ -96,7 +96,7 @@ def failed_lookup(response: Response) -> bool:
     return response.status_code == 404 or g.get("public_failure") in BAD_LINKS
 
 
-def _survey_page(error: DepotError | None = None, survey=None, status: int | None = None):
+def _survey_page(error: DepotError | None = None, survey=None):
     html = render_template("public/survey.html", error=error, survey=survey,
                            depot=settings().depot, token=request.view_args.get("token"),
                            kinds=feedback.KINDS)

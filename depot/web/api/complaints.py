@@ -62,7 +62,8 @@ def get_complaint(number: str):
            permissions=("complaints",), body=feedback.ComplaintActionIn,
            description="open → start → in_progress; open|in_progress → resolve → resolved "
                        "(note required, 422 without; the customer is emailed); resolved → "
-                       "reopen → in_progress; resolved → close → closed. Not allowed from the "
+                       "reopen → in_progress; resolved → close → closed. Not allowed from "
+                       "the "
                        "status: 409; unknown action: 422; reopen, close and resolving a "
                        "damage_verdict complaint (outcome upheld, overturned or goodwill "
                        "required): supervisor, admin (403 otherwise).")

@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from depot.domain.complaints import Channel, ComplaintAction, ComplaintKind, ComplaintStatus, Outcome, Team
+from depot.domain.complaints import (
+    Channel,
+    ComplaintAction,
+    ComplaintKind,
+    ComplaintStatus,
+    Outcome,
+    Team,
+)
 from depot.models import Complaint, ComplaintEvent, Rma, Survey, Unit
 from depot.models.complaints import COMMENT_CAP, DESCRIPTION_CAP
 from depot.web.schemas.bodies import Body, CustomerIn
