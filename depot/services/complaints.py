@@ -247,11 +247,17 @@ def _notify_resolved(session: Session, complaint: Complaint, settings: DepotSett
     outbox.enqueue(session, message, kind="complaint_resolved", rma=complaint.rma, now=now)
 
 
+LIST_LIMIT = 500
+
+
 def list_complaints(session: Session, *, team: str = "", status: str = "", kind: str = "",
-                    limit: int = 500) -> list[Complaint]:
-    """Complaints of the team, status and kind given (each optional), oldest first: a queue is
-    worked from its oldest. Unknown values: InvalidInputError."""
-    query = select(Complaint).order_by(Complaint.id).limit(limit)
+                    statuses: tuple[ComplaintStatus, ...] = (), newest_first: bool = False,
+                    limit: int = LIST_LIMIT) -> list[Complaint]:
+    """Complaints of the team, status (or any of `statuses`) and kind given, each optional;
+    oldest first (a queue is worked from its oldest) or newest first; at most `limit`.
+    Unknown values: InvalidInputError."""
+    order = Complaint.id.desc() if newest_first else Complaint.id
+    query = select(Complaint).order_by(order).limit(limit)
     if team:
         if team not in [t.value for t in Team]:
             raise InvalidInputError("%(field)s must be one of %(known)s", code="invalid_field",
@@ -262,6 +268,8 @@ def list_complaints(session: Session, *, team: str = "", status: str = "", kind:
             raise InvalidInputError("%(field)s must be one of %(known)s", code="invalid_field",
                                     field="status", known=[s.value for s in ComplaintStatus])
         query = query.where(Complaint.status == status)
+    elif statuses:
+        query = query.where(Complaint.status.in_([s.value for s in statuses]))
     if kind:
         query = query.where(Complaint.kind == parse_kind(kind).value)
     return list(session.scalars(query))

@@ -47,11 +47,10 @@ def queue():
     try:
         query = schemas.parse(feedback.ComplaintQuery, request.args.to_dict(), form=True)
         found = complaints.list_complaints(db.session, team=query.team or "",
-                                           status=query.status or "", kind=query.kind or "")
+                                           status=query.status or "", kind=query.kind or "",
+                                           statuses=OPEN_STATUSES)
     except DepotError as exc:
         error, found = exc, []
-    if not status:
-        found = [c for c in found if c.status in OPEN_STATUSES]
     ages = complaints.ages(db.session, found, today(), settings().tz)
     return page(render_template("complaints.html", complaints=found, ages=ages, team=team,
                                 status=status, teams=[t.value for t in Team],

@@ -217,3 +217,16 @@ def test_an_overturned_verdict_through_http(app, api, tokens, make_unit):
     refused = client.post(f"/q/{token}/approve", json={})
     assert refused.status_code == 409 and refused.get_json()["error"] == "quote_withdrawn"
     assert "此报价已撤回" in client.get(f"/q/{token}").text
+
+
+def test_the_list_is_newest_first_and_the_queue_oldest_first_without_the_resolved(app, api):
+    numbers = [api.post("/complaints", body(description=f"第 {i} 次")).get_json()["number"]
+               for i in range(3)]
+    api.post(f"/complaints/{numbers[1]}/actions", {"action": "resolve", "note": "回电"})
+    listed = api.get("/complaints").get_json()["complaints"]
+    assert [c["number"] for c in listed] == numbers[::-1]
+    assert [c["number"] for c in api.get("/complaints?status=resolved").get_json()[
+        "complaints"]] == [numbers[1]]
+    queue = signed_in(app, "qian.qi", "clerk").get("/complaints?team=customer_service").text
+    shown = re.findall(r'class="complaint-row" data-number="([^"]+)"', queue)
+    assert shown == [numbers[0], numbers[2]]

@@ -41,11 +41,13 @@ def post_complaint(body: feedback.ComplaintIn):
 
 @area.get("/complaints", "List complaints by team, status and kind",
           permissions=("complaints",), query=feedback.ComplaintQuery,
-          description="Answers {complaints: [complaint without events]}, oldest first, each "
-                      "with age_working_days (China calendar) and holder (who started it).")
+          description="Answers {complaints: [complaint without events]}, newest first, at "
+                      f"most {complaints.LIST_LIMIT}, each with age_working_days (China "
+                      "calendar) and holder (who started it).")
 def get_complaints(query: feedback.ComplaintQuery):
     found = complaints.list_complaints(db.session, team=query.team or "",
-                                       status=query.status or "", kind=query.kind or "")
+                                       status=query.status or "", kind=query.kind or "",
+                                       newest_first=True)
     ages = complaints.ages(db.session, found, today(), settings().tz)
     return {"complaints": [serialize.complaint(c, age=ages[c.id], with_events=False)
                            for c in found]}
