@@ -9,6 +9,7 @@ import pytest
 
 from depot.models import Complaint, Survey, db
 from tests.web.test_api_shipping import BOX, ready
+from tests.web.test_payments_policy_and_times import signed_in
 
 LINK = re.compile(r"http://depot\.test/survey/(\S+)")
 
@@ -72,6 +73,8 @@ def test_a_json_answer_shows_on_the_rma(client, api, surveyed):
     assert again.status_code == 409 and again.get_json()["error"] == "survey_answered"
     assert api.get(f"/rmas/{number}").get_json()["survey"]["score"] == 4
     assert "此回访已评价过" in client.get(f"/survey/{token}").text
+    staff = signed_in(client.application, "sun.ba", "clerk").get(f"/rmas/{number}").text
+    assert 'id="survey" data-score="4"' in staff and "&lt;b&gt;快&lt;/b&gt;" in staff
 
 
 def test_a_low_score_by_form_registers_a_complaint(client, api, surveyed):
