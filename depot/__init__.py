@@ -21,6 +21,7 @@ def create_app(config: Any | None = None) -> Flask:
     from depot.web import (
         admin_pages,
         api,
+        complaint_pages,
         errors,
         list_pages,
         pages,
@@ -79,8 +80,10 @@ def create_app(config: Any | None = None) -> Flask:
     app.register_blueprint(list_pages.bp)
     app.register_blueprint(admin_pages.bp)
     app.register_blueprint(report_pages.bp)
+    app.register_blueprint(complaint_pages.bp)
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
+    csrf.exempt(public.answer_survey)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)

@@ -31,6 +31,7 @@ from depot.services import (
     quote_mail,
     report_mail,
     shipping,
+    surveys,
     unit_import,
     users,
 )
@@ -303,6 +304,17 @@ def close_delivered() -> None:
     settings = depot_settings.load(db.session, current_app.config)
     closed = shipping.close_delivered(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"closed {len(closed)}: {' '.join(closed) or '-'}")
+
+
+@depot_cli.command("send-surveys")
+def send_surveys() -> None:
+    """Queue the survey (回访) email of every RMA shipped DEPOT_SURVEY_AFTER_DAYS (default 3)
+    days ago or more, once per RMA (run it daily from cron)."""
+    settings = depot_settings.load(db.session, current_app.config)
+    sent = surveys.send_surveys(db.session, settings, after_days=settings.survey_after_days,
+                                now=_now())
+    click.echo(f"surveys queued {len(sent)}: {' '.join(sent) or '-'}")
+    click.echo("the outbox worker sends them (or run flask depot send-mail)")
 
 
 @depot_cli.command("send-report")

@@ -87,6 +87,8 @@ class Config:
         self.DEPOT_CLOSE_AFTER_DAYS = int(env.get("DEPOT_CLOSE_AFTER_DAYS", "14"))
         # A unit back within this many days of its last shipment is flagged (repeat_of).
         self.DEPOT_REPEAT_DAYS = int(env.get("DEPOT_REPEAT_DAYS", "90"))
+        # The survey (回访) goes out this many days after the day an RMA shipped.
+        self.DEPOT_SURVEY_AFTER_DAYS = int(env.get("DEPOT_SURVEY_AFTER_DAYS", "3"))
         # Four eyes on QA: the technician who finished a repair may not pass its QA.
         self.DEPOT_QA_BY_OTHER = _flag(env, "DEPOT_QA_BY_OTHER")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}

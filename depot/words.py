@@ -30,7 +30,7 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "closed": "closed", "cancelled": "cancelled"}),
     "quote_status": ("quote status", {
         "draft": "draft", "sent": "sent", "superseded": "superseded", "expired": "expired",
-        "approved": "approved", "declined": "declined"}),
+        "approved": "approved", "declined": "declined", "withdrawn": "withdrawn"}),
     # What happened (the history) and what may be done (the refusals): RMA and quote actions.
     "action": ("action", {
         "receive": "receive", "inspect": "inspect", "send_quote": "send the quote",
@@ -42,7 +42,8 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "use_part": "use a part", "payment": "record a payment", "assign": "assign",
         "void_payment": "void a payment",
         "create": "draft", "edit": "edit", "send": "send", "supersede": "replace by a new version",
-        "expire": "expire"}),
+        "expire": "expire", "overturn": "overturn the inspection result",
+        "withdraw": "withdraw"}),
     # The status as its customer reads it on the status page and in the status API.
     "customer_status": ("customer status", {
         "requested": "We are expecting your unit. Please send it with the packing slip.",
@@ -101,6 +102,24 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
     "waiting": (None, {"customer_approval": "waiting for the customer's answer",
                        "new_quote": "quote expired: send a new version",
                        "payment": "waiting for payment", "parts": "waiting for parts"}),
+    # Complaints (投诉): what they are about, the team that handles them, how they came in,
+    # where they are, what was done, and how a dispute of the damage verdict ended.
+    "complaint_kind": ("complaint kind", {
+        "product_quality": "product quality", "packaging_transport": "packaging or transport",
+        "staff_conduct": "staff conduct", "damage_verdict": "dispute of the inspection result",
+        "other": "other"}),
+    "team": ("team", {"engineering": "engineering", "logistics": "logistics",
+                      "customer_service": "customer service", "supervisor": "supervisor"}),
+    "channel": ("complaint channel", {"phone": "phone", "email": "email", "web": "web",
+                                      "survey": "survey", "visit": "visit", "fax": "fax"}),
+    "complaint_status": ("complaint status", {
+        "open": "open", "in_progress": "in progress", "resolved": "resolved",
+        "closed": "closed"}),
+    "complaint_action": ("complaint action", {
+        "register": "register", "start": "start", "resolve": "resolve", "reopen": "reopen",
+        "close": "close"}),
+    "outcome": ("outcome", {"upheld": "verdict upheld", "overturned": "verdict overturned",
+                            "goodwill": "goodwill discount"}),
     # The fields of requests, forms and the CSV import, as the refusals name them.
     "field": ("field", {
         "serial": "serial number", "model": "model", "models": "models",
@@ -130,14 +149,16 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "missing": "missing accessories", "day": "day", "is_working": "kind of day",
         "note": "note", "file": "file", "body": "request", "username": "user name",
         "password": "password", "role": "role", "display_name": "display name",
-        "locale": "language"}),
+        "locale": "language", "channel": "channel", "outcome": "outcome", "score": "score",
+        "issue": "what did not go well", "rma": "RMA", "team": "team", "status": "status"}),
 }
 
 # Details of an error whose values are codes of a table, named in words by sentence().
 # `status` is an RMA's or a quote's (their codes agree where they meet: approved, declined).
 DETAIL_WORDS: dict[str, tuple[str, ...]] = {
-    "status": ("status", "quote_status"), "from_status": ("status",), "to_status": ("status",),
-    "action": ("action",), "allowed": ("action",), "accessory": ("accessory",),
+    "status": ("status", "quote_status", "complaint_status"), "from_status": ("status",),
+    "to_status": ("status",), "action": ("action", "complaint_action"),
+    "allowed": ("action", "complaint_action"), "outcome": ("outcome",), "accessory": ("accessory",),
     "role": ("role",), "method": ("method",), "carrier": ("carrier",),
     "warranty": ("warranty",), "damage_class": ("damage_class",), "field": ("field",),
     "fields": ("field",),

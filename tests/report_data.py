@@ -15,7 +15,17 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from depot.models import Payment, ProductModel, Quote, Rma, RmaEvent, Unit, User
+from depot.models import (
+    Complaint,
+    Payment,
+    ProductModel,
+    Quote,
+    Rma,
+    RmaEvent,
+    Survey,
+    Unit,
+    User,
+)
 from depot.services import report_facts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -67,9 +77,14 @@ EXPECTED = {
     # R5: unit SN-1 back on 10-12, its R1 shipped 10-09 (3 days). R2: SN-2's R0 shipped
     # 06-01, 129 days before 10-08: not a repeat.
     "repeat_repairs": 1,
-    "complaints": {"product_quality": 0, "packaging_transport": 0, "staff_conduct": 0,
-                   "damage_verdict": 0, "other": 0},
-    "survey": {"answered": 0, "mean_score": None},
+    # registered in it: C2 product_quality (10-01 00:00:30), C3 and C4 packaging_transport,
+    # C5 other (10-14 23:59:59); not C1 (09-30 23:59:59), not C6 (10-15 00:00); C3 is closed
+    # and still counts (counted by the day registered, whatever its status now)
+    "complaints": {"product_quality": 1, "packaging_transport": 2, "staff_conduct": 0,
+                   "damage_verdict": 0, "other": 1},
+    # answered in it: S2 5 (10-01 00:00), S3 2, S4 4 (10-14 23:59): mean 11 / 3 = 3.67;
+    # not S1 (answered 09-30 23:59), not S5 (10-15 00:00:01), not S6 (sent, never answered)
+    "survey": {"answered": 3, "mean_score": 3.67},
 }
 
 # Bench hours are 09:00-17:00 of working days.
@@ -192,6 +207,32 @@ def load(session) -> dict[str, User]:
     pay(r0, "100.00", at(10, 1, 0, 0, 30))
     pay(r3, "50.00", at(10, 10, 10), currency="USD")
     pay(r2, "300.00", at(10, 9, 10, 5), voided=at(10, 9, 11))  # recorded twice, voided: none
+
+    cseq = iter(range(1, 100))
+
+    def complaint(kind: str, team: str, when: datetime, status: str = "open") -> None:
+        n = next(cseq)
+        session.add(Complaint(number=f"CMP-2026-{n:06d}", year=2026, seq=n, kind=kind,
+                              team=team, channel="phone", status=status, description="x",
+                              created_at=when, updated_at=when))
+
+    complaint("staff_conduct", "customer_service", at(9, 30, 23, 59, 59))  # C1
+    complaint("product_quality", "engineering", at(10, 1, 0, 0, 30))  # C2
+    complaint("packaging_transport", "logistics", at(10, 5, 12), "closed")  # C3
+    complaint("packaging_transport", "logistics", at(10, 9, 9))  # C4
+    complaint("other", "customer_service", at(10, 14, 23, 59, 59))  # C5
+    complaint("damage_verdict", "supervisor", at(10, 15, 0, 0))  # C6
+
+    def survey(row: Rma, score: int | None, answered: datetime | None) -> None:
+        session.add(Survey(rma_id=row.id, token_nonce="n", sent_at=at(9, 1, 10),
+                           answered_at=answered, score=score))
+
+    survey(r0, 1, at(9, 30, 23, 59))  # S1
+    survey(r4, 5, at(10, 1, 0, 0))  # S2
+    survey(r1, 2, at(10, 12, 10))  # S3
+    survey(r3, 4, at(10, 14, 23, 59))  # S4
+    survey(r2, 3, at(10, 15, 0, 0, 1))  # S5
+    survey(r5, None, None)  # S6
     session.commit()
     # the facts change_status keeps, worked out for rows written straight into the tables
     report_facts.fill(session, SHANGHAI)

@@ -16,6 +16,7 @@ class QuoteStatus(enum.StrEnum):
     EXPIRED = "expired"
     APPROVED = "approved"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the damage verdict was overturned: the repair is covered
 
 
 class QuoteAction(enum.StrEnum):
@@ -26,6 +27,7 @@ class QuoteAction(enum.StrEnum):
     EXPIRE = "expire"
     APPROVE = "approve"
     DECLINE = "decline"
+    WITHDRAW = "withdraw"
 
 
 Q, QA = QuoteStatus, QuoteAction
@@ -38,6 +40,7 @@ TRANSITIONS: dict[tuple[QuoteStatus | None, QuoteAction], QuoteStatus] = {
     (Q.SENT, QA.EXPIRE): Q.EXPIRED,
     (Q.SENT, QA.APPROVE): Q.APPROVED,
     (Q.SENT, QA.DECLINE): Q.DECLINED,
+    (Q.SENT, QA.WITHDRAW): Q.WITHDRAWN,
 }
 
 
@@ -74,6 +77,7 @@ REFUSALS: dict[QuoteStatus, tuple[str, str]] = {
     Q.DECLINED: ("quote_answered", "this quote was already declined"),
     Q.EXPIRED: ("quote_expired", "this quote was valid until %(valid_until)s"),
     Q.DRAFT: ("quote_not_sent", "this quote has not been sent"),
+    Q.WITHDRAWN: ("quote_withdrawn", "this quote was withdrawn: the repair is covered"),
 }
 
 

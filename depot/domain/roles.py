@@ -8,14 +8,18 @@ NOBODY = "none"
 
 # Permissions a role holds. Admin holds every permission; supervisor holds what clerk,
 # technician and logistics hold plus its own.
+# complaints: register, read, start and resolve them (every staff role, DESIGN.md 4b);
+# complaints.manage: reopen and close them, and resolve disputes of the damage verdict.
 _CLERK = {"units", "import", "scans", "rmas.create", "rmas.read", "quotes.create", "quotes.send",
-          "payments"}
-_TECHNICIAN = {"scans", "rmas.read", "inspection", "quotes.create", "actions.bench"}
-_LOGISTICS = {"scans", "rmas.read", "labels", "shipment", "actions.close"}
+          "payments", "complaints"}
+_TECHNICIAN = {"scans", "rmas.read", "inspection", "quotes.create", "actions.bench",
+               "complaints"}
+_LOGISTICS = {"scans", "rmas.read", "labels", "shipment", "actions.close", "complaints"}
 # payments.overpay: accept money above what was asked for (a credit to refund);
 # payments.void: void a payment recorded by mistake, with a reason.
 _SUPERVISOR = _CLERK | _TECHNICIAN | _LOGISTICS | {"actions.cancel", "overrides", "reports",
-                                                   "payments.overpay", "payments.void"}
+                                                   "payments.overpay", "payments.void",
+                                                   "complaints.manage"}
 _ADMIN = _SUPERVISOR | {"users", "models", "admin"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -44,6 +44,9 @@ class Action(enum.StrEnum):
     SHIP = "ship"
     CLOSE = "close"
     CANCEL = "cancel"
+    # A supervisor upholds a customer's dispute of the damage verdict (异议): the RMA becomes
+    # covered and goes back to the bench (a complaint's resolution, services.complaint_outcomes).
+    OVERTURN = "overturn"
     # Actions that leave the status as it is; each is still one event row.
     OVERRIDE = "override"
     CREATE_QUOTE = "create_quote"
@@ -75,6 +78,7 @@ _MOVES: dict[tuple[Status | None, Action], Status] = {
     (S.AWAITING_APPROVAL, A.SEND_QUOTE): S.AWAITING_APPROVAL,  # a new version
     (S.AWAITING_APPROVAL, A.APPROVE): S.APPROVED,
     (S.AWAITING_APPROVAL, A.DECLINE): S.DECLINED,
+    (S.AWAITING_APPROVAL, A.OVERTURN): S.INSPECTED,
     (S.APPROVED, A.START_REPAIR): S.IN_REPAIR,
     (S.DECLINED, A.RETURN_UNREPAIRED): S.READY_TO_SHIP,
     (S.IN_REPAIR, A.WAIT_PARTS): S.AWAITING_PARTS,

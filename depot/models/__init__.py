@@ -4,6 +4,7 @@ from depot.extensions import Base, db
 from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
 from depot.models.bench import BenchTime, CalendarOverride, FindingCode, Part, PartUse
+from depot.models.complaints import Complaint, ComplaintCounter, ComplaintEvent, Survey
 from depot.models.jobs import Job, JobPayload
 from depot.models.notifications import Notification, NotificationTemplate, TransitDays
 from depot.models.outbox import OutboxMessage
@@ -16,9 +17,10 @@ from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
 
 __all__ = [
-    "Attachment", "Base", "BenchTime", "CalendarOverride", "Customer", "FindingCode", "Job",
-    "JobPayload", "Notification", "NotificationTemplate", "OutboxMessage", "Part", "PartUse",
-    "Payment", "Printer", "ProductModel", "Quote",
-    "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma", "RmaCounter", "RmaEvent",
-    "Setting", "Shipment", "TransitDays", "UTCDateTime", "Unit", "User", "db",
+    "Attachment", "Base", "BenchTime", "CalendarOverride", "Complaint", "ComplaintCounter",
+    "ComplaintEvent", "Customer", "FindingCode", "Job", "JobPayload", "Notification",
+    "NotificationTemplate", "OutboxMessage", "Part", "PartUse", "Payment", "Printer",
+    "ProductModel", "Quote", "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma",
+    "RmaCounter", "RmaEvent", "Setting", "Shipment", "Survey", "TransitDays", "UTCDateTime",
+    "Unit", "User", "db",
 ]

@@ -25,6 +25,7 @@ from depot.models.base import UTCDateTime
 if TYPE_CHECKING:
     from depot.models.bench import PartUse
     from depot.models.notifications import Notification
+    from depot.models.complaints import Complaint, Survey
     from depot.models.quotes import Payment, Quote
     from depot.models.shipping import Shipment
     from depot.models.units import Unit
@@ -105,6 +106,10 @@ class Rma(db.Model):
     # The milestone mails to the customer (services/notifications.py), oldest first.
     notifications: Mapped[list[Notification]] = relationship(order_by="Notification.id",
                                                              viewonly=True)
+    survey: Mapped[Survey | None] = relationship(uselist=False, viewonly=True,
+                                                 foreign_keys="Survey.rma_id")
+    complaints: Mapped[list[Complaint]] = relationship(
+        viewonly=True, order_by="Complaint.id", foreign_keys="Complaint.rma_id")
     # The audit trail is append-only (database triggers refuse UPDATE and DELETE): the ORM
     # never cascades a delete or nulls the key, so deleting an RMA fails instead of erasing it.
     events: Mapped[list[RmaEvent]] = relationship(

@@ -11,6 +11,7 @@ from depot.extensions import db
 from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
+    from depot.models.complaints import Complaint
     from depot.models.rmas import Rma
 
 
@@ -67,6 +68,8 @@ class Unit(db.Model):
     rmas: Mapped[list[Rma]] = relationship(
         back_populates="unit", order_by="Rma.id", foreign_keys="Rma.unit_id"
     )
+    complaints: Mapped[list[Complaint]] = relationship(
+        viewonly=True, order_by="Complaint.id", foreign_keys="Complaint.unit_id")
 
 
 # Serials are matched case-insensitively (DESIGN.md 4b "Finding things"): lookups compare

@@ -55,3 +55,27 @@ def read_status_token(secret: str, token: str) -> str:
     if not isinstance(data, dict) or not isinstance(data.get("r"), str):
         raise NotFoundError("this link is not valid", code="invalid_link")
     return data["r"]
+
+
+SURVEY_SALT = "depot.survey.v1"
+SURVEY_MAX_AGE_DAYS = 60  # a survey link answers for two months after it was sent
+
+
+def survey_token(secret: str, rma_number: str, nonce: str) -> str:
+    return URLSafeTimedSerializer(secret, salt=SURVEY_SALT).dumps({"r": rma_number, "n": nonce})
+
+
+def read_survey_token(secret: str, token: str) -> tuple[str, str]:
+    """(RMA number, nonce) from a survey link; a forged or changed link is not found, one past
+    SURVEY_MAX_AGE_DAYS has expired."""
+    serializer = URLSafeTimedSerializer(secret, salt=SURVEY_SALT)
+    try:
+        data = serializer.loads(token, max_age=SURVEY_MAX_AGE_DAYS * 86400)
+    except SignatureExpired:
+        raise InvalidTransitionError("this link has expired", code="link_expired",
+                                     allowed=[]) from None
+    except BadSignature:
+        raise NotFoundError("this link is not valid", code="invalid_link") from None
+    if not isinstance(data, dict) or not isinstance(data.get("r"), str):
+        raise NotFoundError("this link is not valid", code="invalid_link")
+    return data["r"], str(data.get("n", ""))

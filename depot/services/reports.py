@@ -23,9 +23,10 @@ from sqlalchemy import case, func, select, text, true
 from sqlalchemy.orm import Session
 
 from depot.domain.calendar import WorkingCalendar
+from depot.domain.complaints import ComplaintKind
 from depot.domain.workflow import Action, Status
 from depot.errors import InvalidInputError
-from depot.models import Payment, ProductModel, Quote, Rma, RmaEvent, Unit
+from depot.models import Complaint, Payment, ProductModel, Quote, Rma, RmaEvent, Survey, Unit
 from depot.services import productivity
 from depot.services.calendars import china_calendar
 from depot.services.common import DEFAULT_TZ
@@ -34,8 +35,7 @@ MAX_SPAN_DAYS = 400
 TOP_FINDINGS = 10
 PERIODS = ("week", "month")
 # DESIGN.md 4b "Survey (回访) and complaints (投诉)": every kind is listed, 0 included.
-COMPLAINT_KINDS = ("product_quality", "packaging_transport", "staff_conduct", "damage_verdict",
-                   "other")
+COMPLAINT_KINDS = tuple(k.value for k in ComplaintKind)
 
 
 
@@ -175,8 +175,8 @@ def summary(session: Session, span: Period, *, tz: ZoneInfo = DEFAULT_TZ,
         "quotes": _quotes(session, start, end),
         "revenue": _revenue(session, start, end, currency),
         "repeat_repairs": _repeat_repairs(session, span, repeat_days),
-        "complaints": {kind: 0 for kind in COMPLAINT_KINDS},
-        "survey": {"answered": 0, "mean_score": None},
+        "complaints": _complaints(session, start, end),
+        "survey": _survey(session, start, end),
     } | _shipped(session, span) | {
         "by_day": _by_day(session, span),
         "technicians": technician_productivity(session, span, tz=tz),
@@ -279,6 +279,24 @@ def _revenue(session: Session, start: datetime, end: datetime, currency: str
         Payment.received_at >= start, Payment.received_at < end, Payment.currency == currency,
         Payment.voided_at.is_(None)))  # a payment voided (recorded by mistake) is no revenue
     return {"amount": str(Decimal(amount or 0).quantize(Decimal("0.01"))), "currency": currency}
+
+
+def _complaints(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """Complaints registered in the period, by kind (every kind listed, 0 included)."""
+    rows = dict(session.execute(
+        select(Complaint.kind, func.count()).where(
+            Complaint.created_at >= start, Complaint.created_at < end)
+        .group_by(Complaint.kind)).all())
+    return {kind: rows.get(kind, 0) for kind in COMPLAINT_KINDS}
+
+
+def _survey(session: Session, start: datetime, end: datetime) -> dict[str, Any]:
+    """Survey answers given in the period and their mean score (2 decimals; null for none)."""
+    answered, mean = session.execute(
+        select(func.count(), func.avg(Survey.score)).where(
+            Survey.answered_at >= start, Survey.answered_at < end)).one()
+    return {"answered": answered or 0,
+            "mean_score": round(float(mean), 2) if answered else None}
 
 
 def _repeat_repairs(session: Session, span: Period, repeat_days: int) -> int:

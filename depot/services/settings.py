@@ -44,6 +44,7 @@ class DepotSettings:
     label_size: str = "4x6"
     close_after_days: int = 14
     repeat_days: int = 90
+    survey_after_days: int = 3  # DEPOT_SURVEY_AFTER_DAYS
     pay_before: str = "shipping"  # DEPOT_PAY_BEFORE: repair or shipping
     qa_by_other: bool = False  # DEPOT_QA_BY_OTHER: who finished a repair may not pass its QA
 
@@ -61,7 +62,7 @@ _KEYS = ("DEPOT_NAME", "DEPOT_ADDRESS", "DEPOT_PHONE", "DEPOT_PUBLIC_URL", "SECR
          "DEPOT_QUOTE_VALID_DAYS", "DEPOT_PAYMENT_INSTRUCTIONS", "DEPOT_REMIND_AFTER_DAYS",
          "DEPOT_FREIGHT_COVERED", "DEPOT_FREIGHT_NOT_COVERED", "DEPOT_LABEL_SIZE",
          "DEPOT_CLOSE_AFTER_DAYS", "DEPOT_PAY_BEFORE", "DEPOT_QA_BY_OTHER",
-         "DEPOT_REPEAT_DAYS")
+         "DEPOT_REPEAT_DAYS", "DEPOT_SURVEY_AFTER_DAYS")
 
 
 @lru_cache(maxsize=16)
@@ -88,6 +89,8 @@ def _build(items: tuple[tuple[str, Any], ...]) -> DepotSettings:
         label_size=config["DEPOT_LABEL_SIZE"],
         close_after_days=int(config["DEPOT_CLOSE_AFTER_DAYS"]),
         repeat_days=int(config.get("DEPOT_REPEAT_DAYS") or 90),
+        survey_after_days=int(config.get("DEPOT_SURVEY_AFTER_DAYS")
+                              if config.get("DEPOT_SURVEY_AFTER_DAYS") is not None else 3),
         pay_before=config.get("DEPOT_PAY_BEFORE") or "shipping",
         qa_by_other=bool(config.get("DEPOT_QA_BY_OTHER")),
     )

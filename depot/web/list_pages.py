@@ -121,7 +121,7 @@ def unit_page(serial: str):
     unit, visits = history.unit_history(db.session, serial, repeat_days=config.repeat_days)
     labels = {code: f.label(lang()) for code, f in findings.catalogue(db.session).items()}
     return render_template("unit.html", unit=unit, visits=visits, finding_labels=labels,
-                           repeat_days=config.repeat_days)
+                           repeat_days=config.repeat_days, tz=config.tz)
 
 
 def dashboard_page():

@@ -1,20 +1,20 @@
 """Customer pages: no account, a signed link from the email or the QR code on the quote PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
 from depot.errors import DepotError
 from depot.extensions import db
 from depot.i18n import stored_reasons_text
 from depot.models import Quote
-from depot.services import customer_status, quote_mail, quoting
+from depot.services import customer_status, quote_mail, quoting, surveys
 from depot.services.links import status_token
 from depot.services.common import local_date
 from depot.web import schemas
 from depot.web.common import lang, now, origin, pdf_response, settings, today, word
 from depot.web.errors import error_json, page
 from depot.web.ratelimit import public_limit
-from depot.web.schemas import bodies
+from depot.web.schemas import bodies, feedback
 
 bp = Blueprint("public", __name__)
 
@@ -142,3 +142,49 @@ def status_lookup_post():
 def status_json(seen: customer_status.CustomerStatus) -> dict:
     """The contract's answer, `status_text` in the reader's language."""
     return {**seen.json(), "status_text": word("customer_status", seen.status)}
+
+
+def _survey_page(error: DepotError | None = None, survey=None):
+    html = render_template("public/survey.html", error=error, survey=survey,
+                           depot=settings().depot, token=request.view_args.get("token"),
+                           kinds=feedback.KINDS)
+    return page(html, error)
+
+
+@bp.get("/survey/<token>")
+@public_limit
+def survey_page(token: str):
+    try:
+        survey = surveys.survey_by_token(db.session, settings().secret, token)
+    except DepotError as error:
+        g.public_failure = error.code
+        if _wants_json():
+            return error_json(error)
+        return _survey_page(error)
+    return _survey_page(survey=survey)
+
+
+@bp.post("/survey/<token>")
+@public_limit
+def answer_survey(token: str):
+    """A form post or JSON {"score": 1..5, "comment", "issue"?}. Like the quote's answer, the
+    signed link is the credential: no CSRF token."""
+    config = settings()
+    try:
+        data, form = schemas.read_body(form=True)
+        body = schemas.parse(feedback.SurveyIn, data, form=form)
+        survey = surveys.answer_survey(
+            db.session, config.secret, token,
+            surveys.SurveyAnswer(body.score, body.comment, body.issue, request.remote_addr),
+            now=now(), settings=config, origin=origin())
+    except DepotError as error:
+        g.public_failure = error.code
+        if _wants_json():
+            return error_json(error)
+        return _survey_page(error)
+    if _wants_json():
+        return jsonify({"rma": survey.rma.number, "score": survey.score,
+                        "answered_at": survey.answered_at.isoformat().replace("+00:00", "Z"),
+                        "complaint": survey.complaint.number if survey.complaint else None})
+    return render_template("public/survey.html", error=None, survey=survey, thanks=True,
+                           depot=config.depot, token=token, kinds=feedback.KINDS)

@@ -24,7 +24,7 @@ import hashlib
 import math
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g
 from flask_limiter.util import get_remote_address
 from limits.storage import Storage
 from sqlalchemy import case, delete, literal, select
@@ -38,10 +38,15 @@ KEY_LENGTH = 255
 PUBLIC_SCOPE = "public"
 
 
+# Links that are not valid: a forged or changed one answers 404; an expired one (a survey's)
+# answers 409, and the view names it in `g.public_failure`.
+BAD_LINKS = ("invalid_link", "link_expired")
+
+
 def failed_lookup(response: Response) -> bool:
     """A failed try on a public page (DESIGN.md §4b "Rate limit"): a lookup that found
-    nothing or a link that is not valid, both answered 404."""
-    return response.status_code == 404
+    nothing or a link that is not valid."""
+    return response.status_code == 404 or g.get("public_failure") in BAD_LINKS
 
 
 # The customer's side shares one counter per client address: /q/…, /s/…, /survey/…, /status and

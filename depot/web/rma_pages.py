@@ -83,7 +83,7 @@ def rma_page(number: str, *, error: DepotError | None = None, form: dict | None 
                                 history=_history(rma, config.tz, names),
                                 payment_rows=serialize.payment_rows(rma, config.tz),
                                 quote_times=serialize.quote_rows(rma, config.tz),
-                                tz_name=config.tz.key, finding_names=names,
+                                tz_name=config.tz.key, tz=config.tz, finding_names=names,
                                 notification_rows=serialize.notification_rows(rma, config.tz),
                                 status_link=customer_status.status_url(config, rma.number)),
                 error)

@@ -17,6 +17,8 @@ from depot.domain.workflow import CLOCKED_STATUSES, RmaFacts, Status, allowed_ac
 from depot.domain.workflow import waiting_for as waiting_for_rule
 from depot.i18n import reason_text, stored_reasons_text
 from depot.models import (
+    Complaint,
+    ComplaintEvent,
     Customer,
     Notification,
     Part,
@@ -25,6 +27,7 @@ from depot.models import (
     Quote,
     Rma,
     RmaEvent,
+    Survey,
     Unit,
     User,
 )
@@ -69,6 +72,7 @@ def unit(u: Unit, decision: WarrantyDecision, lang: str, *, with_rmas: bool = Tr
            "customer": customer(u.customer), "warranty": warranty(decision, lang)}
     if with_rmas:
         out["rmas"] = [rma_brief(r) for r in u.rmas]
+        out["complaints"] = [complaint_brief(c) for c in u.complaints]
     return out
 
 
@@ -181,6 +185,8 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_
         "shipment": shipment(r),
         "repeat_of": rma_repeat_of(r, repeat_days),
         "notifications": [notification(n) for n in r.notifications],
+        "survey": survey(r.survey),
+        "complaints": [complaint_brief(c) for c in r.complaints],
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
     }
 
@@ -256,3 +262,36 @@ def _at(moment: datetime | None) -> str | None:
 def _photo(p) -> dict[str, Any]:
     return {"id": p.id, "filename": p.filename, "content_type": p.content_type,
             "url": f"/api/v1/attachments/{p.id}"}
+
+
+def survey(s: Survey | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"sent_at": _at(s.sent_at), "answered_at": _at(s.answered_at), "score": s.score,
+            "comment": s.comment}
+
+
+def complaint_brief(c: Complaint) -> dict[str, Any]:
+    return {"number": c.number, "kind": c.kind, "team": c.team, "status": c.status,
+            "channel": c.channel, "created_at": _at(c.created_at)}
+
+
+def complaint_event(e: ComplaintEvent) -> dict[str, Any]:
+    return {"action": e.action, "from_status": e.from_status, "to_status": e.to_status,
+            "actor": e.actor.username if e.actor else None, "at": _at(e.at), "note": e.note,
+            "outcome": e.outcome, "via": e.via}
+
+
+def complaint(c: Complaint, *, age: int | None = None, with_events: bool = True
+              ) -> dict[str, Any]:
+    """A complaint; `age` the working days since it was registered; `holder` who started it."""
+    out = {**complaint_brief(c), "description": c.description,
+           "rma": c.rma.number if c.rma else None, "serial": c.unit.serial if c.unit else None,
+           "customer": {"name": c.customer_name, "phone": c.customer_phone,
+                        "email": c.customer_email, "address": c.customer_address},
+           "holder": c.holder.username if c.holder else None, "outcome": c.outcome,
+           "resolution": c.resolution, "resolved_at": _at(c.resolved_at),
+           "updated_at": _at(c.updated_at), "age_working_days": age}
+    if with_events:
+        out["events"] = [complaint_event(e) for e in c.events]
+    return out

@@ -79,3 +79,23 @@ def test_the_last_full_week_and_month():
                                                                            date(2026, 11, 30))
     assert reports.last_full_period("month", date(2026, 1, 1)) == reports.Period(
         date(2025, 12, 1), date(2025, 12, 31))
+
+
+def test_complaints_and_survey_answers_are_counted_by_their_day(report):
+    assert report["complaints"] == EXPECTED["complaints"]
+    assert report["survey"] == {"answered": 3, "mean_score": 3.67}
+    rows = list(csv.reader(io.StringIO(reports.to_csv(report).decode("utf-8-sig"))))
+    at = rows.index(["complaints"])
+    assert rows[at + 2:at + 7] == [["product_quality", "1"], ["packaging_transport", "2"],
+                                   ["staff_conduct", "0"], ["damage_verdict", "0"],
+                                   ["other", "1"]]
+    at = rows.index(["survey"])
+    assert rows[at + 2] == ["3", "3.67"]
+
+
+def test_a_day_without_answers_has_no_mean(session):
+    report_data.load(session)
+    day = date(2026, 10, 2)
+    report = reports.summary(session, reports.period(day, day), tz=SHANGHAI)
+    assert report["survey"] == {"answered": 0, "mean_score": None}
+    assert set(report["complaints"].values()) == {0}

@@ -18,6 +18,7 @@ EXPECTED = {
     (Q.SENT, QA.EXPIRE): Q.EXPIRED,
     (Q.SENT, QA.APPROVE): Q.APPROVED,
     (Q.SENT, QA.DECLINE): Q.DECLINED,
+    (Q.SENT, QA.WITHDRAW): Q.WITHDRAWN,  # DESIGN.md 4b: the damage verdict overturned
 }
 
 
@@ -39,7 +40,7 @@ def test_the_last_valid_day_counts_and_the_next_does_not():
     assert info.value.code == "quote_expired"
     assert info.value.message == "this quote was valid until 2026-12-05"
     # Expiring is what is left to do with it.
-    assert info.value.details["allowed"] == ["supersede", "expire"]
+    assert info.value.details["allowed"] == ["supersede", "expire", "withdraw"]
 
 
 @pytest.mark.parametrize(("status", "facts", "code"), [

@@ -35,6 +35,10 @@ def test_the_page_draws_each_chart_with_its_table(app, client, session, loaded):
     assert 'id="fig-received">5<' in html and 'id="fig-shipped">4<' in html
     assert "420.50 CNY" in html
     assert "66.7%" in html  # AT-100's man-made ratio 2/3
+    survey = html.split('id="survey"')[1].split("</section>")[0]
+    assert ">3<" in survey and "3.67" in survey  # 3 answers, mean 11 / 3
+    complaints = html.split('id="complaints"')[1].split("</section>")[0]
+    assert ">2<" in complaints  # packaging_transport: C3 and C4
     assert "<script" not in html.split("<main>")[1]  # the charts need no script
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from depot.web.api import (
     bench,
+    complaints,
     intake,
     jobs,
     openapi,
@@ -18,7 +19,7 @@ from depot.web.api import (
 )
 
 AREAS = (intake.bp, search.bp, bench.bp, quotes.bp, shipping.bp, jobs.bp, reports.bp, users.bp,
-         public.bp, openapi.bp)
+         public.bp, complaints.bp, openapi.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 for _area in AREAS:
