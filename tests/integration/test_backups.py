@@ -26,6 +26,7 @@ from depot.errors import InvalidInputError, UnavailableError
 from depot.models import CalendarOverride, db
 from depot.services import (
     backups,
+    complaints,
     customer_status,
     inspection,
     intake,
@@ -38,6 +39,7 @@ from depot.services import (
     quoting,
     repair,
     shipping,
+    surveys,
     users,
 )
 from depot.services import settings as depot_settings
@@ -121,6 +123,12 @@ def filled(app, make_unit, client) -> dict:
     shipping.ship(db.session, number, carrier="SF", tracking_number="SF1234567890",
                   scanned=["BACKUP001", number], packed=["power_adapter"], missing=[],
                   settings=settings, actor=clerk, now=later, origin=WEB)
+    complaint = complaints.register_complaint(  # complaints, their counter and events
+        db.session, kind="packaging_transport", description="箱子压坏了", channel="phone",
+        rma=number, actor=clerk, now=later, tz=settings.tz, origin=WEB)
+    complaints.apply_action(db.session, complaint.number, "start", settings=settings,
+                            actor=clerk, now=later, origin=WEB)
+    assert surveys.send_surveys(db.session, settings, now=later + timedelta(days=4)) == [number]
     second, _ = intake.receive_unit(db.session, "BACKUP002", "no power", [], actor=clerk,
                                     now=NOW, tz=settings.tz, origin=WEB)
     jobs.queue_job(db.session, "import_units", io.BytesIO(b"serial,model_code\nB3,T8\n"),
