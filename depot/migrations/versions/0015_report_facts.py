@@ -62,9 +62,15 @@ def upgrade():
     op.create_index('ix_rmas_status_due', 'rmas', ['status', 'due_on'])
     op.create_index('ix_rmas_status_paused', 'rmas', ['status', 'paused_since'])
     op.create_index('ix_customers_key_account', 'customers', ['key_account', 'id'])
+    # revenue leaves out the voided payments: their mark in the index too
+    op.drop_index('ix_payments_received_at', table_name='payments')
+    op.create_index('ix_payments_received_at', 'payments',
+                    ['received_at', 'currency', 'amount', 'voided_at'])
 
 
 def downgrade():
+    op.drop_index('ix_payments_received_at', table_name='payments')
+    op.create_index('ix_payments_received_at', 'payments', ['received_at', 'currency', 'amount'])
     op.drop_index('ix_bench_times_failed_qa', table_name='bench_times')
     op.drop_index('ix_bench_times_rma', table_name='bench_times')
     op.drop_index('ix_bench_times_finished', table_name='bench_times')
