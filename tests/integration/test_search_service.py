@@ -49,6 +49,25 @@ def test_a_part_of_a_chinese_name_or_a_phone_finds_the_customers_rmas(three):
     assert find(q="周星驰") == []
 
 
+@pytest.mark.parametrize("broad", [False, True])
+def test_a_part_found_in_very_many_customers_finds_the_same(three, monkeypatch, broad):
+    # past BROAD_PART customers the list walks newest first and tests each RMA's customer
+    # instead of gathering every matching RMA: the answers, pages and counts are the same
+    if broad:
+        monkeypatch.setattr(search, "BROAD_PART", 0)
+    everyone = [three["zhang"], three["chen"], three["liu"]]  # every email is at example.*
+    assert find(q="example") == everyone
+    assert find(q="德华") == [three["liu"]] and find(q="刘德华") == [three["liu"]]
+    assert find(q="ZS-003") == [three["zhang"]]  # a serial is still a serial
+    first = search.search_rmas(db.session, RmaFilter(q="example"), today=TODAY, secret=SECRET,
+                               limit=2, with_counts=True)
+    assert [r.number for r in first.rmas] == everyone[:2] and first.next_cursor
+    assert first.counts["received"] == 3
+    rest = search.search_rmas(db.session, RmaFilter(q="example"), today=TODAY, secret=SECRET,
+                              limit=2, cursor=first.next_cursor)
+    assert [r.number for r in rest.rmas] == everyone[2:] and rest.next_cursor is None
+
+
 def test_number_serial_and_tracking_number_match_whole_and_any_case(three, flow):
     assert find(q=three["zhang"].lower()) == [three["zhang"]]
     assert find(q="  chen-002 ") == [three["chen"]]
