@@ -57,6 +57,8 @@ class Rma(db.Model):
         # the dashboard: open RMAs overdue or due today, and how long the customer is deciding
         Index("ix_rmas_status_due", "status", "due_on"),
         Index("ix_rmas_status_paused", "status", "paused_since"),
+        # a unit's RMAs, whether open and late, from the index (the dashboard's key accounts)
+        Index("ix_rmas_unit_open", "unit_id", "status", "due_on"),
         Index("ix_rmas_shipped_on_clock", "shipped_on", "received_on", "paused_working_days",
               "due_on"),
     )

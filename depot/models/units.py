@@ -78,3 +78,6 @@ class Unit(db.Model):
 # units table on SQLite must create it again (see migration 0008).
 Index("ix_units_serial_lower", func.lower(Unit.serial))
 Index("ix_units_model", Unit.id, Unit.model_id)  # a unit's model from the index (reports)
+# a customer's units from the index alone (the dashboard's key accounts on PostgreSQL, whose
+# indexes hold no row id of their own)
+Index("ix_units_customer_unit", Unit.customer_id, Unit.id)

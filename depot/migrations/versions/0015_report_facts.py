@@ -62,6 +62,8 @@ def upgrade():
     op.create_index('ix_rmas_status_due', 'rmas', ['status', 'due_on'])
     op.create_index('ix_rmas_status_paused', 'rmas', ['status', 'paused_since'])
     op.create_index('ix_customers_key_account', 'customers', ['key_account', 'id'])
+    op.create_index('ix_units_customer_unit', 'units', ['customer_id', 'id'])
+    op.create_index('ix_rmas_unit_open', 'rmas', ['unit_id', 'status', 'due_on'])
     # revenue leaves out the voided payments: their mark in the index too
     op.drop_index('ix_payments_received_at', table_name='payments')
     op.create_index('ix_payments_received_at', 'payments',
@@ -75,6 +77,8 @@ def downgrade():
     op.drop_index('ix_bench_times_rma', table_name='bench_times')
     op.drop_index('ix_bench_times_finished', table_name='bench_times')
     op.drop_table('bench_times')
+    op.drop_index('ix_rmas_unit_open', table_name='rmas')
+    op.drop_index('ix_units_customer_unit', table_name='units')
     op.drop_index('ix_customers_key_account', table_name='customers')
     op.drop_index('ix_rmas_status_paused', table_name='rmas')
     op.drop_index('ix_rmas_status_due', table_name='rmas')
