@@ -79,6 +79,9 @@ def dispute(token: str):
     comment = ""
     try:
         data, form = schemas.read_body(form=True)
+        if form and "dispute_comment" in data:
+            # the page's field (the answer form beside it has its own `comment`)
+            data = {"comment": data.pop("dispute_comment"), **data}
         if isinstance(data, dict) and isinstance(data.get("comment"), str):
             comment = _refill(data["comment"])
         body = schemas.parse(feedback.DisputeIn, data, form=form)

@@ -119,7 +119,7 @@ def test_an_empty_or_overlong_comment_is_422(client, quoted, comment):
     as_json = client.post(f"{path}/dispute", json={"comment": comment})
     assert as_json.status_code == 422
     assert set(as_json.get_json()) >= {"error", "message", "details"}
-    as_form = client.post(f"{path}/dispute", data={"comment": comment}, headers=ZH)
+    as_form = client.post(f"{path}/dispute", data={"dispute_comment": comment}, headers=ZH)
     assert as_form.status_code == 422 and 'id="dispute-error"' in as_form.text
     assert db.session.query(Complaint).count() == 0
 
@@ -137,7 +137,7 @@ def test_html_is_kept_and_shown_escaped(app, api, client, quoted):
     _, _, path = quoted
     text = "<script>alert('x')</script> <b>不同意</b>"
     shown = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &lt;b&gt;不同意&lt;/b&gt;"
-    refilled = client.post(f"{path}/dispute", data={"comment": text + "x" * 2000})
+    refilled = client.post(f"{path}/dispute", data={"dispute_comment": text + "x" * 2000})
     assert refilled.status_code == 422  # too long: the form comes back with the text, escaped
     assert "<script>alert" not in refilled.text and shown in refilled.text
     made = client.post(f"{path}/dispute", json={"comment": text}).get_json()["complaint"]
