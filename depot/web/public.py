@@ -89,6 +89,7 @@ def dispute(token: str):
                                            ip=request.remote_addr, now=now(),
                                            origin=origin())
     except DepotError as error:
+        g.public_failure = error.code  # a link that is not valid counts as a failed try
         if _wants_json():
             return error_json(error)
         try:
