@@ -255,3 +255,16 @@ def test_the_goodwill_quote_reaches_the_customer_with_its_new_link(api, tokens, 
     assert page.status_code == 200 and draft["number"] in page.text
     assert "228.50" in page.text and "-30.00" in page.text
     assert client.post(f"{path}/approve", json={}).get_json()["error"] == "quote_superseded"
+
+
+def test_tampered_disputes_count_against_the_public_limit(client, quoted):
+    _, _, path = quoted
+    for _ in range(5):
+        assert client.post(f"{tampered(path)}/dispute", json={"comment": "x"}).status_code == 404
+    for _ in range(5):
+        assert client.get(f"{tampered(path)}/photos/1").status_code == 404
+    eleventh = client.post(f"{path}/dispute", json={"comment": "不同意"},
+                           headers={"Accept": "application/json"})
+    assert eleventh.status_code == 429, eleventh.get_data(as_text=True)[:200]
+    assert eleventh.get_json()["error"] == "too_many_requests"
+    assert db.session.query(Complaint).count() == 0
