@@ -83,6 +83,7 @@ def create_app(config: Any | None = None) -> Flask:
     app.register_blueprint(complaint_pages.bp)
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
+    csrf.exempt(public.dispute)
     csrf.exempt(public.answer_survey)
     errors.init_app(app)
     security.init_app(app)

@@ -43,7 +43,7 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "void_payment": "void a payment",
         "create": "draft", "edit": "edit", "send": "send", "supersede": "replace by a new version",
         "expire": "expire", "overturn": "overturn the inspection result",
-        "withdraw": "withdraw"}),
+        "withdraw": "withdraw", "dispute": "dispute the inspection result"}),
     # The status as its customer reads it on the status page and in the status API.
     "customer_status": ("customer status", {
         "requested": "We are expecting your unit. Please send it with the packing slip.",
@@ -82,7 +82,7 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "cash": "cash", "card": "bank card", "other": "other"}),
     # The quote PDF's words for them (depot.quotes.text).
     "line_kind": ("quote", {"part": "Part", "labor": "Labour", "shipping": "Shipping",
-                            "fee": "Fee"}),
+                            "fee": "Fee", "discount": "Discount"}),
     "carrier": ("carrier", {
         "SF": "SF Express", "JD": "JD Logistics", "EMS": "China Post EMS", "ZTO": "ZTO Express",
         "YTO": "YTO Express", "STO": "STO Express", "YUNDA": "Yunda Express",

@@ -10,6 +10,8 @@ from depot.errors import InvalidInputError
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999.99")
+# The description of the discount line a goodwill resolution drafts (bilingual, as the PDF).
+GOODWILL_DESCRIPTION = "优惠 Goodwill discount"
 
 
 class LineKind(enum.StrEnum):
@@ -17,6 +19,9 @@ class LineKind(enum.StrEnum):
     LABOR = "labor"
     SHIPPING = "shipping"
     FEE = "fee"
+    # A reduction (a goodwill concession after a dispute): its amount is negative, and only a
+    # supervisor or an admin puts one on a quote (services.quoting checks who).
+    DISCOUNT = "discount"
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,8 @@ def money(value: Decimal) -> Decimal:
 
 
 def make_line(kind: str, description: str, quantity: Decimal, unit_price: Decimal) -> QuoteLine:
-    """A checked line: known kind, a description, quantity > 0, price >= 0, sane sizes."""
+    """A checked line: known kind, a description, quantity > 0, price >= 0, sane sizes. A
+    `discount` line's price is negative: a positive one is taken as its negative."""
     try:
         line_kind = LineKind(kind)
     except ValueError:
@@ -71,7 +77,12 @@ def make_line(kind: str, description: str, quantity: Decimal, unit_price: Decima
     if quantity != money(quantity):  # the column keeps 2 decimals: 0.004 would be stored as 0
         raise InvalidInputError("quantity has at most 2 decimals", code="invalid_line",
                                 field="quantity")
-    if not unit_price.is_finite() or unit_price < 0 or unit_price > MAX_AMOUNT:
+    if line_kind is LineKind.DISCOUNT and unit_price.is_finite():
+        unit_price = -abs(unit_price) if unit_price else abs(unit_price)  # never "-0.00"
+        if unit_price < -MAX_AMOUNT:
+            raise InvalidInputError("unit_price must be a non-negative amount",
+                                    code="invalid_line", field="unit_price")
+    elif not unit_price.is_finite() or unit_price < 0 or unit_price > MAX_AMOUNT:
         raise InvalidInputError("unit_price must be a non-negative amount", code="invalid_line",
                                 field="unit_price")
     if unit_price != money(unit_price):
@@ -86,8 +97,20 @@ def totals(lines: Iterable[QuoteLine], tax_rate: Decimal = Decimal("0")) -> Tota
         raise InvalidInputError("tax_rate must be from 0 to below 1 (0.13 for 13%)",
                                 code="invalid_field", field="tax_rate")
     subtotal = money(sum((line.amount for line in lines), Decimal("0")))
+    if subtotal < 0:  # a discount larger than the charges: a quote never pays the customer
+        raise InvalidInputError("the discount is larger than the charges: the total would be "
+                                "%(total)s", code="negative_total", field="lines",
+                                total=f"{subtotal:.2f}")
     tax = money(subtotal * tax_rate)
     return Totals(subtotal, tax_rate, tax, subtotal + tax)
+
+
+def discount_line(amount: Decimal | None, description: str = GOODWILL_DESCRIPTION
+                  ) -> QuoteLine:
+    """One discount line of `amount` (its sign does not matter; None: 0.00, for the
+    supervisor to set)."""
+    return make_line(LineKind.DISCOUNT.value, description, Decimal(1),
+                     amount if amount is not None else Decimal("0.00"))
 
 
 def propose_lines(parts: Iterable[tuple[str, int, Decimal]], *, policy: PricingPolicy,

@@ -9,7 +9,8 @@ NOBODY = "none"
 # Permissions a role holds. Admin holds every permission; supervisor holds what clerk,
 # technician and logistics hold plus its own.
 # complaints: register, read, start and resolve them (every staff role, DESIGN.md 4b);
-# complaints.manage: reopen and close them, and resolve disputes of the damage verdict.
+# complaints.manage: reopen and close them, and resolve disputes of the damage verdict;
+# quotes.discount: put a discount line on a quote (a goodwill concession).
 _CLERK = {"units", "import", "scans", "rmas.create", "rmas.read", "quotes.create", "quotes.send",
           "payments", "complaints"}
 _TECHNICIAN = {"scans", "rmas.read", "inspection", "quotes.create", "actions.bench",
@@ -19,7 +20,7 @@ _LOGISTICS = {"scans", "rmas.read", "labels", "shipment", "actions.close", "comp
 # payments.void: void a payment recorded by mistake, with a reason.
 _SUPERVISOR = _CLERK | _TECHNICIAN | _LOGISTICS | {"actions.cancel", "overrides", "reports",
                                                    "payments.overpay", "payments.void",
-                                                   "complaints.manage"}
+                                                   "complaints.manage", "quotes.discount"}
 _ADMIN = _SUPERVISOR | {"users", "models", "admin"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

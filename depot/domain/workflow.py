@@ -54,6 +54,9 @@ class Action(enum.StrEnum):
     PAYMENT = "payment"
     VOID_PAYMENT = "void_payment"
     ASSIGN = "assign"
+    # The customer disputes the damage verdict on the quote page (异议): a damage_verdict
+    # complaint is registered; the RMA keeps waiting for the answer, its clock paused.
+    DISPUTE = "dispute"
 
 
 S, A = Status, Action
@@ -100,6 +103,7 @@ _STAYS: dict[tuple[Status | None, Action], Status] = {
     **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED)], A.PAYMENT),
     **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED)], A.VOID_PAYMENT),
     **every(sorted(OPEN_STATUSES, key=list(Status).index), A.ASSIGN),
+    (S.AWAITING_APPROVAL, A.DISPUTE): S.AWAITING_APPROVAL,
 }
 TRANSITIONS: dict[tuple[Status | None, Action], Status] = {**_MOVES, **_STAYS}
 

@@ -27,7 +27,7 @@ from depot.quotes.layout import (
 from depot.quotes.text import currency_symbol, day, money, pair, percent, quantity
 from depot.quotes.thumbnails import thumbnail_jpeg
 
-LINE_KINDS = ("part", "labor", "shipping", "fee")
+LINE_KINDS = ("part", "labor", "shipping", "fee", "discount")
 QR_SYMBOL = 32 * mm
 """Side of the QR symbol itself; the 4-module quiet zone comes on top of it."""
 QR_QUIET_MODULES = 4

@@ -10,7 +10,7 @@ from decimal import Decimal
 class QuoteLineView:
     """One priced line of the quote; ``amount`` is already computed by the caller."""
 
-    kind: str  # "part" | "labor" | "shipping" | "fee"
+    kind: str  # "part" | "labor" | "shipping" | "fee" | "discount" (a negative amount)
     description: str
     quantity: Decimal
     unit_price: Decimal

@@ -45,6 +45,7 @@ QUOTE_TEXT: dict[str, str] = {
     "labor": "Labour",
     "shipping": "Shipping",
     "fee": "Fee",
+    "discount": "Discount",
     "no_lines": "No charges",
     "subtotal": "Subtotal",
     "tax": "Tax",

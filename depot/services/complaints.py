@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -189,12 +190,14 @@ def lock_complaint(session: Session, number: str) -> Complaint:
 
 def apply_action(session: Session, number: str, action: str, *, note: str = "",
                  outcome: str | None = None, settings: DepotSettings, actor: User,
-                 now: datetime, origin: Origin | None = None) -> Complaint:
+                 now: datetime, origin: Origin | None = None,
+                 discount: Decimal | None = None) -> Complaint:
     """Start, resolve, reopen or close a complaint (one transaction). The row is locked before
     its status is read; reopen and close, and resolving a dispute of the damage verdict, are a
     supervisor's or an admin's (PermissionDeniedError); not allowed from the status:
     InvalidTransitionError; a resolution without a note (or a dispute's without an outcome):
-    InvalidInputError. Resolving queues the customer's email (kind complaint_resolved)."""
+    InvalidInputError. Resolving queues the customer's email (kind complaint_resolved).
+    `discount`: the amount of a `goodwill` resolution's discount line (None: 0.00)."""
     chosen = COMPLAINT.parse_action(action)
     if chosen is CA.REGISTER:  # a complaint is registered, never "registered again"
         raise InvalidInputError("unknown action %(value)s", code="unknown_action",
@@ -216,7 +219,8 @@ def apply_action(session: Session, number: str, action: str, *, note: str = "",
                                     max_length=DESCRIPTION_CAP)
         if decided is not None:
             complaint_outcomes.apply(session, complaint, decided, note=text,
-                                     settings=settings, actor=actor, now=now, origin=origin)
+                                     settings=settings, actor=actor, now=now, origin=origin,
+                                     discount=discount)
         _move(complaint, chosen, actor=actor, now=now, note=text, origin=origin,
               outcome=decided)
         if chosen is CA.START:

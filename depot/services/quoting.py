@@ -14,14 +14,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from depot.domain.pricing import PricingPolicy, QuoteLine, propose_lines, totals
+from depot.domain.pricing import LineKind, PricingPolicy, QuoteLine, propose_lines, totals
 from depot.domain.quotes import QUOTE, QuoteAction, QuoteFacts, QuoteStatus, answer_refusal
+from depot.domain.roles import may
 from depot.domain.workflow import Action, Status
 from depot.errors import (
     ConflictError,
     InvalidInputError,
     InvalidTransitionError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from depot.models import Quote, QuoteEvent, QuoteLineRow, Rma, User
 from depot.services.common import DEFAULT_TZ, local_date
@@ -29,6 +31,8 @@ from depot.services.links import read_quote_token
 from depot.services.workflow import JOB, Origin, change_status, lock_rma
 
 Q, QA = QuoteStatus, QuoteAction
+# Who may put a discount line on a quote, or change one (DESIGN.md 4b: supervisor, admin).
+DISCOUNT_PERMISSION = "quotes.discount"
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,23 @@ def create_quote(session: Session, number: str, lines: list[QuoteLine] | None, *
                  tax_rate: Decimal | None, policy: PricingPolicy, actor: User | None,
                  now: datetime, tz: ZoneInfo = DEFAULT_TZ, origin: Origin | None = None
                  ) -> Quote:
-    """A new draft version. Without lines, one is proposed from the parts used (at cost),
-    labour, the inspection fee and return shipping."""
+    """A new draft version (one transaction). Without lines, one is proposed from the parts
+    used (at cost), labour, the inspection fee and return shipping."""
+    try:
+        quote = add_quote(session, number, lines, tax_rate=tax_rate, policy=policy,
+                          actor=actor, now=now, tz=tz, origin=origin)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return quote
+
+
+def add_quote(session: Session, number: str, lines: list[QuoteLine] | None, *,
+              tax_rate: Decimal | None, policy: PricingPolicy, actor: User | None,
+              now: datetime, tz: ZoneInfo = DEFAULT_TZ, origin: Origin | None = None
+              ) -> Quote:
+    """create_quote inside the caller's transaction (a goodwill resolution drafts one)."""
     rma = lock_rma(session, number)
     draft = next((q for q in rma.quotes if q.status == Q.DRAFT), None)
     if draft is not None:
@@ -102,10 +121,10 @@ def create_quote(session: Session, number: str, lines: list[QuoteLine] | None, *
                   created_by_id=actor.id if actor else None,
                   valid_until=local_date(now, tz) + timedelta(days=policy.valid_days),
                   subtotal=Decimal(0), tax=Decimal(0), total=Decimal(0), reminders=0)
-    _set_lines(quote, lines, policy.tax_rate if tax_rate is None else tax_rate)
+    _set_lines(quote, lines, policy.tax_rate if tax_rate is None else tax_rate, actor=actor)
     change_quote_status(session, quote, QA.CREATE, actor=actor, now=now, tz=tz, origin=origin)
     session.add(quote)
-    session.commit()
+    session.flush()
     return quote
 
 
@@ -118,7 +137,7 @@ def update_draft(session: Session, number: str, quote_number: str, lines: list[Q
                                      code="quote_not_draft", quote=quote.number,
                                      status=quote.status, allowed=[])
     change_quote_status(session, quote, QA.EDIT, actor=actor, now=now, origin=origin)
-    _set_lines(quote, lines, quote.tax_rate if tax_rate is None else tax_rate)
+    _set_lines(quote, lines, quote.tax_rate if tax_rate is None else tax_rate, actor=actor)
     session.commit()
     return quote
 
@@ -132,13 +151,29 @@ def _edit(session: Session, quote: Quote, lines: list[QuoteLine], tax_rate: Deci
                   for line in lines] and rate == quote.tax_rate:
         return
     change_quote_status(session, quote, QA.EDIT, actor=actor, now=now, origin=origin)
-    _set_lines(quote, lines, rate)
+    _set_lines(quote, lines, rate, actor=actor)
 
 
-def _set_lines(quote: Quote, lines: list[QuoteLine], tax_rate: Decimal) -> None:
+def _discounts(lines: list[tuple[str, str, Decimal, Decimal]]) -> list[tuple]:
+    return [line for line in lines if line[0] == LineKind.DISCOUNT.value]
+
+
+def _set_lines(quote: Quote, lines: list[QuoteLine], tax_rate: Decimal, *,
+               actor: User | None) -> None:
+    """The quote's lines and totals. Adding, changing or removing a discount line is a
+    supervisor's or an admin's (PermissionDeniedError); lines that keep the discount lines as
+    they were (a clerk correcting a part of a goodwill draft) are anyone's who may edit."""
     if not lines:
         raise InvalidInputError("a quote needs at least one line", code="invalid_line",
                                 field="lines")
+    before = _discounts([(row.kind, row.description, row.quantity, row.unit_price)
+                         for row in quote.lines])
+    after = _discounts([(line.kind.value, line.description, line.quantity, line.unit_price)
+                        for line in lines])
+    if before != after and not (actor is not None and may(actor.role, DISCOUNT_PERMISSION)):
+        raise PermissionDeniedError("only a supervisor or an admin may give a discount",
+                                    code="forbidden", field="lines",
+                                    role=actor.role if actor else None)
     result = totals(lines, tax_rate)
     quote.lines = [QuoteLineRow(position=i, kind=line.kind.value, description=line.description,
                                 quantity=line.quantity, unit_price=line.unit_price,

@@ -7,12 +7,21 @@ from depot.errors import DepotError
 from depot.extensions import db
 from depot.i18n import stored_reasons_text
 from depot.models import Quote
-from depot.services import customer_status, quote_mail, quoting, surveys
+from depot.services import customer_status, disputes, quote_mail, quoting, surveys
 from depot.services.links import status_token
 from depot.services.common import local_date
 from depot.web import schemas
-from depot.web.common import lang, now, origin, pdf_response, settings, today, word
-from depot.web.errors import error_json, page
+from depot.web.common import (
+    attachment_response,
+    lang,
+    now,
+    origin,
+    pdf_response,
+    settings,
+    today,
+    word,
+)
+from depot.web.errors import created, error_json, page
 from depot.web.ratelimit import public_limit
 from depot.web.schemas import bodies, feedback
 
@@ -32,12 +41,80 @@ def _wants_json() -> bool:
 def quote_page(token: str):
     config = settings()
     quote = quoting.quote_by_token(db.session, config.secret, token)
+    return _quote_page(quote, token)
+
+
+def _quote_page(quote: Quote, token: str, *, error: DepotError | None = None,
+                disputed: bool = False, comment: str = ""):
+    """The quote as its customer reads it: the lines, the inspection result with the evidence
+    photos, the answer form, and the dispute form (or that the dispute is being reviewed)."""
+    config = settings()
     refusal = quoting.refusal(quote, today())
     reasons = stored_reasons_text((quote.rma.damage_reasons or [])
                                   + (quote.rma.coverage_reasons or []), lang(), customer=True)
-    return render_template("public/quote.html", quote=quote, rma=quote.rma, token=token,
+    html = render_template("public/quote.html", quote=quote, rma=quote.rma, token=token,
                            refusal=refusal, depot=config.depot, reasons=reasons,
-                           answered_on=_answered_on(quote))
+                           answered_on=_answered_on(quote),
+                           photos=len(quote.rma.evidence),
+                           dispute=disputes.open_dispute(db.session, quote.rma),
+                           disputed=disputed, dispute_error=error, comment=comment,
+                           comment_cap=disputes.COMMENT_CAP)
+    return page(html, error)
+
+
+@bp.get("/q/<token>/photos/<int:position>")
+@public_limit
+def quote_photo(token: str, position: int):
+    """An evidence photo of the quote's RMA, found through the signed link (never by id)."""
+    photo = disputes.evidence_photo(db.session, settings(), token, position)
+    return attachment_response(photo.data, photo.content_type, photo.filename)
+
+
+@bp.post("/q/<token>/dispute")
+@public_limit
+def dispute(token: str):
+    """The customer disagrees with the inspection result (对检测结论有异议): a form post or JSON
+    {"comment"}. As for the answers, the signed link is the credential: no CSRF token."""
+    config = settings()
+    comment = ""
+    try:
+        data, form = schemas.read_body(form=True)
+        if form and "dispute_comment" in data:
+            # the page's field (the answer form beside it has its own `comment`)
+            data = {"comment": data.pop("dispute_comment"), **data}
+        if isinstance(data, dict) and isinstance(data.get("comment"), str):
+            comment = _refill(data["comment"])
+        body = schemas.parse(feedback.DisputeIn, data, form=form)
+        complaint = disputes.dispute_quote(db.session, config, token, body.comment,
+                                           ip=request.remote_addr, now=now(),
+                                           origin=origin())
+    except DepotError as error:
+        g.public_failure = error.code  # a link that is not valid counts as a failed try
+        if _wants_json():
+            return error_json(error)
+        try:
+            quote = quoting.quote_by_token(db.session, config.secret, token)
+        except DepotError:
+            return page(render_template("public/answered.html", error=error, quote=None,
+                                        answered_on="", depot=config.depot), error)
+        return _quote_page(quote, token, error=error, comment=comment)
+    if _wants_json():
+        return created({"complaint": complaint.number, "kind": complaint.kind,
+                        "status": complaint.status, "rma": complaint.rma.number,
+                        "rma_status": complaint.rma.status})
+    quote = quoting.quote_by_token(db.session, config.secret, token)
+    return _quote_page(quote, token, disputed=True)
+
+
+def _refill(text: str) -> str:
+    """What the customer typed, to show again in a refused form: cut to the cap, and only if
+    it can be written out at all (a lone surrogate cannot)."""
+    text = text[:disputes.COMMENT_CAP].replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return text
 
 
 @bp.get("/q/<token>/quote.pdf")

@@ -60,3 +60,33 @@ def test_customer_approves_on_a_phone(browser: Browser, sent_quote, shots):
     expect(page.locator("#approve")).to_have_count(0)
     assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
     context.close()
+
+
+def test_customer_disputes_the_verdict_on_a_phone_with_the_keyboard(browser: Browser,
+                                                                   sent_quote, shots):
+    number, url = sent_quote
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    blocked = csp_violations(page)
+    page.goto(url)
+    opener = page.locator("#dispute-open-form")
+    expect(opener).to_have_text("对检测结论有异议")
+    expect(page.locator("#dispute-form")).to_be_hidden()  # closed until asked for
+    opener.focus()
+    page.keyboard.press("Enter")
+    comment = page.locator("textarea[name=dispute_comment]")
+    expect(comment).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    comment.focus()
+    page.keyboard.type("不是进液，是说明书要求的清洁方式 <b>")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#dispute-open")).to_contain_text("正在复核")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(shots / "phone-disputed.png"), full_page=True)
+    page.goto(url)
+    expect(page.locator("#dispute-open")).to_be_visible()
+    expect(page.locator("#approve")).to_be_visible()  # the customer may still answer
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
+    context.close()

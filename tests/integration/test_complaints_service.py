@@ -212,15 +212,6 @@ def test_overturning_needs_an_rma_waiting_for_its_answer(flow, staff, settings):
     assert complaints.get_complaint(db.session, made.number).rma.covered is False
 
 
-def test_goodwill_waits_for_the_discount_lines(flow, staff, settings):
-    number, _ = flow.sent("CMP0008")
-    made = register(staff.clerk, kind="damage_verdict", rma=number)
-    with pytest.raises(InvalidTransitionError) as later:
-        act(made.number, "resolve", staff.supervisor, settings, note="x", outcome="goodwill")
-    assert later.value.code == "not_available"
-    assert complaints.get_complaint(db.session, made.number).status == "open"
-
-
 @pytest.mark.parametrize("statement", ["UPDATE complaint_events SET note = 'rewritten'",
                                        "DELETE FROM complaint_events"])
 def test_the_database_refuses_to_rewrite_a_complaints_history(staff, settings, statement):

@@ -340,3 +340,19 @@ def test_huge_values_flow_onto_more_pages_without_losing_text() -> None:
     assert "第 59 行 payment line 59" in text and "理由 39 reason sentence." in text
     assert "long description 很长的描述 long" in text  # pre-wrapped lines keep their spaces
     assert "Scan or open the link" in text
+
+
+@pytest.mark.parametrize(("lang", "first", "second"), [("zh_CN", "优惠", "Discount"),
+                                                       ("zh_TW", "優惠", "Discount"),
+                                                       ("en", "Discount", "优惠")])
+def test_a_discount_line_is_printed_as_a_negative_amount_in_both_languages(
+        lang: str, first: str, second: str) -> None:
+    base = sample_document(tax_rate=Decimal(0), tax=Decimal(0))
+    discount = line("discount", "优惠 Goodwill discount", "1", "-30.00")
+    lines = (*base.lines, discount)
+    subtotal = sum((item.amount for item in lines), Decimal(0))
+    text = text_of(render_quote(replace(base, lines=lines, subtotal=subtotal, total=subtotal,
+                                        lang=lang)))
+    assert "-30.00" in text and "285.49" in text
+    assert first in text and second in text
+    assert text.index(first) < text.index(second, text.index(first))

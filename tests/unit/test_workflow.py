@@ -51,6 +51,7 @@ STAYS = {
     A.PAYMENT: BEFORE_SHIPPED + [S.SHIPPED],
     A.VOID_PAYMENT: BEFORE_SHIPPED + [S.SHIPPED],  # a payment recorded by mistake
     A.ASSIGN: BEFORE_SHIPPED,
+    A.DISPUTE: [S.AWAITING_APPROVAL],  # §4b: the customer disputes the verdict; still waiting
 }
 
 

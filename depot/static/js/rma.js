@@ -10,10 +10,11 @@
   const total = document.getElementById("draft-total");
 
   // "12.5" -> 1250n at scale 2; null when it is not a plain amount of at most `scale` decimals.
-  function units(text, scale) {
-    const m = /^\s*(\d+)(?:\.(\d*))?\s*$/.exec(text);
-    if (!m || (m[2] || "").length > scale) return null;
-    return BigInt(m[1] + (m[2] || "").padEnd(scale, "0"));
+  // `signed`: a leading minus is allowed (a discount's price).
+  function units(text, scale, signed) {
+    const m = /^\s*(-?)(\d+)(?:\.(\d*))?\s*$/.exec(text);
+    if (!m || (m[1] && !signed) || (m[3] || "").length > scale) return null;
+    return BigInt(m[2] + (m[3] || "").padEnd(scale, "0"));
   }
   // n / d rounded half up (away from zero on a tie, as Python's ROUND_HALF_UP), d > 0.
   function divide(n, d) {
@@ -37,13 +38,16 @@
       if (!description && !priceText.trim()) continue; // an empty row is ignored, as on the server
       const qtyText = row.querySelector('input[name="quantity"]').value;
       const qty = qtyText.trim() ? units(qtyText, 2) : 100n;
-      const price = units(priceText, 2);
+      const discount = row.querySelector('select[name="kind"]').value === "discount";
+      // a discount's price counts as negative whatever its sign, as the server takes it
+      const magnitude = units(priceText, 2, discount);
+      const price = magnitude === null ? null : (discount ? -magnitude : magnitude);
       if (qty === null || price === null) return null;
       subtotal += divide(qty * price, 100n);
     }
     const rateText = form.querySelector('input[name="tax_rate"]').value;
     const rate = units(rateText.trim() ? rateText : total.dataset.taxRate, 4);
-    if (rate === null) return null;
+    if (rate === null || subtotal < 0n) return null; // below 0.00: the server refuses it
     return subtotal + divide(subtotal * rate, 10000n);
   }
 

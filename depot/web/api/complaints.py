@@ -68,9 +68,13 @@ def get_complaint(number: str):
                        "the "
                        "status: 409; unknown action: 422; reopen, close and resolving a "
                        "damage_verdict complaint (outcome upheld, overturned or goodwill "
-                       "required): supervisor, admin (403 otherwise).")
+                       "required): supervisor, admin (403 otherwise). Outcome goodwill drafts "
+                       "the next quote version with the open one's lines plus one discount "
+                       "line of `discount` (409 no_open_quote without a quote waiting for "
+                       "the answer); send it with the usual send call.")
 def post_complaint_action(number: str, body: feedback.ComplaintActionIn):
     complaint = complaints.apply_action(
         db.session, number, body.action, note=body.note, outcome=body.outcome,
-        settings=settings(), actor=current_actor(), now=now(), origin=origin())
+        settings=settings(), actor=current_actor(), now=now(), origin=origin(),
+        discount=body.discount)
     return complaint_json(complaint)

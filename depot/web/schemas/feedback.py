@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from depot.services import disputes
+
 from depot.domain.complaints import (
     Channel,
     ComplaintAction,
@@ -11,12 +13,14 @@ from depot.domain.complaints import (
     Outcome,
     Team,
 )
-from depot.models import Complaint, ComplaintEvent, Rma, Survey, Unit
+from depot.models import Complaint, ComplaintEvent, QuoteLineRow, Rma, Survey, Unit
 from depot.models.complaints import COMMENT_CAP, DESCRIPTION_CAP
 from depot.web.schemas.bodies import Body, CustomerIn
 from depot.web.schemas.fields import Choice, Int, Text
+from depot.web.schemas.number_fields import Money
 
 KINDS = [k.value for k in ComplaintKind]
+DISPUTE_CAP = disputes.COMMENT_CAP
 ACTIONS = [a.value for a in ComplaintAction if a is not ComplaintAction.REGISTER]
 
 
@@ -44,6 +48,11 @@ class ComplaintActionIn(Body):
     outcome: Choice([o.value for o in Outcome], required=False) = Field(
         None, description="required to resolve a damage_verdict complaint (supervisor, admin); "
                           "ignored for other kinds")
+    discount: Money(QuoteLineRow.unit_price, minimum=None) | None = Field(
+        None, description="with outcome goodwill: the amount of the discount line of the quote "
+                          "version drafted (\"30.00\" or \"-30.00\", taken as a reduction; "
+                          "none: 0.00, for the supervisor to set before sending); a discount "
+                          "above the charges: 422 negative_total; ignored for other outcomes")
 
 
 class ComplaintQuery(Body):
@@ -61,3 +70,12 @@ class SurveyIn(Body):
     issue: Choice(KINDS, required=False) = Field(
         None, description="what went wrong, a complaint kind; a score of 1 or 2 registers a "
                           "complaint of this kind (none: other)")
+
+
+class DisputeIn(Body):
+    """The customer's dispute of the damage verdict through the quote link: a form post or
+    JSON {"comment"}."""
+
+    comment: Text(Complaint.description, cap=DISPUTE_CAP, lines=True) = Field(
+        description=f"why the customer disagrees, required, at most {DISPUTE_CAP} characters "
+                    "(more: 422); kept as typed, HTML included, and shown escaped")
