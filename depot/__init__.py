@@ -84,6 +84,7 @@ def create_app(config: Any | None = None) -> Flask:
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)
     csrf.exempt(public.dispute)
+    csrf.exempt(public.status_complaint)
     csrf.exempt(public.answer_survey)
     errors.init_app(app)
     security.init_app(app)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -177,3 +177,16 @@ def save_transit_days(session: Session, values: dict[str, str], *, actor: str, n
             row.days, row.updated_at, row.updated_by = days, now, actor
     session.commit()
     return transit_overrides(session)
+
+
+def complain(session: Session, settings: DepotSettings, token: str, *, kind: str,
+             description: str, today: date, now: datetime, origin=None):
+    """A complaint the customer registers from the status link (channel `web`), linked to the
+    link's RMA, the customer taken from it. One transaction; a link that is not valid: as
+    by_token."""
+    from depot.services import complaints  # complaints read the RMAs this module shows
+
+    seen = by_token(session, settings, token, today=today)
+    return complaints.register_complaint(session, kind=kind, description=description,
+                                         channel="web", rma=seen.number, actor=None, now=now,
+                                         tz=settings.tz, origin=origin)

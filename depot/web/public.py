@@ -29,7 +29,7 @@ bp = Blueprint("public", __name__)
 
 # Templates the status page includes under the repair's facts, in order, with its context
 # (`rma_status`, `token`, `depot`): the place for the survey's and the complaint form's parts.
-STATUS_PAGE_PARTS: list[str] = []
+STATUS_PAGE_PARTS: list[str] = ["public/_status_complaint.html"]
 
 
 def _wants_json() -> bool:
@@ -188,7 +188,46 @@ def status_page(token: str):
     if _wants_json():
         return jsonify(status_json(seen))
     return render_template("public/status.html", rma_status=seen, token=token,
-                           depot=config.depot, parts=STATUS_PAGE_PARTS)
+                           depot=config.depot, parts=STATUS_PAGE_PARTS,
+                           kinds=feedback.KINDS, complaint=None, complaint_error=None,
+                           typed={})
+
+
+@bp.post("/s/<token>/complaint")
+@public_limit
+def status_complaint(token: str):
+    """The customer's complaint from the status page: a form post or JSON {"kind",
+    "description"}. The signed link is the credential (no CSRF token), as for the quote."""
+    config = settings()
+    typed: dict = {}
+    try:
+        data, form = schemas.read_body(form=True)
+        if isinstance(data, dict):
+            typed = {k: _refill(v) for k, v in data.items() if isinstance(v, str)}
+        body = schemas.parse(feedback.StatusComplaintIn, data, form=form)
+        complaint = customer_status.complain(db.session, config, token, kind=body.kind,
+                                             description=body.description, today=today(),
+                                             now=now(), origin=origin())
+    except DepotError as error:
+        g.public_failure = error.code  # a link that is not valid counts as a failed try
+        if _wants_json():
+            return error_json(error)
+        try:
+            seen = customer_status.by_token(db.session, config, token, today=today())
+        except DepotError:
+            return page(render_template("public/status_lookup.html", depot=config.depot,
+                                        error=error, number="", link_error=True), error)
+        return page(render_template("public/status.html", rma_status=seen, token=token,
+                                    depot=config.depot, parts=STATUS_PAGE_PARTS,
+                                    kinds=feedback.KINDS, complaint=None,
+                                    complaint_error=error, typed=typed), error)
+    if _wants_json():
+        return created({"complaint": complaint.number, "kind": complaint.kind,
+                        "status": complaint.status, "rma": complaint.rma.number})
+    seen = customer_status.by_token(db.session, config, token, today=today())
+    return render_template("public/status.html", rma_status=seen, token=token,
+                           depot=config.depot, parts=STATUS_PAGE_PARTS, kinds=feedback.KINDS,
+                           complaint=complaint, complaint_error=None, typed={})
 
 
 @bp.get("/status")

@@ -72,6 +72,17 @@ class SurveyIn(Body):
                           "complaint of this kind (none: other)")
 
 
+class StatusComplaintIn(Body):
+    """The customer's complaint from the status page (a form post or JSON): what it is about and
+    what happened; the RMA and the customer are the link's."""
+
+    kind: Choice(KINDS) = Field(description="product_quality, packaging_transport, "
+                                            "staff_conduct, damage_verdict or other")
+    description: Text(Complaint.description, cap=COMMENT_CAP, lines=True) = Field(
+        description=f"what happened, required, at most {COMMENT_CAP} characters (more: 422); "
+                    "kept as typed, HTML included, and shown escaped")
+
+
 class DisputeIn(Body):
     """The customer's dispute of the damage verdict through the quote link: a form post or
     JSON {"comment"}."""
