@@ -140,6 +140,16 @@ def page(context: BrowserContext) -> Iterator[Page]:
     assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def phone_context(browser, base_url: str | None = None, locale: str = "zh-CN"):
+    """A customer's phone: 390 px wide, touch, a 2× screen, Chinese first."""
+    extra = {"base_url": base_url} if base_url else {}
+    return browser.new_context(viewport=PHONE, locale=locale, is_mobile=True, has_touch=True,
+                               device_scale_factor=2, **extra)
+
+
 def log_in(page: Page, username: str, password: str, lands_on: str = "intake") -> None:
     """Through the real login form (CSRF token and all); a clerk lands on /intake, a technician
     on /bench, a supervisor or an admin on the dashboard (lands_on="")."""

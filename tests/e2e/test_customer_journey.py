@@ -28,12 +28,9 @@ from depot.services import (
 )
 from depot.services.settings import DepotSettings
 from tests.conftest import NOW
-from tests.e2e.conftest import csp_violations, page_errors, release_db
+from tests.e2e.conftest import PHONE, csp_violations, page_errors, phone_context, release_db
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 390, "height": 844}
-
 
 def test_a_customer_follows_the_unit_home_disputes_and_answers_the_survey(
         browser: Browser, app, make_unit, live_server, shots):
@@ -51,8 +48,7 @@ def test_a_customer_follows_the_unit_home_disputes_and_answers_the_survey(
     first_id, first_total = first.id, first.total
     release_db()
 
-    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="zh-CN",
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = phone_context(browser, live_server)
     page = context.new_page()
     errors, blocked = page_errors(page), csp_violations(page)
     # 1. the status, from the RMA number and the last 4 digits of the phone

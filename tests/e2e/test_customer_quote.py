@@ -8,12 +8,9 @@ from depot.models import Quote, db
 from depot.services import inspection, intake, quote_mail, quoting
 from depot.services.settings import DepotSettings
 from tests.conftest import NOW
-from tests.e2e.conftest import csp_violations, release_db
+from tests.e2e.conftest import PHONE, csp_violations, phone_context, release_db
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
 def sent_quote(app, make_unit, live_server):
@@ -35,8 +32,7 @@ def sent_quote(app, make_unit, live_server):
 
 def test_customer_approves_on_a_phone(browser: Browser, sent_quote, shots):
     number, url = sent_quote
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = phone_context(browser)
     page = context.new_page()
     blocked = csp_violations(page)
     page.goto(url)
@@ -65,8 +61,7 @@ def test_customer_approves_on_a_phone(browser: Browser, sent_quote, shots):
 def test_customer_disputes_the_verdict_on_a_phone_with_the_keyboard(browser: Browser,
                                                                    sent_quote, shots):
     number, url = sent_quote
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = phone_context(browser)
     page = context.new_page()
     blocked = csp_violations(page)
     page.goto(url)

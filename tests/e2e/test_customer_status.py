@@ -12,12 +12,9 @@ from depot.models import db
 from depot.services import inspection, intake, repair, shipping
 from depot.services.settings import DepotSettings
 from tests.conftest import NOW
-from tests.e2e.conftest import csp_violations, page_errors, release_db
+from tests.e2e.conftest import PHONE, csp_violations, page_errors, phone_context, release_db
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
 def shipped(app, make_unit, live_server):
@@ -39,8 +36,7 @@ def shipped(app, make_unit, live_server):
 
 def test_customer_looks_up_the_repair_on_a_phone(browser: Browser, shipped, live_server,
                                                  shots):
-    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="zh-CN",
-                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = phone_context(browser, live_server)
     page = context.new_page()
     errors, blocked = page_errors(page), csp_violations(page)
     page.goto("/status")

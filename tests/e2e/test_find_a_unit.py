@@ -14,7 +14,7 @@ from depot.services import inspection, intake, repair, shipping, users
 from depot.services.settings import DepotSettings
 from depot.services.units import CustomerInput
 from tests.conftest import NOW
-from tests.e2e.conftest import new_context, page_errors, release_db, wedge_scan
+from tests.e2e.conftest import log_in, new_context, page_errors, release_db, wedge_scan
 
 pytestmark = pytest.mark.e2e
 
@@ -65,11 +65,7 @@ def test_dashboard_overdue_phone_search_history(browser: Browser, live_server: s
     page = context.new_page()
     errors = page_errors(page)
     try:
-        page.goto("/login")
-        page.locator("#username").fill("supervisor.zhou")
-        page.locator("#password").fill(PASSWORD)
-        page.locator("#login-form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/$"))  # supervisors land on the dashboard
+        log_in(page, "supervisor.zhou", PASSWORD, lands_on="")  # supervisors: the dashboard
         overdue = page.locator("#fig-overdue")
         expect(overdue.locator("strong")).to_have_text("1")
         expect(overdue).to_contain_text(words["overdue"])
@@ -119,11 +115,7 @@ def test_a_supervisor_gives_unassigned_work_to_a_technician_by_keyboard(
     page = context.new_page()
     errors = page_errors(page)
     try:
-        page.goto("/login")
-        page.locator("#username").fill("supervisor.zhou")
-        page.locator("#password").fill(PASSWORD)
-        page.locator("#login-form button[type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/$"))
+        log_in(page, "supervisor.zhou", PASSWORD, lands_on="")
         figure = page.locator("#fig-unassigned")
         expect(figure.locator("strong")).to_have_text("2")  # both received units: nobody's
         expect(figure).to_contain_text(words["unassigned"])

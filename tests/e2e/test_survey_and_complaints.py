@@ -12,12 +12,9 @@ from depot.models import Complaint, Survey, db
 from depot.services import inspection, intake, repair, shipping, surveys
 from depot.services.settings import DepotSettings
 from tests.conftest import NOW
-from tests.e2e.conftest import csp_violations, log_in, release_db
+from tests.e2e.conftest import PHONE, csp_violations, log_in, phone_context, release_db
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
 def survey_url(app, make_unit, live_server):
@@ -40,8 +37,7 @@ def survey_url(app, make_unit, live_server):
 
 
 def test_the_survey_by_keyboard_on_a_phone(browser: Browser, survey_url, shots):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = phone_context(browser)
     page = context.new_page()
     blocked = csp_violations(page)
     page.goto(survey_url)
