@@ -62,3 +62,17 @@ def test_a_forged_link_is_not_found_and_registers_nothing(client, received, depo
                          json={"kind": "other", "description": "x"})
     assert answer.status_code == 404 and answer.get_json()["error"] == "invalid_link"
     assert complaints_count() == 0
+
+
+@pytest.mark.parametrize("body", [
+    {"kind": {"nested": ["other"]}, "description": "x"},
+    {"kind": "other", "description": {"text": "x"}},
+    {"kind": 1e30, "description": "x"},
+    {"kind": "other", "description": "\ud800 a lone surrogate"},
+    ["other", "x"],
+])
+def test_json_of_any_shape_is_a_422_and_registers_nothing(client, received, depot,  # noqa: F811
+                                                          body):
+    answer = client.post(link_of(depot, received) + "/complaint", json=body)
+    assert answer.status_code == 422 and answer.get_json()["error"]
+    assert complaints_count() == 0
