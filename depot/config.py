@@ -89,6 +89,14 @@ class Config:
         self.DEPOT_REPEAT_DAYS = int(env.get("DEPOT_REPEAT_DAYS", "90"))
         # The survey (回访) goes out this many days after the day an RMA shipped.
         self.DEPOT_SURVEY_AFTER_DAYS = int(env.get("DEPOT_SURVEY_AFTER_DAYS", "3"))
+        # Exchange (换货): a replacement unit is covered at least this many days from the day
+        # it ships; a quality fault found within DEPOT_DOA_DAYS of the purchase date is dead on
+        # arrival (the exchange is offered first).
+        self.DEPOT_EXCHANGE_WARRANTY_DAYS = int(env.get("DEPOT_EXCHANGE_WARRANTY_DAYS", "90"))
+        self.DEPOT_DOA_DAYS = int(env.get("DEPOT_DOA_DAYS", "15"))
+        if self.DEPOT_EXCHANGE_WARRANTY_DAYS < 1 or self.DEPOT_DOA_DAYS < 0:
+            raise ValueError("DEPOT_EXCHANGE_WARRANTY_DAYS must be at least 1 and DEPOT_DOA_DAYS "
+                             "at least 0")
         # Four eyes on QA: the technician who finished a repair may not pass its QA.
         self.DEPOT_QA_BY_OTHER = _flag(env, "DEPOT_QA_BY_OTHER")
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}

@@ -10,7 +10,8 @@ NOBODY = "none"
 # technician and logistics hold plus its own.
 # complaints: register, read, start and resolve them (every staff role, DESIGN.md 4b);
 # complaints.manage: reopen and close them, and resolve disputes of the damage verdict;
-# quotes.discount: put a discount line on a quote (a goodwill concession).
+# quotes.discount: put a discount line on a quote (a goodwill concession);
+# returned_stock: the units kept after an exchange (换货) and what became of them.
 _CLERK = {"units", "import", "scans", "rmas.create", "rmas.read", "quotes.create", "quotes.send",
           "payments", "complaints"}
 _TECHNICIAN = {"scans", "rmas.read", "inspection", "quotes.create", "actions.bench",
@@ -20,7 +21,8 @@ _LOGISTICS = {"scans", "rmas.read", "labels", "shipment", "actions.close", "comp
 # payments.void: void a payment recorded by mistake, with a reason.
 _SUPERVISOR = _CLERK | _TECHNICIAN | _LOGISTICS | {"actions.cancel", "overrides", "reports",
                                                    "payments.overpay", "payments.void",
-                                                   "complaints.manage", "quotes.discount"}
+                                                   "complaints.manage", "quotes.discount",
+                                                   "returned_stock"}
 _ADMIN = _SUPERVISOR | {"users", "models", "admin"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -34,6 +34,11 @@ REASONS: dict[str, str] = {
                            "purchase arrives; a quote is needed",
     "covered": "In warranty and a quality fault: repaired free of charge",
     "override": "Overridden by supervisor %(actor)s: %(reason)s",
+    # Dead on arrival (DEPOT_DOA_DAYS): a quality fault soon after purchase; exchange first.
+    "doa": "Dead on arrival: a quality fault %(days)s days after the purchase date, within "
+           "%(limit)s days: a replacement unit is offered first",
+    # A unit sent to the customer in exchange for a faulty one.
+    "exchange_warranty": "Replacement unit sent in exchange: covered until %(end)s inclusive",
     # The customer's version: customers see no staff names (the actor stays in the stored params).
     "override_customer": "Overridden by a supervisor: %(reason)s",
 }

@@ -25,6 +25,8 @@ class UnitFacts:
     extended_months: int = 0
     has_proof_document: bool = False
     repair_shipped_on: date | None = None  # the last repaired RMA of this unit went back then
+    # A replacement unit sent in exchange: its last covered day, fixed when it shipped.
+    exchange_ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def judge_warranty(
 ) -> WarrantyDecision:
     """Decide the warranty on `on_date`: the purchase warranty, or else the repair warranty of
     the last repair. Never 'in warranty' on nothing: no date and no recent repair is unknown."""
-    base = _purchase_warranty(facts, on_date, policy)
+    base = _exchange_warranty(facts, on_date, _purchase_warranty(facts, on_date, policy))
     if base.in_warranty or facts.repair_shipped_on is None or policy.repair_warranty_days <= 0:
         return base
     shipped = facts.repair_shipped_on
@@ -82,6 +84,20 @@ def judge_warranty(
                                         "end": end})
     return WarrantyDecision(WarrantyStatus.IN_WARRANTY, base.starts_on, base.ends_on,
                             (*base.reasons, reason))
+
+
+def _exchange_warranty(facts: UnitFacts, on_date: date, base: WarrantyDecision
+                       ) -> WarrantyDecision:
+    """A replacement unit is covered until the day fixed when it shipped (already the later of
+    the original unit's end and the exchange's minimum): the depot's own promise, no proof of
+    purchase needed, whatever the replacement's model's term would say."""
+    end = facts.exchange_ends_on
+    if end is None:
+        return base
+    kept = tuple(r for r in base.reasons if r.code in ("term", "extended"))
+    reason = Reason("exchange_warranty", {"end": end})
+    status = WarrantyStatus.IN_WARRANTY if on_date <= end else WarrantyStatus.OUT_OF_WARRANTY
+    return WarrantyDecision(status, base.starts_on, end, (*kept, reason))
 
 
 def _purchase_warranty(facts: UnitFacts, on_date: date, policy: WarrantyPolicy

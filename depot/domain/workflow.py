@@ -47,6 +47,8 @@ class Action(enum.StrEnum):
     # A supervisor upholds a customer's dispute of the damage verdict (异议): the RMA becomes
     # covered and goes back to the bench (a complaint's resolution, services.complaint_outcomes).
     OVERTURN = "overturn"
+    # A replacement unit goes back instead of the repaired one (换货; services.exchange).
+    EXCHANGE = "exchange"
     # Actions that leave the status as it is; each is still one event row.
     OVERRIDE = "override"
     CREATE_QUOTE = "create_quote"
@@ -94,6 +96,9 @@ _MOVES: dict[tuple[Status | None, Action], Status] = {
     # Any status before shipped may be cancelled (by a supervisor, with a reason).
     **every(sorted(OPEN_STATUSES, key=list(Status).index), A.CANCEL, S.CANCELLED),
 }
+# Exchange (换货): a replacement unit goes back instead; from the bench's statuses only.
+EXCHANGE_FROM = (S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS)
+_MOVES.update(every(EXCHANGE_FROM, A.EXCHANGE, S.READY_TO_SHIP))
 _STAYS: dict[tuple[Status | None, Action], Status] = {
     # Decisions change only before the customer has said yes.
     **every((S.RECEIVED, S.INSPECTED, S.AWAITING_APPROVAL), A.OVERRIDE),
@@ -124,6 +129,10 @@ class RmaFacts:
     finished_by: int | None = None
     actor: int | None = None
     qa_by_other: bool = False
+    # Exchange: whether a quote of this RMA was approved, and whether inspection found it dead
+    # on arrival (the `doa` coverage reason: exchange is offered first).
+    quote_approved: bool = False
+    doa: bool = False
 
 
 COVERED = Guard(
@@ -140,6 +149,14 @@ PAID_BEFORE_REPAIR = Guard(
     or not payment_outstanding(facts.covered, facts.outstanding),
     lambda facts: {"outstanding": f"{facts.outstanding:.2f}"})
 
+# Exchange: covered, or the customer approved the quote (and paid, when DEPOT_PAY_BEFORE says
+# repair: an exchange is the repair).
+COVERED_OR_APPROVED = Guard(
+    "quote_required",
+    "this repair is not covered: send a quote and wait for the customer's approval",
+    lambda facts: facts.covered is True or facts.quote_approved)
+EXCHANGE_GUARDS = (COVERED_OR_APPROVED, PAID_BEFORE_REPAIR)
+
 QA_BY_OTHER = Guard(
     "qa_by_other",
     "the technician who finished this repair may not pass its QA: another technician must "
@@ -152,7 +169,8 @@ RMA = Machine(
     guards={(S.INSPECTED, A.START_REPAIR): (COVERED,),
             (S.APPROVED, A.START_REPAIR): (PAID_BEFORE_REPAIR,),
             (S.READY_TO_SHIP, A.SHIP): (PAID,),
-            (S.REPAIRED, A.PASS_QA): (QA_BY_OTHER,)},
+            (S.REPAIRED, A.PASS_QA): (QA_BY_OTHER,),
+            **{(s, A.EXCHANGE): EXCHANGE_GUARDS for s in EXCHANGE_FROM}},
     offered=frozenset(MOVING_ACTIONS), refused="cannot %(action)s an RMA that is %(status)s")
 RMA.check()
 
@@ -162,6 +180,7 @@ ACTION_PERMISSIONS: dict[Action, str] = {
     A.START_REPAIR: "actions.bench", A.WAIT_PARTS: "actions.bench", A.RESUME: "actions.bench",
     A.FINISH_REPAIR: "actions.bench", A.PASS_QA: "actions.bench", A.FAIL_QA: "actions.bench",
     A.RETURN_UNREPAIRED: "actions.bench", A.CLOSE: "actions.close", A.CANCEL: "actions.cancel",
+    A.EXCHANGE: "actions.bench",
 }
 API_ACTIONS = tuple(ACTION_PERMISSIONS)
 REASON_REQUIRED = frozenset({A.CANCEL, A.FAIL_QA, A.OVERRIDE, A.VOID_PAYMENT})
@@ -174,8 +193,13 @@ def next_status(current: Status | None, action: Action, facts: RmaFacts | None =
 
 
 def allowed_actions(current: Status, facts: RmaFacts | None = None) -> list[Action]:
-    """The status-moving actions allowed now (buttons); with facts, guards are asked too."""
-    return [a for a in RMA.allowed(current, facts) if a in MOVING_ACTIONS]
+    """The status-moving actions allowed now (buttons); with facts, guards are asked too. A
+    unit dead on arrival is offered the exchange first."""
+    actions = [a for a in RMA.allowed(current, facts) if a in MOVING_ACTIONS]
+    if facts is not None and facts.doa and A.EXCHANGE in actions:
+        actions.remove(A.EXCHANGE)
+        actions.insert(0, A.EXCHANGE)
+    return actions
 
 
 def parse_action(value: object) -> Action:

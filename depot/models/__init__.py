@@ -5,6 +5,7 @@ from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
 from depot.models.bench import BenchTime, CalendarOverride, FindingCode, Part, PartUse
 from depot.models.complaints import Complaint, ComplaintCounter, ComplaintEvent, Survey
+from depot.models.exchanges import Exchange
 from depot.models.jobs import Job, JobPayload
 from depot.models.notifications import Notification, NotificationTemplate, TransitDays
 from depot.models.outbox import OutboxMessage
@@ -18,7 +19,7 @@ from depot.models.users import User
 
 __all__ = [
     "Attachment", "Base", "BenchTime", "CalendarOverride", "Complaint", "ComplaintCounter",
-    "ComplaintEvent", "Customer", "FindingCode", "Job", "JobPayload", "Notification",
+    "ComplaintEvent", "Customer", "Exchange", "FindingCode", "Job", "JobPayload", "Notification",
     "NotificationTemplate", "OutboxMessage", "Part", "PartUse", "Payment", "Printer",
     "ProductModel", "Quote", "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma",
     "RmaCounter", "RmaEvent", "Setting", "Shipment", "Survey", "TransitDays", "UTCDateTime",

@@ -24,6 +24,7 @@ from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
     from depot.models.bench import PartUse
+    from depot.models.exchanges import Exchange
     from depot.models.notifications import Notification
     from depot.models.complaints import Complaint, Survey
     from depot.models.quotes import Payment, Quote
@@ -105,6 +106,9 @@ class Rma(db.Model):
     quotes: Mapped[list[Quote]] = relationship(back_populates="rma", order_by="Quote.version")
     payments: Mapped[list[Payment]] = relationship(order_by="Payment.id")
     shipment: Mapped[Shipment | None] = relationship(uselist=False)
+    # The replacement unit that goes back instead (换货), when the RMA was exchanged.
+    exchange: Mapped[Exchange | None] = relationship(uselist=False, back_populates="rma",
+                                                     foreign_keys="Exchange.rma_id")
     # The milestone mails to the customer (services/notifications.py), oldest first.
     notifications: Mapped[list[Notification]] = relationship(order_by="Notification.id",
                                                              viewonly=True)

@@ -12,6 +12,7 @@ from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
     from depot.models.complaints import Complaint
+    from depot.models.exchanges import Exchange
     from depot.models.rmas import Rma
 
 
@@ -57,6 +58,9 @@ class Unit(db.Model):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     purchase_date: Mapped[date | None] = mapped_column(Date)
     extended_months: Mapped[int] = mapped_column(Integer, default=0)
+    # A replacement unit sent in exchange (换货): its last covered day, fixed when it shipped
+    # (domain.exchange.replacement_warranty_end); None for every other unit.
+    exchange_ends_on: Mapped[date | None] = mapped_column(Date)
     proof_attachment_id: Mapped[int | None] = mapped_column(
         ForeignKey("attachments.id", use_alter=True)
     )
@@ -70,6 +74,9 @@ class Unit(db.Model):
     )
     complaints: Mapped[list[Complaint]] = relationship(
         viewonly=True, order_by="Complaint.id", foreign_keys="Complaint.unit_id")
+    # The exchanges that took this unit back (it stayed at the depot), oldest first.
+    exchanged_out: Mapped[list[Exchange]] = relationship(
+        viewonly=True, order_by="Exchange.id", foreign_keys="Exchange.original_unit_id")
 
 
 # Serials are matched case-insensitively (DESIGN.md 4b "Finding things"): lookups compare

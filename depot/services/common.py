@@ -88,3 +88,10 @@ def open_rma_of(session: Session, unit: Unit) -> Rma | None:
         .order_by(Rma.id.desc())
         .limit(1)
     )
+
+
+def unit_going_back(rma: Rma) -> Unit:
+    """The unit the customer gets back: the replacement when the RMA was exchanged (换货),
+    else the unit sent in."""
+    exchange = rma.exchange
+    return exchange.replacement if exchange is not None else rma.unit

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from depot.domain.damage import DamageClass, classify, judge_coverage
+from depot.domain.exchange import DEFAULT_DOA_DAYS, doa_reason
 from depot.domain.text import Reason
 from depot.domain.warranty import WarrantyStatus
 from depot.domain.workflow import Action
@@ -32,14 +33,20 @@ def _stored(reasons: tuple[Reason, ...]) -> list[dict]:
 
 def record_inspection(session: Session, number: str, findings: list[str], notes: str = "", *,
                       actor: User | None, now: datetime, tz: ZoneInfo = DEFAULT_TZ,
-                      origin: Origin | None = None) -> InspectionResult:
+                      origin: Origin | None = None, doa_days: int = DEFAULT_DOA_DAYS
+                      ) -> InspectionResult:
     """Classify the findings, judge coverage and move the RMA to `inspected`.
 
     A received RMA is inspected; an inspected one may be inspected again to correct findings.
+    A quality fault within `doa_days` (DEPOT_DOA_DAYS) of the purchase date is dead on arrival:
+    the coverage reasons gain `doa` and the exchange is offered first.
     """
     rma = lock_rma(session, number)
     damage = classify(findings, finding_catalogue.catalogue(session))
     coverage = judge_coverage(WarrantyStatus(rma.warranty_status), damage.damage_class)
+    doa = doa_reason(damage.damage_class, rma.unit.purchase_date,
+                     rma.reported_on or rma.received_on, doa_days)
+    coverage_reasons = coverage.reasons + ((doa,) if doa is not None else ())
     change_status(session, rma, Action.INSPECT, actor=actor, now=now, tz=tz,
                   reason=", ".join(dict.fromkeys(findings)) or None, origin=origin)
     rma.findings = list(dict.fromkeys(findings))
@@ -47,10 +54,10 @@ def record_inspection(session: Session, number: str, findings: list[str], notes:
     rma.damage_class = damage.damage_class.value
     rma.covered = coverage.covered
     rma.damage_reasons = _stored(damage.reasons)
-    rma.coverage_reasons = _stored(coverage.reasons)
+    rma.coverage_reasons = _stored(coverage_reasons)
     session.commit()
     return InspectionResult(rma, damage.damage_class, coverage.covered,
-                            damage.reasons + coverage.reasons)
+                            damage.reasons + coverage_reasons)
 
 
 def override(session: Session, number: str, *, reason: str, warranty: str | None = None,

@@ -25,7 +25,7 @@ from depot.i18n import LANGUAGES, N_, translate
 from depot.mail import CUSTOMER_LANGUAGES, MailAttachment, compose
 from depot.models import Notification, NotificationTemplate, Rma
 from depot.services import outbox
-from depot.services.common import local_date
+from depot.services.common import local_date, unit_going_back
 from depot.services.customer_status import status_url, view
 from depot.services.settings import DepotSettings
 from depot.words import listed, word
@@ -208,8 +208,10 @@ def _values(session: Session, rma: Rma, kind: str, lang: str, settings: DepotSet
             today: date, given: Mapping[str, str]) -> dict[str, str]:
     customer = rma.unit.customer
     seen = view(session, rma, settings, today=today)
+    # What goes back is named: the replacement unit once the RMA was exchanged (换货).
+    unit = unit_going_back(rma) if kind in (Kind.READY_TO_SHIP, Kind.SHIPPED) else rma.unit
     values = {"name": customer.name if customer else "", "rma": rma.number,
-              "model": rma.unit.model.name, "serial": rma.unit.serial,
+              "model": unit.model.name, "serial": unit.serial,
               "received_on": str(rma.received_on or ""), "due_on": str(rma.due_on or ""),
               "expected_back_on": str(seen.expected_back_on or ""),
               "status_url": seen.status_url, "depot": settings.depot.name,

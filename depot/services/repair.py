@@ -39,6 +39,9 @@ def apply_action(session: Session, number: str, action: Action, *, reason: str |
     if action not in API_ACTIONS:
         raise InvalidInputError("%(action)s is not done through actions", code="unknown_action",
                                 action=action.value, known=[a.value for a in API_ACTIONS])
+    if action is Action.EXCHANGE:  # it names the replacement unit: services.exchange
+        raise InvalidInputError("say which unit goes back instead: the replacement serial",
+                                code="missing_field", field="replacement_serial")
     if action in REASON_REQUIRED and not (reason or "").strip():
         raise InvalidInputError("%(action)s needs a reason", code="reason_required",
                                 action=action.value, field="reason")

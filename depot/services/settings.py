@@ -47,6 +47,8 @@ class DepotSettings:
     survey_after_days: int = 3  # DEPOT_SURVEY_AFTER_DAYS
     pay_before: str = "shipping"  # DEPOT_PAY_BEFORE: repair or shipping
     qa_by_other: bool = False  # DEPOT_QA_BY_OTHER: who finished a repair may not pass its QA
+    exchange_warranty_days: int = 90  # DEPOT_EXCHANGE_WARRANTY_DAYS
+    doa_days: int = 15  # DEPOT_DOA_DAYS
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DepotSettings:
@@ -62,7 +64,8 @@ _KEYS = ("DEPOT_NAME", "DEPOT_ADDRESS", "DEPOT_PHONE", "DEPOT_PUBLIC_URL", "SECR
          "DEPOT_QUOTE_VALID_DAYS", "DEPOT_PAYMENT_INSTRUCTIONS", "DEPOT_REMIND_AFTER_DAYS",
          "DEPOT_FREIGHT_COVERED", "DEPOT_FREIGHT_NOT_COVERED", "DEPOT_LABEL_SIZE",
          "DEPOT_CLOSE_AFTER_DAYS", "DEPOT_PAY_BEFORE", "DEPOT_QA_BY_OTHER",
-         "DEPOT_REPEAT_DAYS", "DEPOT_SURVEY_AFTER_DAYS")
+         "DEPOT_REPEAT_DAYS", "DEPOT_SURVEY_AFTER_DAYS", "DEPOT_EXCHANGE_WARRANTY_DAYS",
+         "DEPOT_DOA_DAYS")
 
 
 @lru_cache(maxsize=16)
@@ -93,7 +96,13 @@ def _build(items: tuple[tuple[str, Any], ...]) -> DepotSettings:
                               if config.get("DEPOT_SURVEY_AFTER_DAYS") is not None else 3),
         pay_before=config.get("DEPOT_PAY_BEFORE") or "shipping",
         qa_by_other=bool(config.get("DEPOT_QA_BY_OTHER")),
+        exchange_warranty_days=_days(config.get("DEPOT_EXCHANGE_WARRANTY_DAYS"), 90),
+        doa_days=_days(config.get("DEPOT_DOA_DAYS"), 15),
     )
+
+
+def _days(value: Any, default: int) -> int:
+    return default if value is None or value == "" else int(value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from depot.i18n import both
 from depot.labels import LabelData
 from depot.models import Rma, Shipment, User
 from depot.domain.tracking import Kind
-from depot.services import notifications
-from depot.services.common import find_rma, find_unit, local_date
+from depot.services import exchange, notifications
+from depot.services.common import find_rma, find_unit, local_date, unit_going_back
 from depot.services.settings import DepotSettings
 from depot.services.workflow import JOB, Origin, change_status, check, lock_rma
 
@@ -53,7 +53,7 @@ def freight_of(rma: Rma, settings: DepotSettings) -> str:
 
 
 def label_data(rma: Rma, settings: DepotSettings) -> LabelData:
-    unit, customer = rma.unit, rma.unit.customer
+    unit, customer = unit_going_back(rma), rma.unit.customer
     shipment = rma.shipment
     contents = (f"{unit.model.code} {unit.model.name} SN {unit.serial}",
                 *(both(a) for a in _going_back(rma)))
@@ -82,11 +82,17 @@ def ready_to_ship(session: Session, limit: int = 500) -> list[Rma]:
 def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
     """The unit's serial must be among the scanned codes; any code naming another unit or RMA
     refuses the box, and says which RMA that code belongs to. A serial is the same in any
-    case (a scanner's mode), as everywhere."""
-    own = {serial_key(rma.unit.serial), serial_key(rma.number)}
+    case (a scanner's mode), as everywhere. An exchanged RMA ships its replacement unit: the
+    serial of the unit sent in refuses the box (it stays at the depot)."""
+    going = unit_going_back(rma)
+    own = {serial_key(going.serial), serial_key(rma.number)}
     for code in scanned:
         if serial_key(code) in own:
             continue
+        if going is not rma.unit and serial_key(code) == serial_key(rma.unit.serial):
+            raise ConflictError("%(scanned)s is the unit taken back in exchange: ship the "
+                                "replacement %(serial)s", code="wrong_unit", scanned=code[:80],
+                                serial=going.serial, rma=rma.number, other_rma=None)
         other = find_rma(session, code) if code.upper().startswith("RMA-") else None
         if other is None:
             unit = find_unit(session, code)
@@ -104,9 +110,9 @@ def check_box(session: Session, rma: Rma, scanned: list[str]) -> None:
         raise ConflictError("%(scanned)s is the tag of %(other_rma)s, not of %(rma)s",
                             code="wrong_unit", scanned=code[:80], other_rma=other.number,
                             rma=rma.number)
-    if serial_key(rma.unit.serial) not in {serial_key(code) for code in scanned}:
+    if serial_key(going.serial) not in {serial_key(code) for code in scanned}:
         raise ConflictError("scan the unit's serial %(serial)s before closing the box",
-                            code="unit_not_scanned", serial=rma.unit.serial)
+                            code="unit_not_scanned", serial=going.serial)
 
 
 def check_accessories(rma: Rma, packed: list[str], missing: list[Missing]) -> None:
@@ -149,6 +155,8 @@ def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
                             actor_id=actor.id if actor else None, shipped_at=now)
     change_status(session, rma, Action.SHIP, actor=actor, now=now, tz=settings.tz,
                   reason=f"{carrier} {tracking_number}", origin=origin)
+    exchange.fix_replacement_warranty(rma, local_date(now, settings.tz),
+                                      settings.exchange_warranty_days)
     _notify(session, rma, settings, now)
     session.commit()
     return rma

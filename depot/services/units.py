@@ -128,7 +128,8 @@ def unit_warranty(unit: Unit, on_date: date, policy: WarrantyPolicy = WarrantyPo
     facts = UnitFacts(model_name=unit.model.name, warranty_months=unit.model.warranty_months,
                       purchase_date=unit.purchase_date, extended_months=unit.extended_months,
                       has_proof_document=unit.proof_attachment_id is not None,
-                      repair_shipped_on=last_repair_shipped_on(unit))
+                      repair_shipped_on=last_repair_shipped_on(unit),
+                      exchange_ends_on=unit.exchange_ends_on)
     return judge_warranty(facts, on_date, policy)
 
 

@@ -108,7 +108,9 @@ def facts(rma: Rma, pay_before: str = DEFAULT_PAY_BEFORE, *, actor: User | None 
     return RmaFacts(covered=rma.covered, outstanding=balance(rma).outstanding,
                     pay_before=pay_before,
                     finished_by=finished_by(rma) if qa_by_other else None,
-                    actor=actor.id if actor is not None else None, qa_by_other=qa_by_other)
+                    actor=actor.id if actor is not None else None, qa_by_other=qa_by_other,
+                    quote_approved=any(q.status == QuoteStatus.APPROVED for q in rma.quotes),
+                    doa=any(r.get("code") == "doa" for r in rma.coverage_reasons or []))
 
 
 def check(session: Session, rma: Rma, action: Action, *, pay_before: str = DEFAULT_PAY_BEFORE,

@@ -20,6 +20,7 @@ from depot.models import (
     Complaint,
     ComplaintEvent,
     Customer,
+    Exchange,
     Notification,
     Part,
     Payment,
@@ -31,6 +32,7 @@ from depot.models import (
     Unit,
     User,
 )
+from depot.services.exchange import replaced_by
 from depot.services.workflow import balance, facts
 
 
@@ -69,7 +71,8 @@ def unit(u: Unit, decision: WarrantyDecision, lang: str, *, with_rmas: bool = Tr
     out = {"serial": u.serial, "model": u.model.code, "model_name": u.model.name,
            "purchase_date": iso(u.purchase_date), "extended_months": u.extended_months,
            "has_proof_of_purchase": u.proof_attachment_id is not None,
-           "customer": customer(u.customer), "warranty": warranty(decision, lang)}
+           "customer": customer(u.customer), "warranty": warranty(decision, lang),
+           "replaced_by": replaced_by(u)}
     if with_rmas:
         out["rmas"] = [rma_brief(r) for r in u.rmas]
         out["complaints"] = [complaint_brief(c) for c in u.complaints]
@@ -168,6 +171,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_
         "findings": list(r.findings or []), "inspection_notes": r.inspection_notes or "",
         "damage_reasons": reasons(r.damage_reasons or [], lang),
         "coverage_reasons": reasons(r.coverage_reasons or [], lang),
+        "coverage_reason_codes": [x.get("code") for x in r.coverage_reasons or []],
         "technician": r.technician.username if r.technician else None,
         "customer": customer(r.unit.customer),
         "parts": [{"part_number": u.part.part_number, "name": u.part.name_zh,
@@ -183,6 +187,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_
         "events": [event(e, tz) for e in r.events],
         "shipped_on": iso(r.shipped_on),
         "shipment": shipment(r),
+        "replacement_serial": r.exchange.replacement.serial if r.exchange else None,
         "repeat_of": rma_repeat_of(r, repeat_days),
         "notifications": [notification(n) for n in r.notifications],
         "survey": survey(r.survey),
@@ -295,3 +300,14 @@ def complaint(c: Complaint, *, age: int | None = None, with_events: bool = True
     if with_events:
         out["events"] = [complaint_event(e) for e in c.events]
     return out
+
+
+def returned_unit(e: Exchange, tz: ZoneInfo) -> dict[str, Any]:
+    """A unit taken back in exchange (换货) and what became of it (`outcome`)."""
+    return {"serial": e.original.serial, "model": e.original.model.code,
+            "model_name": e.original.model.name, "rma": e.rma.number,
+            "replacement_serial": e.replacement.serial, "reason": e.reason,
+            "exchanged_at": _at(e.created_at), "local_exchanged_at": local(e.created_at, tz),
+            "outcome": e.outcome, "note": e.outcome_note or "",
+            "outcome_by": e.outcome_by.username if e.outcome_by else None,
+            "outcome_at": _at(e.outcome_at)}

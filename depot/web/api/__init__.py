@@ -13,13 +13,14 @@ from depot.web.api import (
     public,
     quotes,
     reports,
+    returned_stock,
     search,
     shipping,
     users,
 )
 
 AREAS = (intake.bp, search.bp, bench.bp, quotes.bp, shipping.bp, jobs.bp, reports.bp, users.bp,
-         public.bp, complaints.bp, openapi.bp)
+         public.bp, complaints.bp, returned_stock.bp, openapi.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 for _area in AREAS:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from depot.domain.roles import may
-from depot.domain.workflow import ACTION_PERMISSIONS, parse_action
+from depot.domain.workflow import ACTION_PERMISSIONS, Action, parse_action
 from depot.errors import PermissionDeniedError
 from depot.extensions import db
 from depot.i18n import reason_text
 from depot.labels.findings import render_finding_sheet
-from depot.services import findings, inspection, parts, repair
+from depot.services import exchange, findings, inspection, parts, repair
 from depot.web import serialize
 from depot.web.api.registry import Area, roles_holding
 from depot.web.api.shapes import rma_json
@@ -54,7 +54,7 @@ def get_finding_sheet():
 def post_inspection(number: str, body: bodies.InspectionIn):
     result = inspection.record_inspection(db.session, number, body.findings, body.notes,
                                           actor=current_actor(), now=now(), tz=tz(),
-                                          origin=origin())
+                                          origin=origin(), doa_days=settings().doa_days)
     return {"damage_class": result.damage_class.value, "covered": result.covered,
             "reasons": [reason_text(r, lang()) for r in result.reasons], "rma": rma_json(result.rma)}
 
@@ -75,7 +75,12 @@ def post_override(number: str, body: bodies.OverrideIn):
                f"{a.value}: {', '.join(roles_holding(p))}" for a, p in ACTION_PERMISSIONS.items())
            + ". An action the current status does not allow is a conflict, naming those it "
              "does. With DEPOT_QA_BY_OTHER on, the user who finished the repair may not "
-             "pass_qa it (409 qa_by_other).")
+             "pass_qa it (409 qa_by_other). exchange (换货) sends `replacement_serial` back "
+             "instead of the unit (from inspected, approved, in_repair, awaiting_parts to "
+             "ready_to_ship): covered, or the quote approved (409 quote_required); the "
+             "replacement is registered now if unknown, of `replacement_model` or the "
+             "original's model, and takes over the customer; one of another customer, under "
+             "repair or already promised is 409, the original's own serial 422.")
 def post_action(number: str, body: bodies.ActionIn):
     action = parse_action(body.action)
     actor = current_actor()
@@ -83,6 +88,13 @@ def post_action(number: str, body: bodies.ActionIn):
     if needed and not may(actor.role, needed):
         raise PermissionDeniedError("a %(role)s may not %(action)s", code="forbidden",
                                     role=actor.role, action=action.value)
+    if action is Action.EXCHANGE:
+        rma = exchange.exchange_unit(db.session, number, body.replacement_serial,
+                                     reason=body.reason,
+                                     replacement_model=body.replacement_model or None,
+                                     actor=actor, now=now(), tz=tz(), origin=origin(),
+                                     pay_before=settings().pay_before, settings=settings())
+        return rma_json(rma)
     rma = repair.apply_action(db.session, number, action, reason=body.reason, actor=actor,
                               now=now(), tz=tz(), origin=origin(),
                               pay_before=settings().pay_before,

@@ -183,7 +183,14 @@ class OverrideForm(OverrideIn):
 class ActionIn(Body):
     action: Text(RmaEvent.action) = Field(json_schema_extra={"enum": [a.value for a in
                                                                        API_ACTIONS]})
-    reason: Text(RmaEvent.reason, required=False, cap=NOTE_CAP, lines=True) = ""
+    reason: Text(RmaEvent.reason, required=False, cap=NOTE_CAP, lines=True) = Field(
+        "", description="why; required for cancel, fail_qa and exchange")
+    replacement_serial: Text(Unit.serial, required=False) = Field(
+        "", description="exchange only (required): the serial of the unit that goes back "
+                        "instead; registered now if unknown, for the same customer")
+    replacement_model: Text(ProductModel.code, required=False) = Field(
+        "", description="exchange only: the replacement's model code when it is not the "
+                        "original's model")
 
 
 class AssignIn(Body):
