@@ -73,6 +73,9 @@ CLOCKED_STATUSES = OPEN_STATUSES - PAUSED_STATUSES - {S.READY_TO_SHIP}
 BENCH_STATUSES = (S.RECEIVED, S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS,
                   S.REPAIRED)
 
+# Exchange (换货): a replacement unit goes back instead; from the bench's statuses only.
+EXCHANGE_FROM = (S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS)
+
 _MOVES: dict[tuple[Status | None, Action], Status] = {
     (None, A.RECEIVE): S.RECEIVED,
     (S.RECEIVED, A.INSPECT): S.INSPECTED,
@@ -93,12 +96,10 @@ _MOVES: dict[tuple[Status | None, Action], Status] = {
     (S.REPAIRED, A.FAIL_QA): S.IN_REPAIR,
     (S.READY_TO_SHIP, A.SHIP): S.SHIPPED,
     (S.SHIPPED, A.CLOSE): S.CLOSED,
+    **every(EXCHANGE_FROM, A.EXCHANGE, S.READY_TO_SHIP),
     # Any status before shipped may be cancelled (by a supervisor, with a reason).
     **every(sorted(OPEN_STATUSES, key=list(Status).index), A.CANCEL, S.CANCELLED),
 }
-# Exchange (换货): a replacement unit goes back instead; from the bench's statuses only.
-EXCHANGE_FROM = (S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS)
-_MOVES.update(every(EXCHANGE_FROM, A.EXCHANGE, S.READY_TO_SHIP))
 _STAYS: dict[tuple[Status | None, Action], Status] = {
     # Decisions change only before the customer has said yes.
     **every((S.RECEIVED, S.INSPECTED, S.AWAITING_APPROVAL), A.OVERRIDE),

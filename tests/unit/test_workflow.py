@@ -40,6 +40,11 @@ MOVES = {
     (S.REPAIRED, A.FAIL_QA): S.IN_REPAIR,
     (S.READY_TO_SHIP, A.SHIP): S.SHIPPED,
     (S.SHIPPED, A.CLOSE): S.CLOSED,
+    # §3 (v1.1): a replacement unit goes back (换货)
+    (S.INSPECTED, A.EXCHANGE): S.READY_TO_SHIP,
+    (S.APPROVED, A.EXCHANGE): S.READY_TO_SHIP,
+    (S.IN_REPAIR, A.EXCHANGE): S.READY_TO_SHIP,
+    (S.AWAITING_PARTS, A.EXCHANGE): S.READY_TO_SHIP,
 }
 BEFORE_SHIPPED = [S.RECEIVED, S.INSPECTED, S.AWAITING_APPROVAL, S.APPROVED, S.DECLINED,
                   S.IN_REPAIR, S.AWAITING_PARTS, S.REPAIRED, S.READY_TO_SHIP]
@@ -92,7 +97,7 @@ def test_buttons_are_the_moves_only():
     assert allowed_actions(S.CLOSED) == []
     assert allowed_actions(S.CANCELLED) == []
     assert allowed_actions(S.SHIPPED) == [A.CLOSE]
-    assert allowed_actions(S.IN_REPAIR) == [A.WAIT_PARTS, A.FINISH_REPAIR, A.CANCEL]
+    assert allowed_actions(S.IN_REPAIR) == [A.WAIT_PARTS, A.FINISH_REPAIR, A.EXCHANGE, A.CANCEL]
 
 
 def test_unknown_action_is_invalid_input():
