@@ -43,7 +43,12 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "void_payment": "void a payment",
         "create": "draft", "edit": "edit", "send": "send", "supersede": "replace by a new version",
         "expire": "expire", "overturn": "overturn the inspection result",
-        "withdraw": "withdraw", "dispute": "dispute the inspection result"}),
+        "withdraw": "withdraw", "dispute": "dispute the inspection result",
+        "exchange": "exchange for a replacement unit"}),
+    # What became of a unit taken back in exchange (换货): returned stock.
+    "stock_outcome": ("stock outcome", {
+        "in_stock": "in stock", "repaired_to_spares": "repaired into spare stock",
+        "scrapped": "scrapped"}),
     # The status as its customer reads it on the status page and in the status API.
     "customer_status": ("customer status", {
         "requested": "We are expecting your unit. Please send it with the packing slip.",
@@ -150,7 +155,9 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "note": "note", "file": "file", "body": "request", "username": "user name",
         "password": "password", "role": "role", "display_name": "display name",
         "locale": "language", "channel": "channel", "outcome": "outcome", "score": "score",
-        "issue": "what did not go well", "rma": "RMA", "team": "team", "status": "status"}),
+        "issue": "what did not go well", "rma": "RMA", "team": "team", "status": "status",
+        "replacement_serial": "replacement serial number",
+        "replacement_model": "replacement model"}),
 }
 
 # Details of an error whose values are codes of a table, named in words by sentence().

@@ -26,6 +26,7 @@ from depot.extensions import db
 from depot.i18n import N_
 from depot.services import (
     customer_status,
+    exchange,
     findings,
     inspection,
     payments,
@@ -58,6 +59,7 @@ PAID = N_("Payment of %(amount)s CNY recorded.")
 VOIDED = N_("Payment of %(amount)s CNY voided.")
 ASSIGNED = N_("%(name)s holds the RMA now.")
 UNASSIGNED = N_("Nobody holds the RMA now.")
+EXCHANGED = N_("Exchanged: the replacement unit %(serial)s goes back to the customer.")
 # A refused line of the draft editor: "line 2: unit price must be a number".
 LINE_PROBLEM = N_("line %(line)s: %(problem)s")
 
@@ -199,6 +201,25 @@ def assign(number: str):
     if rma.technician is None:
         return _back(number, UNASSIGNED)
     return _back(number, ASSIGNED, name=rma.technician.display_name or rma.technician.username)
+
+
+@bp.post("/rmas/<number>/exchange")
+@page_requires("actions.bench")
+def exchange_unit(number: str):
+    """Exchange (换货): the replacement unit, scanned, goes back instead, with the reason."""
+    try:
+        body = schemas.parse(bodies.ActionIn, {**request.form.to_dict(), "action": "exchange"},
+                             form=True)
+        rma = exchange.exchange_unit(db.session, number, body.replacement_serial,
+                                     reason=body.reason,
+                                     replacement_model=body.replacement_model or None,
+                                     actor=current_actor(), now=now(), origin=origin(),
+                                     tz=settings().tz, pay_before=settings().pay_before,
+                                     settings=settings())
+    except DepotError as error:
+        db.session.rollback()
+        return _refused(number, error)
+    return _back(number, EXCHANGED, serial=rma.exchange.replacement.serial)
 
 
 @bp.post("/rmas/<number>/payments")

@@ -1,3 +1,17 @@
+// The exchange form: a wedge scanner types the replacement serial and presses Enter; that
+// Enter ends the scan and moves on to the next field, it never sends a half-filled form.
+(function () {
+  "use strict";
+  const serial = document.getElementById("exchange-serial");
+  if (!serial) return;
+  serial.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || (window.Depot && window.Depot.composing(ev))) return;
+    ev.preventDefault();
+    const next = document.getElementById("exchange-reason");
+    if (serial.value.trim() && next) next.focus();
+  });
+})();
+
 // The RMA page's draft editor: the total shown follows the lines as they are typed, and goes
 // with the form as shown_total, so "send" sends the total the clerk sees (the server refuses
 // any other). Computed as depot/domain/pricing.py does: each line rounded half up to the cent,
