@@ -28,6 +28,7 @@ from depot.services import (
     backups,
     complaints,
     customer_status,
+    exchange,
     inspection,
     intake,
     jobs,
@@ -71,7 +72,7 @@ def filled(app, make_unit, client) -> dict:
     """A depot with something in every table, filled through the services: units and
     customers, RMAs with events and photos, a quote with lines sent, answered by the link and
     paid with a slip, parts used, a shipment, mail in the outbox, a printer, a calendar day,
-    an import job waiting with its file, a setting saved on the settings page;
+    an import job waiting with its file, an exchange, a setting saved on the settings page;
     and a mistyped password on the login page, which the login throttle counts."""
     settings = DepotSettings.from_config(app.config)
     tech, tech_token = users.create_user(db.session, "wang.tech", "technician",
@@ -80,6 +81,7 @@ def filled(app, make_unit, client) -> dict:
                                  now=NOW)
     make_unit("BACKUP001", date(2026, 6, 1))
     make_unit("BACKUP002", date(2026, 6, 1), model_code="POS-9", months=24)
+    make_unit("BACKUP004", date(2026, 6, 1), model_code="POS-9", months=24)
     parts.create_part(db.session, "LCD-7", "7寸屏", Decimal("88.00"), name_en="7in LCD",
                       stock=5, now=NOW)
     printing.add_printer(db.session, "pack-1", "192.0.2.50")
@@ -131,6 +133,12 @@ def filled(app, make_unit, client) -> dict:
     assert surveys.send_surveys(db.session, settings, now=later + timedelta(days=4)) == [number]
     second, _ = intake.receive_unit(db.session, "BACKUP002", "no power", [], actor=clerk,
                                     now=NOW, tz=settings.tz, origin=WEB)
+    dead, _ = intake.receive_unit(db.session, "BACKUP004", "dead on arrival", [], actor=clerk,
+                                  now=NOW, tz=settings.tz, origin=WEB)
+    inspection.record_inspection(db.session, dead.number, [], "no power at all",
+                                 actor=tech, now=NOW, tz=settings.tz, origin=WEB)
+    exchange.exchange_unit(db.session, dead.number, "BACKUP003", reason="dead on arrival",
+                           actor=tech, now=NOW, tz=settings.tz, origin=WEB)  # exchanges
     jobs.queue_job(db.session, "import_units", io.BytesIO(b"serial,model_code\nB3,T8\n"),
                    total=1, created_by=clerk.id, now=NOW)  # jobs and job_payloads
     db.session.commit()
