@@ -122,6 +122,12 @@ def _register(session: Session, serial: str, model, original: Unit, now: datetim
                 purchase_date=original.purchase_date, extended_months=original.extended_months,
                 created_at=now, updated_at=now)
     session.add(unit)
+    try:  # now, not at some later autoflush: another exchange may register it meanwhile
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
+                            serial=serial) from None
     return unit
 
 

@@ -741,3 +741,66 @@ def test_http_approve_v1_against_sending_v2(app, web_depot, tokens, live):
         assert approved != sent, results
         rma = consistent(number, base + 1)
         assert rma.status == (Status.APPROVED if approved else Status.AWAITING_APPROVAL)
+
+
+# --- exchange (换货) ----------------------------------------------------------------------------
+
+def swap(number: str, serial: str) -> Callable[[], str]:
+    from depot.services import exchange
+
+    return lambda: exchange.exchange_unit(db.session, number, serial, reason="dead on arrival",
+                                          actor=None, now=NOW).status
+
+
+def test_exchange_against_cancel(app, depot):
+    """The exchange first: both stand (a cancel is allowed from ready_to_ship); the cancel
+    first: the exchange is refused and no replacement is promised."""
+    from depot.models import Exchange
+
+    for trial in range(TRIALS):
+        number = depot.inspected(covered=True)
+        base = depot.events(number)
+        results = race(app, [swap(number, f"SWAP{trial:04d}"), cancel(number)],
+                       hold=(hold := held(trial, number)))
+        swapped, cancelled = outcomes("exchange vs cancel", results,
+                                      names=("exchange", "cancel"))
+        if hold:
+            assert swapped is (hold.first == 0), (hold, results)
+        assert cancelled
+        rma = consistent(number, base + 1 + swapped)
+        assert rma.status == Status.CANCELLED
+        assert db.session.scalar(select(func.count(Exchange.id))
+                                 .where(Exchange.rma_id == rma.id)) == int(swapped)
+
+
+def test_two_rmas_exchanged_for_one_new_replacement(app, depot):
+    """Two benches scan the same new serial as the replacement of two RMAs: one gets it, the
+    other is told 409 and its RMA is untouched; the serial is registered once."""
+    from depot.models import Exchange, Unit
+
+    for trial in range(TRIALS):
+        numbers = [depot.inspected(covered=True), depot.inspected(covered=True)]
+        serial = f"TWIN{trial:04d}"
+        results = race(app, [swap(n, serial) for n in numbers])
+        a, b = outcomes("two exchanges, one replacement", results, names=("first", "second"))
+        assert a != b, results
+        for number, won in zip(numbers, (a, b)):
+            rma = consistent(number, 3 if won else 2)  # receive, inspect (, exchange)
+            assert rma.status == (Status.READY_TO_SHIP if won else Status.INSPECTED)
+            assert (rma.exchange is not None) is won
+        assert db.session.scalar(select(func.count(Unit.id)).where(Unit.serial == serial)) == 1
+        assert db.session.scalar(select(func.count(Exchange.id)).join(
+            Unit, Exchange.replacement_unit_id == Unit.id).where(Unit.serial == serial)) == 1
+
+
+def test_two_exchanges_of_one_rma(app, depot):
+    for trial in range(TRIALS):
+        number = depot.inspected(covered=True)
+        results = race(app, [swap(number, f"ONE{trial:04d}A"), swap(number, f"ONE{trial:04d}B")],
+                       hold=(hold := held(trial, number)))
+        a, b = outcomes("exchange vs exchange", results, names=("A", "B"))
+        if hold:
+            assert a is (hold.first == 0), (hold, results)
+        assert a != b, results
+        rma = consistent(number, 3)
+        assert rma.exchange.replacement.serial == f"ONE{trial:04d}{'A' if a else 'B'}"
