@@ -40,6 +40,7 @@ RECEIPT_TEXT: dict[str, str] = {
     "device": "Device",
     "serial": "Serial number",
     "model": "Model",
+    "replacement": "Replacement unit",
     "received_on": "Received on",
     "due_on": "Ready by",
     "status_url": "Track status",
@@ -83,6 +84,7 @@ class ReceiptData:
     warranty_reasons: tuple[str, ...]
     due_on: date | None
     status_url: str | None
+    replacement_serial: str | None = None  # exchanged (换货): the unit that goes back instead
 
 
 def receipt_text(key: str, lang: str, **values: object) -> tuple[str, str]:
@@ -211,6 +213,8 @@ class _ReceiptFlow:
             [("received_on", d.received_on.isoformat()), ("due_on", due)],
             [("serial", d.serial), ("model", f"{d.model_code}  {d.model_name}".strip())],
         ]
+        if d.replacement_serial:
+            rows.append([("replacement", d.replacement_serial)])
         if d.status_url:
             rows.append([("status_url", d.status_url)])
         rows += [

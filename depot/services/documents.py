@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from depot.i18n import stored_reasons_text
 from depot.labels import ReceiptData, TagData, render_intake_tag, render_receipt
-from depot.services.common import get_rma
+from depot.services.common import get_rma, unit_going_back
 from depot.services.settings import DepotInfo
 
 
@@ -34,4 +34,5 @@ def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_
         customer_address=customer.address if customer else "",
         fault_description=rma.fault_description, accessories=tuple(rma.accessories or ()),
         warranty_status=rma.warranty_status, warranty_reasons=reasons, due_on=rma.due_on,
-        status_url=status_url), lang=lang)
+        status_url=status_url, replacement_serial=replacement.serial
+        if (replacement := unit_going_back(rma)) is not unit else None), lang=lang)

@@ -314,3 +314,22 @@ def test_the_replacement_comes_back_later_with_its_fixed_warranty(flow, session)
                                  now=later)
     assert rma.warranty_status == "in_warranty"
     assert rma.warranty_ends_on == date(2027, 2, 17)
+
+
+def test_the_receipt_names_the_replacement_once_exchanged(flow, session):
+    import io
+
+    from pypdf import PdfReader
+
+    from depot.services import documents
+
+    def text(number):
+        pdf = documents.receipt(session, number, depot=flow.settings.depot, lang="zh_CN")
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    number = covered(flow, "EXA0090")
+    before = text(number)
+    assert "EXA0090" in before and "换货新机" not in before
+    swap(flow, number, "EXB0090")
+    after = text(number)
+    assert "EXA0090" in after and "EXB0090" in after and "换货新机" in after
