@@ -23,7 +23,7 @@ from depot.i18n import N_, translate
 WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
     # RMA statuses (their msgids were the pages' labels before this table).
     "status": (None, {
-        "received": "received", "inspected": "inspected",
+        "requested": "requested", "received": "received", "inspected": "inspected",
         "awaiting_approval": "awaiting approval", "approved": "approved",
         "declined": "declined", "in_repair": "in repair", "awaiting_parts": "awaiting parts",
         "repaired": "repaired", "ready_to_ship": "ready to ship", "shipped": "shipped",

@@ -14,6 +14,8 @@ from depot.domain.payments import DEFAULT_PAY_BEFORE, payment_outstanding
 
 
 class Status(enum.StrEnum):
+    # v1.1: the customer asked before shipping (a request); received_on and due_on are null.
+    REQUESTED = "requested"
     RECEIVED = "received"
     INSPECTED = "inspected"
     AWAITING_APPROVAL = "awaiting_approval"
@@ -68,7 +70,10 @@ OPEN_STATUSES = frozenset(Status) - CLOSED_STATUSES
 # The repair clock stops while the customer decides.
 PAUSED_STATUSES = frozenset({S.AWAITING_APPROVAL})
 # Statuses in which the 5-working-day promise is running (overdue and due today make sense).
-CLOCKED_STATUSES = OPEN_STATUSES - PAUSED_STATUSES - {S.READY_TO_SHIP}
+# A request has no clock yet: it starts on the day the unit arrives.
+CLOCKED_STATUSES = OPEN_STATUSES - PAUSED_STATUSES - {S.READY_TO_SHIP, S.REQUESTED}
+# Statuses of a unit in the depot's hands (a request's unit is still with its customer).
+IN_HAND_STATUSES = OPEN_STATUSES - {S.REQUESTED}
 # Work on the bench.
 BENCH_STATUSES = (S.RECEIVED, S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS,
                   S.REPAIRED)
@@ -78,6 +83,8 @@ EXCHANGE_FROM = (S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS)
 
 _MOVES: dict[tuple[Status | None, Action], Status] = {
     (None, A.RECEIVE): S.RECEIVED,
+    # v1.1: the customer asked first; intake scans the slip (or the serial).
+    (S.REQUESTED, A.RECEIVE): S.RECEIVED,
     (S.RECEIVED, A.INSPECT): S.INSPECTED,
     (S.INSPECTED, A.INSPECT): S.INSPECTED,  # findings may be corrected
     (S.INSPECTED, A.START_REPAIR): S.IN_REPAIR,
@@ -106,9 +113,11 @@ _STAYS: dict[tuple[Status | None, Action], Status] = {
     **every((S.INSPECTED, S.AWAITING_APPROVAL), A.CREATE_QUOTE),
     **every((S.IN_REPAIR,), A.USE_PART),
     # Money may arrive at any time until the RMA is closed or cancelled.
-    **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED)], A.PAYMENT),
-    **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED)], A.VOID_PAYMENT),
-    **every(sorted(OPEN_STATUSES, key=list(Status).index), A.ASSIGN),
+    # (A request is not paid for nor assigned: its unit has not arrived.)
+    **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED, S.REQUESTED)], A.PAYMENT),
+    **every([s for s in Status if s not in (S.CLOSED, S.CANCELLED, S.REQUESTED)],
+            A.VOID_PAYMENT),
+    **every(sorted(IN_HAND_STATUSES, key=list(Status).index), A.ASSIGN),
     (S.AWAITING_APPROVAL, A.DISPUTE): S.AWAITING_APPROVAL,
 }
 TRANSITIONS: dict[tuple[Status | None, Action], Status] = {**_MOVES, **_STAYS}

@@ -22,6 +22,7 @@ UNPAID = RmaFacts(covered=False, outstanding=Decimal("80.00"))
 
 # DESIGN.md §3, line by line.
 MOVES = {
+    (S.REQUESTED, A.RECEIVE): S.RECEIVED,  # §3 (v1.1): the customer asked first
     (S.RECEIVED, A.INSPECT): S.INSPECTED,
     (S.INSPECTED, A.INSPECT): S.INSPECTED,
     (S.INSPECTED, A.START_REPAIR): S.IN_REPAIR,
@@ -63,7 +64,8 @@ STAYS = {
 def expected(status: Status, action: Action) -> Status | None:
     if (status, action) in MOVES:
         return MOVES[status, action]
-    if action is A.CANCEL and status in BEFORE_SHIPPED:
+    # A request (v1.1) may be cancelled (by staff, or expired by `flask depot remind`).
+    if action is A.CANCEL and status in BEFORE_SHIPPED + [S.REQUESTED]:
         return S.CANCELLED
     if status in STAYS.get(action, ()):
         return status
@@ -82,15 +84,28 @@ def test_every_status_and_action(status, action):
     allowed = info.value.details["allowed"]
     assert action.value not in allowed
     # A refusal names the moves a person could make instead, not the bookkeeping actions.
+    # Receiving (a request's unit arriving) happens at intake, never offered as a move.
     assert sorted(allowed) == sorted(a.value for a in Action if expected(status, a) is not None
-                                     and a not in STAYS)
+                                     and a not in STAYS and a is not A.RECEIVE)
 
 
 def test_an_rma_is_born_received_and_only_that_way():
     assert next_status(None, A.RECEIVE) is S.RECEIVED
+    # v1.1: a request (created `requested`) is received when its unit arrives.
+    assert next_status(S.REQUESTED, A.RECEIVE) is S.RECEIVED
     for status in Status:
+        if status is S.REQUESTED:
+            continue
         with pytest.raises(InvalidTransitionError):
             next_status(status, A.RECEIVE)
+
+
+def test_a_request_is_received_or_cancelled_nothing_else():
+    # Receiving happens at intake, not by a button; the only button is cancel.
+    assert allowed_actions(S.REQUESTED) == [A.CANCEL]
+    for action in (A.PAYMENT, A.ASSIGN, A.OVERRIDE, A.INSPECT):
+        with pytest.raises(InvalidTransitionError):
+            next_status(S.REQUESTED, action)
 
 
 def test_buttons_are_the_moves_only():
