@@ -18,10 +18,10 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         "request": {
             "zh_CN": {"serial": "SN-A7K2-0093125",
                       "fault_description": "开机后屏幕闪烁，约十分钟后自动关机",
-                      "accessories": ["charger", "box"], "reported_on": "2026-03-01"},
+                      "accessories": ["power_adapter", "data_cable"], "reported_on": "2026-03-01"},
             "zh_TW": {"serial": "SN-B3T9-0041877",
                       "fault_description": "充電時機身過熱，電池無法充滿",
-                      "accessories": ["charger"], "reported_on": "2026-03-01"},
+                      "accessories": ["power_adapter"], "reported_on": "2026-03-01"},
         },
         "response": {"zh_CN": _BRIEF_CN, "zh_TW": _BRIEF_TW},
     },
