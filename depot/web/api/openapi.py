@@ -21,6 +21,7 @@ from depot.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from depot.web.api.examples import examples_for, webhooks
 from depot.web.api.registry import JSON, MULTIPART, Area, Operation, roles_holding
 from depot.web.errors import HTTP_STATUS, SUCCESS
 from depot.web.schemas import path_type
@@ -60,6 +61,7 @@ def document(app: Flask) -> dict[str, Any]:
                                 "money as decimal strings. Every error is 4xx with "
                                 "{error, message, details}."},
         "paths": paths,
+        "webhooks": webhooks(),
         "components": {
             "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -100,6 +102,15 @@ def _describe(rule: Rule, op: Operation, refs: dict) -> dict[str, Any]:
     if not op.permissions:
         out["security"] = []
     body = _request_body(op, refs)
+    for part, holder in (("request", body), ("response", out["responses"])):
+        found = examples_for(op.method, op.path, part)
+        if found and holder:
+            media = holder["content"] if part == "request" else None
+            if part == "response":
+                first = next(iter(holder.values()))
+                media = first.get("content", {})
+            for content in media.values():
+                content["examples"] = found
     if body:
         out["requestBody"] = body
     return out
