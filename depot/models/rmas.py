@@ -72,9 +72,10 @@ class Rma(db.Model):
     status: Mapped[str] = mapped_column(String(30), index=True)
     fault_description: Mapped[str] = mapped_column(Text, default="")
     accessories: Mapped[list[str]] = mapped_column(JSON, default=list)
-    received_on: Mapped[date] = mapped_column(Date)
+    # null while a request (status requested) waits for the unit to arrive
+    received_on: Mapped[date | None] = mapped_column(Date)
     reported_on: Mapped[date | None] = mapped_column(Date)
-    due_on: Mapped[date] = mapped_column(Date, index=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
     warranty_status: Mapped[str] = mapped_column(String(20))
     warranty_starts_on: Mapped[date | None] = mapped_column(Date)
     warranty_ends_on: Mapped[date | None] = mapped_column(Date)

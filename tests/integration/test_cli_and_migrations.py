@@ -68,3 +68,33 @@ def test_downgrade_and_upgrade_again(app):
     assert "rmas" not in inspect(db.engine).get_table_names()
     upgrade()
     assert "rmas" in inspect(db.engine).get_table_names()
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_the_requests_migration_keeps_rmas_and_what_refers_to_them(app, client, api, make_unit):
+    """0019 re-creates rmas on SQLite (NOT NULL off received_on, due_on) while events, shipments
+    and the rest point at it: down and up again with rows in place keeps every row and key."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    make_unit("MIG0019A")
+    made = api.post("/rmas", json={"serial": "MIG0019A", "fault_description": "no power"})
+    assert made.status_code == 201, made.get_json()
+
+    def counts():
+        with db.engine.connect() as conn:
+            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                    for t in ("rmas", "rma_events", "units")}
+
+    before = counts()
+    assert before["rmas"] == 1 and before["rma_events"] >= 1
+    db.session.remove()
+    downgrade(revision="1e8a4c6b2d18")
+    upgrade()
+    assert counts() == before
+    got = api.get(f"/rmas/{made.get_json()['number']}")
+    assert got.status_code == 200 and got.get_json()["serial"] == "MIG0019A"
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as conn:  # the pool's connections keep their foreign keys on
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
