@@ -65,10 +65,11 @@ def load(n_rmas: int) -> None:
                      "now": now})
     conn.execute(sa.text(
         "INSERT INTO rmas (id, number, year, seq, unit_id, status, fault_description, "
-        "accessories, received_on, due_on, warranty_status, warranty_reasons, findings, "
-        "inspection_notes, damage_reasons, coverage_reasons, paused_working_days, created_at, "
-        "updated_at) VALUES (:id, :number, :year, :seq, :unit_id, :status, '', '[]', "
-        ":received_on, :due_on, 'unknown', '[]', '[]', '', '[]', '[]', 0, :now, :now)"), rows)
+        "accessories, received_on, listed_on, due_on, warranty_status, warranty_reasons, "
+        "findings, inspection_notes, damage_reasons, coverage_reasons, paused_working_days, "
+        "created_at, updated_at) VALUES (:id, :number, :year, :seq, :unit_id, :status, '', "
+        "'[]', :received_on, :received_on, :due_on, 'unknown', '[]', '[]', '', '[]', '[]', 0, "
+        ":now, :now)"), rows)
     db.session.commit()
     # PostgreSQL: VACUUM also moves the GIN indexes' pending list (rows added since the index
     # was built) into the index; until then the planner prices a trigram scan high and reads

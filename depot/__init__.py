@@ -33,7 +33,7 @@ def create_app(config: Any | None = None) -> Flask:
         security,
         stock_pages,
     )
-    from depot.web import api_docs
+    from depot.web import api_docs, request_pages
     from depot.web.auth import load_user
     from depot.web.common import list_sep, listed, select_locale, word, words
 
@@ -84,6 +84,7 @@ def create_app(config: Any | None = None) -> Flask:
     app.register_blueprint(report_pages.bp)
     app.register_blueprint(complaint_pages.bp)
     app.register_blueprint(stock_pages.bp)
+    app.register_blueprint(request_pages.bp)
     app.register_blueprint(api_docs.bp)
     csrf.exempt(public.approve)  # the signed link is the credential: see public._answer
     csrf.exempt(public.decline)

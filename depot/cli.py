@@ -30,6 +30,7 @@ from depot.services import (
     outbox,
     quote_mail,
     report_mail,
+    requests,
     shipping,
     surveys,
     unit_import,
@@ -289,8 +290,11 @@ def run_worker(poll: float, once: bool, max_seconds: float | None) -> None:
 @depot_cli.command("remind")
 def remind() -> None:
     """Mark lapsed quotes expired and queue reminders for quotes unanswered after
-    DEPOT_REMIND_AFTER_DAYS. The outbox worker sends them (or `flask depot send-mail`)."""
+    DEPOT_REMIND_AFTER_DAYS; cancel requests whose unit did not arrive within
+    DEPOT_REQUEST_EXPIRE_DAYS. The outbox worker sends them (or `flask depot send-mail`)."""
     settings = depot_settings.load(db.session, current_app.config)
+    lapsed = requests.expire(db.session, settings, now=_now(), origin=JOB)
+    click.echo(f"requests cancelled {len(lapsed)}: {' '.join(lapsed) or '-'}")
     expired, reminded = quote_mail.remind(db.session, settings, now=_now(), origin=JOB)
     click.echo(f"expired {len(expired)}: {' '.join(expired) or '-'}")
     click.echo(f"reminded {len(reminded)}: {' '.join(reminded) or '-'}")

@@ -94,6 +94,10 @@ class Config:
         # arrival (the exchange is offered first).
         self.DEPOT_EXCHANGE_WARRANTY_DAYS = int(env.get("DEPOT_EXCHANGE_WARRANTY_DAYS", "90"))
         self.DEPOT_DOA_DAYS = int(env.get("DEPOT_DOA_DAYS", "15"))
+        # Requests before shipping (v1.1): one not received within this many days is cancelled
+        # by `flask depot remind`; DEPOT_REQUEST_LIMIT: requests one address may make.
+        self.DEPOT_REQUEST_EXPIRE_DAYS = int(env.get("DEPOT_REQUEST_EXPIRE_DAYS", "30"))
+        self.DEPOT_REQUEST_LIMIT = env.get("DEPOT_REQUEST_LIMIT", "5 per hour")
         if self.DEPOT_EXCHANGE_WARRANTY_DAYS < 1 or self.DEPOT_DOA_DAYS < 0:
             raise ValueError("DEPOT_EXCHANGE_WARRANTY_DAYS must be at least 1 and DEPOT_DOA_DAYS "
                              "at least 0")

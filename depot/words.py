@@ -33,7 +33,7 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "approved": "approved", "declined": "declined", "withdrawn": "withdrawn"}),
     # What happened (the history) and what may be done (the refusals): RMA and quote actions.
     "action": ("action", {
-        "receive": "receive", "inspect": "inspect", "send_quote": "send the quote",
+        "receive": "receive", "request": "request before posting", "inspect": "inspect", "send_quote": "send the quote",
         "approve": "approve", "decline": "decline", "start_repair": "start the repair",
         "wait_parts": "wait for parts", "resume": "resume the repair",
         "finish_repair": "finish the repair", "pass_qa": "pass QA", "fail_qa": "fail QA",
@@ -65,7 +65,8 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "closed": "Your repair is finished.",
         "cancelled": "This repair was cancelled."}),
     "notification_kind": ("notification", {
-        "received": "unit received", "quote_sent": "quote sent",
+        "requested": "request and packing slip", "received": "unit received",
+        "quote_sent": "quote sent",
         "ready_to_ship": "ready to ship", "shipped": "shipped", "survey": "survey",
         "complaint_resolved": "complaint resolved"}),
     "notification_status": ("notification", {

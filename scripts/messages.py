@@ -72,6 +72,7 @@ def python_messages(exclude: tuple[str, ...] = ()) -> list[Message]:
     from depot.domain.text import REASONS
     from depot.domain.workflow import RMA
     from depot.labels.receipt import RECEIPT_TEXT
+    from depot.labels.slip import SLIP_TEXT
     from depot.quotes.text import QUOTE_TEXT
     from depot.words import WORDS
 
@@ -82,6 +83,7 @@ def python_messages(exclude: tuple[str, ...] = ()) -> list[Message]:
     found += [(Machine.__dataclass_fields__["refused"].default, None)]
     found += [(m, "quote") for m in QUOTE_TEXT.values()]
     found += [(m, "receipt") for m in RECEIPT_TEXT.values()]
+    found += [(m, "slip") for m in SLIP_TEXT.values()]
     found += [(m, context) for context, table in WORDS.values() for m in table.values()]
     return [(m, c) for m, c in dict.fromkeys(found) if m.strip()]
 

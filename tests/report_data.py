@@ -126,7 +126,7 @@ def load(session) -> dict[str, User]:
             shipped: date | None = None, damage: str | None = None, findings=(),
             paused: int = 0) -> Rma:
         row = Rma(number=f"RMA-2026-{next(seq):06d}", year=2026, seq=0, unit_id=units[serial].id,
-                  status=status, received_on=received, due_on=due, warranty_status=warranty,
+                  status=status, received_on=received, listed_on=received, due_on=due, warranty_status=warranty,
                   damage_class=damage, findings=list(findings), shipped_on=shipped,
                   paused_working_days=paused, accessories=[], created_at=CREATED,
                   updated_at=CREATED)

@@ -48,6 +48,7 @@ def tracking_url(carrier: str | None, number: str | None) -> str | None:
 # Milestone mails (DESIGN.md §4b "Notification kinds"). `survey` and `complaint_resolved` are
 # sent by the survey and complaints features through the same function.
 class Kind:
+    REQUESTED = "requested"  # a request before posting: the packing slip
     RECEIVED = "received"
     QUOTE_SENT = "quote_sent"
     READY_TO_SHIP = "ready_to_ship"
@@ -56,8 +57,8 @@ class Kind:
     COMPLAINT_RESOLVED = "complaint_resolved"
 
 
-KINDS = (Kind.RECEIVED, Kind.QUOTE_SENT, Kind.READY_TO_SHIP, Kind.SHIPPED, Kind.SURVEY,
-         Kind.COMPLAINT_RESOLVED)
+KINDS = (Kind.REQUESTED, Kind.RECEIVED, Kind.QUOTE_SENT, Kind.READY_TO_SHIP, Kind.SHIPPED,
+         Kind.SURVEY, Kind.COMPLAINT_RESOLVED)
 # The status an RMA reaches that sends each milestone's mail.
 MILESTONES = {Status.RECEIVED: Kind.RECEIVED, Status.AWAITING_APPROVAL: Kind.QUOTE_SENT,
               Status.READY_TO_SHIP: Kind.READY_TO_SHIP, Status.SHIPPED: Kind.SHIPPED}

@@ -32,6 +32,7 @@ class Status(enum.StrEnum):
 
 class Action(enum.StrEnum):
     RECEIVE = "receive"
+    REQUEST = "request"  # v1.1: the customer asks before posting the unit
     INSPECT = "inspect"
     SEND_QUOTE = "send_quote"
     APPROVE = "approve"
@@ -83,6 +84,7 @@ EXCHANGE_FROM = (S.INSPECTED, S.APPROVED, S.IN_REPAIR, S.AWAITING_PARTS)
 
 _MOVES: dict[tuple[Status | None, Action], Status] = {
     (None, A.RECEIVE): S.RECEIVED,
+    (None, A.REQUEST): S.REQUESTED,
     # v1.1: the customer asked first; intake scans the slip (or the serial).
     (S.REQUESTED, A.RECEIVE): S.RECEIVED,
     (S.RECEIVED, A.INSPECT): S.INSPECTED,

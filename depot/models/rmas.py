@@ -76,6 +76,8 @@ class Rma(db.Model):
     received_on: Mapped[date | None] = mapped_column(Date)
     reported_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # the list's order (newest first): the day received, or while a request the day requested
+    listed_on: Mapped[date] = mapped_column(Date)
     warranty_status: Mapped[str] = mapped_column(String(20))
     warranty_starts_on: Mapped[date | None] = mapped_column(Date)
     warranty_ends_on: Mapped[date | None] = mapped_column(Date)

@@ -1,7 +1,8 @@
 """Indexes that serve the search (depot.services.search), and the names of those that only
 one database has.
 
-* `rmas (received_on, number)`: the list's order (newest first) and its keyset pagination.
+* `rmas (listed_on, number)`: the list's order (newest first: received, a request by the day it
+  was made) and its keyset pagination.
 * `lower(shipments.tracking_number)`: `q` matches a tracking number exactly, case-insensitively.
 * A part of a customer's name, phone or email (`LIKE '%part%'`, which no B-tree serves):
   PostgreSQL: pg_trgm GIN indexes on customers.name, .phone and .email (gin_trgm_ops, which
@@ -20,7 +21,7 @@ from sqlalchemy import Index, func
 from depot.models.rmas import Rma
 from depot.models.shipping import Shipment
 
-Index("ix_rmas_received_on_number", Rma.received_on, Rma.number)
+Index("ix_rmas_listed_on_number", Rma.listed_on, Rma.number)
 Index("ix_shipments_tracking_lower", func.lower(Shipment.tracking_number))
 
 CUSTOMER_SEARCH = "customer_search"  # the SQLite FTS5 table

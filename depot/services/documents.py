@@ -3,14 +3,24 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from depot.errors import ConflictError
 from depot.i18n import stored_reasons_text
 from depot.labels import ReceiptData, TagData, render_intake_tag, render_receipt
+from depot.models import Rma
 from depot.services.common import get_rma, unit_going_back
 from depot.services.settings import DepotInfo
 
 
+def _received(rma: Rma) -> Rma:
+    """Tag and receipt are of a unit at the depot: a request's unit has not arrived yet."""
+    if rma.received_on is None:
+        raise ConflictError("%(rma)s is a request: its unit has not arrived yet (print its "
+                            "packing slip)", code="not_received", rma=rma.number)
+    return rma
+
+
 def intake_tag(session: Session, number: str) -> bytes:
-    rma = get_rma(session, number)
+    rma = _received(get_rma(session, number))
     unit = rma.unit
     return render_intake_tag(TagData(
         rma_number=rma.number, serial=unit.serial, model_code=unit.model.code,
@@ -22,7 +32,7 @@ def intake_tag(session: Session, number: str) -> bytes:
 def receipt(session: Session, number: str, *, depot: DepotInfo, lang: str = "zh_CN",
             status_url: str | None = None) -> bytes:
     """The customer's receipt; `status_url`: the RMA's status link, printed on it."""
-    rma = get_rma(session, number)
+    rma = _received(get_rma(session, number))
     unit, customer = rma.unit, rma.unit.customer
     reasons = tuple(stored_reasons_text(rma.warranty_reasons, lang))
     return render_receipt(ReceiptData(

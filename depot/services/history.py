@@ -24,7 +24,7 @@ def unit_history(session: Session, serial: str, *, repeat_days: int = DEFAULT_RE
     `repeat_days` of the shipment of the RMA before it."""
     unit = get_unit(session, serial)
     rmas = list(session.scalars(select(Rma).where(Rma.unit_id == unit.id)
-                                .order_by(Rma.received_on, Rma.number)).unique())
+                                .order_by(Rma.listed_on, Rma.number)).unique())
     visits, previous = [], None
     for rma in rmas:  # one unit's visits: a handful of rows
         visits.append(Visit(rma, repeat_of(previous.number if previous else None,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from depot.domain.accessories import ACCESSORIES
 from depot.domain.calendar import due_date
-from depot.domain.workflow import Action
+from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError
 from depot.models import Rma, RmaCounter, User
 from depot.photos import normalise_photo, pixels_of
@@ -146,6 +146,12 @@ def receive_unit(
             session.rollback()
             return _same_request(existing, serial), False
     current = open_rma_of(session, unit)
+    if current is not None and current.status == Status.REQUESTED.value:
+        if idempotency_key and current.idempotency_key is None:
+            current.idempotency_key = idempotency_key  # a retry then finds this RMA
+        return _receive_request(session, current, fault_description, accessories,
+                                reported_on=reported_on, photos=photos, actor=actor, now=now,
+                                tz=tz, origin=origin, settings=settings), False
     if current is not None:
         raise ConflictError("unit %(serial)s already has open RMA %(rma)s",
                             code="open_rma_exists", rma=current.number, status=current.status,
@@ -161,7 +167,7 @@ def receive_unit(
         number=rma_number(year, seq), year=year, seq=seq, unit=unit,
         status=None, fault_description=fault_description.strip(),
         accessories=list(dict.fromkeys(accessories)), received_on=received_on,
-        reported_on=reported_on,
+        listed_on=received_on, reported_on=reported_on,
         due_on=due_date(calendar_around(session, received_on), received_on),
         warranty_status=warranty.status.value, warranty_starts_on=warranty.starts_on,
         warranty_ends_on=warranty.ends_on,
@@ -187,3 +193,30 @@ def receive_unit(
                 return _same_request(again, serial), False
         raise
     return rma, True
+
+
+def _receive_request(session: Session, rma: Rma, fault_description: str, accessories: list[str],
+                     *, reported_on: date | None, photos: list[Photo] | tuple[Photo, ...],
+                     actor: User | None, now: datetime, tz: ZoneInfo, origin: Origin | None,
+                     settings: DepotSettings | None) -> Rma:
+    """The unit of a request arrived: the same RMA (number, customer) turns `received`, its
+    dates from today (DESIGN.md §4b). change_status locks the row and reads the status again,
+    so a request cancelled meanwhile refuses."""
+    from depot.services.requests import receive_requested
+
+    received_on = local_date(now, tz)
+    if reported_on is not None and reported_on > received_on:
+        raise InvalidInputError("reported_on cannot be after today", code="invalid_date",
+                                field="reported_on")
+    change_status(session, rma, Action.RECEIVE, actor=actor, now=now, tz=tz, origin=origin)
+    receive_requested(session, rma, received_on=received_on,
+                      fault_description=fault_description, accessories=accessories,
+                      reported_on=reported_on)
+    for photo in photos:
+        attach(session, rma, "intake_photo", photo.filename, photo.content_type, photo.data,
+               actor=actor, now=now, flush=False)
+    if settings is not None:
+        session.flush()
+        notifications.notify_received(session, rma, settings, now=now)
+    session.commit()
+    return rma

@@ -32,6 +32,13 @@ from depot.words import listed, word
 
 # kind -> (subject, body): the catalogues' texts, the default of every language.
 DEFAULTS: dict[str, tuple[str, str]] = {
+    Kind.REQUESTED: (
+        N_("Your request %(rma)s: the packing slip"),
+        N_("Dear %(name)s,\n\nThank you for your request %(rma)s for the unit %(model)s (serial "
+           "%(serial)s). Please print the attached packing slip, put it in the box with the "
+           "unit and send it to:\n%(depot_address)s\nDo not send adapters, cables or batteries "
+           "unless we ask for them. Please send the unit by %(send_by)s.\nFollow your request "
+           "at this link:\n%(status_url)s")),
     Kind.RECEIVED: (
         N_("We have received your unit (RMA %(rma)s)"),
         N_("Dear %(name)s,\n\nWe received your unit %(model)s (serial %(serial)s) on "
@@ -71,6 +78,7 @@ COMMON = ("name", "rma", "model", "serial", "received_on", "due_on", "expected_b
           "status_url", "depot", "depot_phone")
 # The placeholders each kind's text may use (an admin's text is checked against them).
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    Kind.REQUESTED: (*COMMON, "depot_address", "send_by"),
     Kind.RECEIVED: COMMON,
     Kind.QUOTE_SENT: (*COMMON, "quote", "total", "currency", "valid_until", "quote_url"),
     Kind.READY_TO_SHIP: COMMON,
@@ -173,7 +181,8 @@ SAMPLE = {"name": "张三", "rma": "RMA-2026-000123", "model": "考勤机 AT-100
           "expected_back_on": "2026-11-14", "quote": "RMA-2026-000123-Q1", "total": "258.50",
           "currency": "CNY", "valid_until": "2026-11-20", "carrier": "SF",
           "tracking": "SF1234567890", "shipped_on": "2026-11-09",
-          "freight_note": "", "accessories_note": "", "survey_url": "", "complaint":
+          "freight_note": "", "accessories_note": "", "survey_url": "", "send_by": "2026-12-02",
+          "depot_address": "上海市浦东新区张江路 100 号 维修中心", "complaint":
           "CMP-2026-000045", "resolution": ""}
 
 

@@ -51,7 +51,11 @@ _OPEN = [s.value for s in OPEN_STATUSES]
 
 # Sort keys (the page's sortable columns) and the column each orders by; ties by number.
 SORTS: dict[str, Any] = {
-    "received_on": Rma.received_on, "number": Rma.number, "due_on": Rma.due_on,
+    # the received day; a request (not yet received) by the day it was made
+    "received_on": Rma.listed_on, "number": Rma.number,
+    # a request has no due date yet: it sorts by its day (few rows; no index serves the
+    # expression, the due-date sort reads the matching rows as it did)
+    "due_on": func.coalesce(Rma.due_on, Rma.listed_on),
     "status": Rma.status, "serial": Unit.serial, "model": ProductModel.code,
     "customer_name": func.coalesce(Customer.name, ""),
 }
@@ -92,13 +96,23 @@ class Listed:
     model: str
     status: str
     customer_name: str | None
-    received_on: date
-    due_on: date
+    received_on: date | None  # None: a request, the unit not yet received
+    due_on: date | None
     technician: str | None
     technician_name: str | None
     key_account: bool
     overdue: bool
     due_today: bool
+    listed_on: date | None = None  # the list's order: received, or requested
+
+
+def _sort_value(row: Listed, key: str) -> Any:
+    """The value of the row that the sort `key` orders by (SORTS)."""
+    if key == "received_on":
+        return row.listed_on
+    if key == "due_on":
+        return row.due_on or row.listed_on
+    return getattr(row, key)
 
 
 @dataclass(frozen=True)
@@ -210,7 +224,8 @@ def _listing(where: list[ColumnElement[bool]], sort: Sort) -> Select:
     return (select(Rma.number, Unit.serial, ProductModel.code.label("model"), Rma.status,
                    Customer.name.label("customer_name"), Rma.received_on, Rma.due_on,
                    User.username.label("technician"),
-                   User.display_name.label("technician_name"), Customer.key_account)
+                   User.display_name.label("technician_name"), Customer.key_account,
+                   Rma.listed_on)
             .select_from(Rma)
             .join(Unit, Rma.unit_id == Unit.id)
             .join(ProductModel, Unit.model_id == ProductModel.id)
@@ -328,7 +343,8 @@ def _listed(row: Any, today: date) -> Listed:
     return Listed(row.number, row.serial, row.model, row.status, row.customer_name,
                   row.received_on, row.due_on, row.technician,
                   row.technician_name or row.technician, bool(row.key_account),
-                  clocked and row.due_on < today, clocked and row.due_on == today)
+                  clocked and row.due_on is not None and row.due_on < today,
+                  clocked and row.due_on == today, row.listed_on)
 
 
 # -- the cursor ------------------------------------------------------------------------------
@@ -340,7 +356,7 @@ def _serializer(secret: str) -> URLSafeSerializer:
 
 
 def _cursor(last: Listed, sort: Sort, secret: str) -> str:
-    value = getattr(last, sort.key) if sort.key in SORTS else None
+    value = _sort_value(last, sort.key) if sort.key in SORTS else None
     if isinstance(value, date):
         value = value.isoformat()
     return _serializer(secret).dumps([sort.key, sort.descending, value or "", last.number])

@@ -49,6 +49,7 @@ class DepotSettings:
     qa_by_other: bool = False  # DEPOT_QA_BY_OTHER: who finished a repair may not pass its QA
     exchange_warranty_days: int = 90  # DEPOT_EXCHANGE_WARRANTY_DAYS
     doa_days: int = 15  # DEPOT_DOA_DAYS
+    request_expire_days: int = 30  # DEPOT_REQUEST_EXPIRE_DAYS
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DepotSettings:
@@ -65,7 +66,7 @@ _KEYS = ("DEPOT_NAME", "DEPOT_ADDRESS", "DEPOT_PHONE", "DEPOT_PUBLIC_URL", "SECR
          "DEPOT_FREIGHT_COVERED", "DEPOT_FREIGHT_NOT_COVERED", "DEPOT_LABEL_SIZE",
          "DEPOT_CLOSE_AFTER_DAYS", "DEPOT_PAY_BEFORE", "DEPOT_QA_BY_OTHER",
          "DEPOT_REPEAT_DAYS", "DEPOT_SURVEY_AFTER_DAYS", "DEPOT_EXCHANGE_WARRANTY_DAYS",
-         "DEPOT_DOA_DAYS")
+         "DEPOT_DOA_DAYS", "DEPOT_REQUEST_EXPIRE_DAYS")
 
 
 @lru_cache(maxsize=16)
@@ -98,6 +99,7 @@ def _build(items: tuple[tuple[str, Any], ...]) -> DepotSettings:
         qa_by_other=bool(config.get("DEPOT_QA_BY_OTHER")),
         exchange_warranty_days=_days(config.get("DEPOT_EXCHANGE_WARRANTY_DAYS"), 90),
         doa_days=_days(config.get("DEPOT_DOA_DAYS"), 15),
+        request_expire_days=_days(config.get("DEPOT_REQUEST_EXPIRE_DAYS"), 30),
     )
 
 

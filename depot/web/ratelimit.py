@@ -60,6 +60,12 @@ public_limit = limiter.shared_limit(lambda: current_app.config["DEPOT_PUBLIC_LIM
                                     scope=PUBLIC_SCOPE, deduct_when=failed_lookup)
 
 
+# Requests before shipping (POST /api/v1/public/requests, the /request page): every try counts,
+# DEPOT_REQUEST_LIMIT (5 an hour) per address, so a bot cannot open thousands of RMAs.
+request_limit = limiter.shared_limit(lambda: current_app.config["DEPOT_REQUEST_LIMIT"],
+                                     scope="requests")
+
+
 def client_address() -> str:
     """The client's address: the socket's, or with DEPOT_PROXY_FIX the one the proxy saw."""
     return get_remote_address()

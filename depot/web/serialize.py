@@ -141,8 +141,8 @@ def part(p: Part) -> dict[str, Any]:
 
 def previous_rma(r: Rma) -> Rma | None:
     """The same unit's most recent RMA before this one (a unit has a handful)."""
-    earlier = [x for x in r.unit.rmas if (x.received_on, x.number) < (r.received_on, r.number)]
-    return max(earlier, key=lambda x: (x.received_on, x.number), default=None)
+    earlier = [x for x in r.unit.rmas if (x.listed_on, x.number) < (r.listed_on, r.number)]
+    return max(earlier, key=lambda x: (x.listed_on, x.number), default=None)
 
 
 def rma_repeat_of(r: Rma, repeat_days: int = DEFAULT_REPEAT_DAYS) -> str | None:
@@ -164,7 +164,7 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_
         "status": r.status, "fault_description": r.fault_description,
         "accessories": list(r.accessories or []), "received_on": iso(r.received_on),
         "reported_on": iso(r.reported_on), "due_on": iso(r.due_on),
-        "overdue": status in CLOCKED_STATUSES and r.due_on < today,
+        "overdue": status in CLOCKED_STATUSES and r.due_on is not None and r.due_on < today,
         "due_today": status in CLOCKED_STATUSES and r.due_on == today,
         "clock_paused_since": iso(r.paused_since),
         "warranty": rma_warranty(r, lang), "damage_class": r.damage_class, "covered": r.covered,

@@ -1,4 +1,5 @@
-"""requests before shipping (v1.1): a requested RMA has no received_on and no due_on yet
+"""requests before shipping (v1.1): a requested RMA has no received_on and no due_on yet;
+the list's order is by listed_on (the day received, or requested while a request)
 
 Revision ID: 2f9b5d7c3e19
 Revises: 1e8a4c6b2d18
@@ -31,19 +32,21 @@ def upgrade():
     with warnings.catch_warnings(), _batch() as batch_op:
         batch_op.alter_column('received_on', existing_type=sa.Date(), nullable=True)
         batch_op.alter_column('due_on', existing_type=sa.Date(), nullable=True)
+        batch_op.add_column(sa.Column('listed_on', sa.Date(), nullable=True))
+    op.execute("UPDATE rmas SET listed_on = received_on")
+    op.drop_index('ix_rmas_received_on_number', table_name='rmas')
+    with warnings.catch_warnings(), _batch() as batch_op:
+        batch_op.alter_column('listed_on', existing_type=sa.Date(), nullable=False)
+    op.create_index('ix_rmas_listed_on_number', 'rmas', ['listed_on', 'number'])
 
 
 def downgrade():
     # v1 has no requests: one not yet received takes the day it was made as its dates
-    bind = op.get_bind()
-    rmas = sa.table('rmas', sa.column('id', sa.Integer()), sa.column('created_at', sa.DateTime()),
-                    sa.column('received_on', sa.Date()), sa.column('due_on', sa.Date()))
-    waiting = bind.execute(sa.select(rmas.c.id, rmas.c.created_at)
-                           .where(rmas.c.received_on.is_(None))).fetchall()
-    for rma_id, created_at in waiting:
-        day = created_at.date() if hasattr(created_at, 'date') else sa.func.date(created_at)
-        bind.execute(rmas.update().where(rmas.c.id == rma_id)
-                     .values(received_on=day, due_on=sa.func.coalesce(rmas.c.due_on, day)))
+    op.execute("UPDATE rmas SET received_on = listed_on WHERE received_on IS NULL")
+    op.execute("UPDATE rmas SET due_on = listed_on WHERE due_on IS NULL")
+    op.drop_index('ix_rmas_listed_on_number', table_name='rmas')
     with warnings.catch_warnings(), _batch() as batch_op:
         batch_op.alter_column('received_on', existing_type=sa.Date(), nullable=False)
         batch_op.alter_column('due_on', existing_type=sa.Date(), nullable=False)
+        batch_op.drop_column('listed_on')
+    op.create_index('ix_rmas_received_on_number', 'rmas', ['received_on', 'number'])

@@ -36,6 +36,18 @@
     show("unit-panel");
     hide("register-panel", "rma-result");
     const open = $("open-rma");
+    if (rma && rma.status === "requested") {
+      // The customer asked first (a request): the same RMA is received, its fault prefilled.
+      open.textContent = T.requested + " " + rma.number;
+      open.hidden = false;
+      open.dataset.request = rma.number;
+      idempotencyKey = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+      $("rma-form").reset();
+      $("fault").value = rma.fault_description || "";
+      show("rma-panel");
+      return "request";
+    }
+    delete open.dataset.request;
     if (rma && !["shipped", "closed", "cancelled"].includes(rma.status)) {
       open.textContent = T.duplicate + " " + rma.number + " (" + (T.statuses[rma.status] || rma.status) + ")";
       open.hidden = false;
@@ -76,8 +88,9 @@
     if (data.unit) {
       const outcome = showUnit(data.unit, data.rma);
       if (outcome === "duplicate") setStatus("duplicate", T.duplicate + " " + data.rma.number);
+      else if (outcome === "request") setStatus("ok", T.requested + " " + data.rma.number);
       else setStatus("ok", T.found + " " + data.unit.serial);
-      if (outcome === "ok") $("fault").focus();
+      if (outcome === "ok" || outcome === "request") $("fault").focus();
       return;
     }
     const text = data.codes.length ? data.codes[0].text : scannedText;
@@ -184,8 +197,8 @@
     }
     try {
       const rma = await api("POST", "/api/v1/rmas", payload, { "Idempotency-Key": idempotencyKey });
-      hide("rma-panel");
-      setStatus("ok", T.saved + " " + rma.number);
+      hide("rma-panel", "open-rma");
+      setStatus("ok", (rma.number === $("open-rma").dataset.request ? T.received_request : T.saved) + " " + rma.number);
       showResult(rma, true);
     } catch (err) {
       setStatus("error", T.error + ": " + err.message);

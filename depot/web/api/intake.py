@@ -15,6 +15,7 @@ from depot.services import (
     customer_status,
     documents,
     intake,
+    requests,
     scans,
     unit_import,
     units,
@@ -212,6 +213,14 @@ def get_receipt(number: str):
     pdf = documents.receipt(db.session, number, depot=config.depot, lang=lang(),
                             status_url=customer_status.status_url(config, number.strip().upper()))
     return pdf_response(pdf, f"{number}-receipt.pdf")
+
+
+@area.get("/rmas/<number>/slip.pdf", "The packing slip of a request", permissions=("rmas.read",),
+          produces=PDF, description="The slip the customer was mailed with a request before "
+                                    "shipping (any RMA has one: its number as Code128 and QR).")
+def get_slip(number: str):
+    pdf = requests.slip_pdf(db.session, number, settings(), lang=lang())
+    return pdf_response(pdf, f"{number}-slip.pdf")
 
 
 @area.get("/attachments/<int:attachment_id>", "A stored photo or document",

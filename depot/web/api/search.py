@@ -8,6 +8,7 @@ from depot.extensions import db
 from depot.services import search
 from depot.web.api.registry import Area
 from depot.web.common import settings, today
+from depot.web.serialize import iso
 from depot.web.schemas import bodies, fields
 
 area = Area("search")
@@ -36,7 +37,7 @@ def csv_response(f: search.RmaFilter, sort: search.Sort = search.NEWEST_FIRST) -
 def listed_json(row: search.Listed) -> dict:
     return {"number": row.number, "serial": row.serial, "model": row.model,
             "status": row.status, "customer_name": row.customer_name,
-            "received_on": row.received_on.isoformat(), "due_on": row.due_on.isoformat(),
+            "received_on": iso(row.received_on), "due_on": iso(row.due_on),
             "overdue": row.overdue, "due_today": row.due_today, "technician": row.technician,
             "key_account": row.key_account}
 
