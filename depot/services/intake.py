@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from depot.domain.accessories import ACCESSORIES
 from depot.domain.calendar import due_date
 from depot.domain.workflow import Action, Status
-from depot.errors import ConflictError, InvalidInputError
+from depot.errors import ConflictError, InvalidInputError, InvalidTransitionError
 from depot.models import Rma, RmaCounter, User
 from depot.photos import normalise_photo, pixels_of
 from depot.services import notifications
@@ -149,9 +149,18 @@ def receive_unit(
     if current is not None and current.status == Status.REQUESTED.value:
         if idempotency_key and current.idempotency_key is None:
             current.idempotency_key = idempotency_key  # a retry then finds this RMA
-        return _receive_request(session, current, fault_description, accessories,
-                                reported_on=reported_on, photos=photos, actor=actor, now=now,
-                                tz=tz, origin=origin, settings=settings), False
+        try:
+            return _receive_request(session, current, fault_description, accessories,
+                                    reported_on=reported_on, photos=photos, actor=actor,
+                                    now=now, tz=tz, origin=origin, settings=settings), False
+        except InvalidTransitionError:
+            # The request was cancelled meanwhile (its row locked and read afresh): the unit
+            # is here all the same, and gets an RMA of its own.
+            session.rollback()
+            return receive_unit(session, serial, fault_description, accessories,
+                                reported_on=reported_on, idempotency_key=idempotency_key,
+                                photos=photos, actor=actor, now=now, tz=tz, origin=origin,
+                                settings=settings)
     if current is not None:
         raise ConflictError("unit %(serial)s already has open RMA %(rma)s",
                             code="open_rma_exists", rma=current.number, status=current.status,

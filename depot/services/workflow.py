@@ -75,8 +75,10 @@ def relock(session: Session, rma: Rma) -> Rma:
     """Lock a loaded RMA's row and read it again: what was read before the lock may be stale."""
     if rma.id is None:  # new in this transaction: nobody else can see it yet
         return rma
-    session.execute(select(Rma).where(Rma.id == rma.id).with_for_update(of=Rma)
-                    .execution_options(populate_existing=True))
+    # The rows must be read: populate_existing refreshes the object only as a row is fetched
+    # (an unread result locked the row but left the status read before the lock).
+    session.scalars(select(Rma).where(Rma.id == rma.id).with_for_update(of=Rma)
+                    .execution_options(populate_existing=True)).unique().all()
     session.expire(rma, _COLLECTIONS)
     return rma
 

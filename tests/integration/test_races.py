@@ -804,3 +804,57 @@ def test_two_exchanges_of_one_rma(app, depot):
         assert a != b, results
         rma = consistent(number, 3)
         assert rma.exchange.replacement.serial == f"ONE{trial:04d}{'A' if a else 'B'}"
+
+
+def _request(depot: Depot, serial: str, *, model: str | None = None) -> Callable[[], str]:
+    from depot.services import requests
+    from depot.services.units import CustomerInput
+
+    customer = CustomerInput("陈静", "13912345678", "cj@example.com", "浙江省杭州市文三路90号")
+    return lambda: requests.request_rma(db.session, requests.RequestInput(
+        serial, "开机无显示", customer, model=model), depot.settings, now=NOW).rma.number
+
+
+def test_intake_of_a_request_against_its_cancel(app, depot):
+    """The unit arrives as its request is cancelled. Intake first: both stand (the request is
+    received, then cancelled); the cancel first: the unit still gets an RMA, a new one. Intake
+    never fails: the unit is on the clerk's table."""
+    for trial in range(TRIALS):
+        depot.count += 1
+        serial = f"RACE{depot.count:05d}"
+        depot.make_unit(serial, purchase_date=date(2026, 6, 1))
+        number = _request(depot, serial)()
+        results = race(app, [lambda: intake.receive_unit(db.session, serial, "", [], actor=None,
+                                                         now=NOW)[0].number, cancel(number)],
+                       hold=(hold := held(trial, number)))
+        received, cancelled = outcomes("request: intake vs cancel", results,
+                                       names=("intake", "cancel"))
+        assert received and cancelled, results
+        took_request = results[0] == number
+        if hold:
+            assert took_request is (hold.first == 0), (hold, results)
+        rma = consistent(number, 2 + took_request)  # request, (receive,) cancel
+        assert rma.status == Status.CANCELLED
+        assert (rma.received_on is not None) is took_request
+        rmas = db.session.scalars(select(Rma).join(Rma.unit).where(Rma.unit.has(serial=serial))
+                                  .order_by(Rma.id)).all()
+        assert [r.number for r in rmas][0] == number and len(rmas) == 2 - took_request
+        if not took_request:
+            assert rmas[1].number == results[0] and rmas[1].status == Status.RECEIVED
+            consistent(rmas[1].number, 1)
+
+
+def test_two_requests_for_one_new_serial(app, depot, make_model):
+    """A customer presses twice on a slow phone: one RMA, one unit; the other is told 409."""
+    from depot.models import Unit
+
+    make_model("POS-9", "收银机 POS-9", 24)
+    for trial in range(TRIALS):
+        serial = f"TWINREQ{trial:04d}"
+        results = race(app, [_request(depot, serial, model="POS-9"),
+                             _request(depot, serial, model="POS-9")])
+        a, b = outcomes("two requests, one new serial", results, names=("first", "second"))
+        assert a != b, results
+        assert db.session.scalar(select(func.count(Unit.id)).where(Unit.serial == serial)) == 1
+        assert db.session.scalar(select(func.count(Rma.id)).join(Rma.unit)
+                                 .where(Rma.unit.has(serial=serial))) == 1
