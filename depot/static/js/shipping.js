@@ -57,7 +57,7 @@
     // The server's word (what the quote charged, else the policy), as on the label.
     $("pack-freight").textContent = T[rma.freight] || "";
     $("pack-freight").dataset.freight = rma.freight;
-    $("pack-serial").textContent = rma.serial;
+    $("pack-serial").textContent = going(rma);
     $("pack-tag").textContent = rma.number;
     $("pack-customer").textContent = rma.customer ? [rma.customer.name, rma.customer.phone, rma.customer.address].filter(Boolean).join(" · ") : T.none;
     $("pack-balance").textContent = rma.paid + " / " + rma.amount_due + " " + rma.currency;
@@ -89,8 +89,11 @@
   // A serial is the same unit in any case (a scanner's mode), as on the server.
   const sameSerial = (a, b) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
+  // What goes in the box: the replacement once the RMA was exchanged (换货), else the unit sent in.
+  const going = (r) => r.replacement_serial || r.serial;
+
   async function handleScan(text) {
-    if (rma && sameSerial(text, rma.serial)) { verified.serial = true; mark(); say("ok", T.serial_ok); return afterVerify(); }
+    if (rma && sameSerial(text, going(rma))) { verified.serial = true; mark(); say("ok", T.serial_ok); return afterVerify(); }
     if (rma && text.toUpperCase() === rma.number) { verified.tag = true; mark(); say("ok", T.tag_ok); return afterVerify(); }
     say("busy", T.looking);
     const data = await api("POST", "/api/v1/scans", { text });
@@ -107,7 +110,8 @@
     if (!named) { say("unknown", T.unknown + " " + text); return; }
     if (named.status !== "ready_to_ship") { say("error", T.not_ready + " " + named.number + " (" + (T.statuses[named.status] || named.status) + ")"); return; }
     open(named);
-    if (sameSerial(text, named.serial)) verified.serial = true; else verified.tag = true;
+    if (sameSerial(text, going(named))) verified.serial = true;
+    else if (text.toUpperCase() === named.number) verified.tag = true;
     mark();
     say("ok", T.opened + " " + named.number);
   }
@@ -135,7 +139,7 @@
   async function shipIt() {
     if (!rma) return;
     const scanned = [];
-    if (verified.serial) scanned.push(rma.serial);
+    if (verified.serial) scanned.push(going(rma));
     if (verified.tag) scanned.push(rma.number);
     const packed = [...document.querySelectorAll('input[name="packed"]:checked')].map((b) => b.value);
     const missing = rma.accessories.filter((c) => !packed.includes(c)).map((code) => ({ code, reason: document.querySelector('input[name="missing-' + code + '"]').value.trim() }));
