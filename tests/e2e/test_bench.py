@@ -127,3 +127,30 @@ def test_unknown_codes_sound_different(page: Page, technician, make_unit):
     expect(page.locator("#scan-status")).to_have_attribute("data-state", "unknown")
     wedge_scan(page, "F:no_power")  # no RMA open: a finding cannot be recorded
     expect(page.locator("#scan-status")).to_have_attribute("data-state", "error")
+
+
+def test_a_dead_on_arrival_unit_is_exchanged_from_the_bench_by_keyboard(page: Page, technician,
+                                                                        make_unit):
+    """Bought days ago, a quality fault: the exchange is the first action (Alt+1); the scanner
+    types the replacement serial, its Enter moves to the reason; Enter then exchanges."""
+    from depot.services import inspection
+
+    number = received(make_unit, "BENCH-DOA1", purchase=NOW.date() - timedelta(days=3))
+    inspection.record_inspection(db.session, number, ["no_power"], actor=None, now=NOW)
+    release_db()
+    log_in(page, *technician, lands_on="bench")
+    wedge_scan(page, number)
+    first = page.locator("#actions button").first
+    expect(first).to_have_attribute("data-action", "exchange")
+    page.keyboard.press(f"Alt+{first.get_attribute('data-key')}")
+    expect(page.locator("#replacement-input")).to_be_focused()
+    wedge_scan(page, "BENCH-DOA1-NEW")
+    expect(page.locator("#reason-input")).to_be_focused()
+    expect(page.locator("#rma-status")).to_have_attribute("data-status", "inspected")
+    page.keyboard.type("开箱即坏")
+    page.keyboard.press("Enter")
+    expect(page.locator("#rma-status")).to_have_attribute("data-status", "ready_to_ship")
+    rma = rma_of(page, number)
+    assert rma["replacement_serial"] == "BENCH-DOA1-NEW"
+    assert rma["events"][-1]["action"] == "exchange"
+    assert rma["events"][-1]["reason"] == "BENCH-DOA1-NEW: 开箱即坏"  # the event names the unit

@@ -8,9 +8,9 @@
   const $ = (id) => document.getElementById(id);
   const scan = $("scan");
   const box = $("scan-status");
-  const BENCH_ACTIONS = ["start_repair", "wait_parts", "resume", "finish_repair", "pass_qa",
-                         "fail_qa", "return_unrepaired", "cancel"];
-  const NEEDS_REASON = new Set(["fail_qa", "cancel"]);
+  const BENCH_ACTIONS = ["exchange", "start_repair", "wait_parts", "resume", "finish_repair",
+                         "pass_qa", "fail_qa", "return_unrepaired", "cancel"];
+  const NEEDS_REASON = new Set(["fail_qa", "cancel", "exchange"]);
   const INSPECTABLE = new Set(["received", "inspected"]);
   let catalogue = [];
   let rma = null;
@@ -187,19 +187,25 @@
   });
 
   // --- actions ---------------------------------------------------------------------------------
-  async function runAction(action, reason) {
+  async function runAction(action, reason, replacement) {
     if (!rma || busy) return;
     if (NEEDS_REASON.has(action) && !reason) {
       pendingAction = action;
       $("reason-form").hidden = false;
       $("reason-input").value = "";
+      $("replacement-input").value = "";
+      // An exchange (换货) names the replacement unit: scanned first, then the reason.
+      $("replacement-label").hidden = action !== "exchange";
+      $("replacement-input").required = action === "exchange";
       $("reason-ok").textContent = T.actions[action];
-      $("reason-input").focus();
+      $(action === "exchange" ? "replacement-input" : "reason-input").focus();
       return;
     }
     busy = true;
     try {
-      render(await api("POST", url("/actions"), { action, reason: reason || null }));
+      const body = { action, reason: reason || null };
+      if (action === "exchange") body.replacement_serial = replacement;
+      render(await api("POST", url("/actions"), body));
       say("ok", T.done + " " + (T.actions[action] || action));
       loadQueue();
     } catch (err) {
@@ -213,8 +219,16 @@
   $("reason-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const reason = $("reason-input").value.trim();
-    if (reason && pendingAction) runAction(pendingAction, reason);
+    const replacement = $("replacement-input").value.trim();
+    if (pendingAction === "exchange" && !replacement) { $("replacement-input").focus(); return; }
+    if (reason && pendingAction) runAction(pendingAction, reason, replacement);
     pendingAction = null;
+  });
+  // The scanner's Enter after the replacement serial moves on to the reason, never sends.
+  $("replacement-input").addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || composing(ev)) return;
+    ev.preventDefault();
+    if ($("replacement-input").value.trim()) $("reason-input").focus();
   });
   $("reason-cancel").addEventListener("click", () => { $("reason-form").hidden = true; pendingAction = null; scan.focus(); });
 
