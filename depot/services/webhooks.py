@@ -13,6 +13,7 @@ The body is written once, when the event happens, and sent byte for byte on ever
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -81,6 +82,11 @@ def check(url: str | None = None, events: Sequence[str] | None = None,
         _refuse(events_problem(events))
     if secret is not None:
         _refuse(secret_problem(secret))
+
+
+def generated_secret() -> str:
+    """A secret for an admin who did not bring one (43 characters, 256 random bits)."""
+    return secrets.token_urlsafe(32)
 
 
 def create_webhook(session: Session, url: str, events: Sequence[str], secret: str, *,
