@@ -34,7 +34,7 @@ def test_the_page_is_chinese_first_and_lists_the_webhooks(admin_client):
                             "a-secret-for-tests-only", actor=None, now=NOW)
     page = admin_client.get("/admin/webhooks")
     assert page.status_code == 200
-    assert "<h1>Webhook 推送</h1>" in page.text and "RMA 已创建" in page.text
+    assert "<h1>事件推送</h1>" in page.text and "RMA 已创建" in page.text
     assert "https://erp.example.cn/hooks" in page.text
     assert "a-secret-for-tests-only" not in page.text
     admin_client.get("/lang/en")
