@@ -213,3 +213,27 @@ def test_a_given_up_delivery_holds_the_later_ones_until_it_is_queued_again(flow,
     assert deliver(tmp_path, NOW).sent == 2
     assert [r.json["event"] for r in receiver.received] == ["rma.created",
                                                            "rma.status_changed"]
+
+
+def test_the_background_worker_delivers_a_webhook_within_seconds(app, make_unit, receiver):
+    """The app's own outbox thread, woken by the commit: no pass is driven by the test."""
+    from depot import worker
+    from depot.services import intake
+
+    register(receiver.url, ["rma.created"])
+    make_unit("SN-D9")
+    app.config["DEPOT_WEBHOOK_TIMEOUT"] = 2
+    worker.start_background(app, poll=30)  # a long poll: only the doorbell makes it quick
+    try:
+        started = time.monotonic()
+        rma, _ = intake.receive_unit(db.session, "SN-D9", "不开机", [], actor=None,
+                                     now=datetime.now(NOW.tzinfo))
+        number = rma.number
+        db.session.close()
+        while not receiver.received and time.monotonic() - started < 10:
+            time.sleep(0.05)
+        assert [r.json["rma"]["number"] for r in receiver.received] == [number]
+        assert time.monotonic() - started < 5
+        assert receiver.received[0].signed_with(SECRET)
+    finally:
+        worker.stop_background(app)
