@@ -108,6 +108,27 @@ def test_every_event_of_a_journey_arrives_signed_and_in_order(flow, receiver, tm
     assert deliver(tmp_path, NOW + timedelta(hours=1)).due == 0  # each once
 
 
+def test_quote_answers_and_complaints_arrive_in_order_with_their_rma(flow, receiver,
+                                                                   tmp_path):
+    from depot.services import complaints
+
+    register(receiver.url)
+    number, quote_number = flow.sent("SN-D10")
+    flow.answer(quote_number, approve=True)
+    complaints.register_complaint(db.session, kind="damage_verdict", description="不是人为损坏",
+                                  channel="phone", rma=number, actor=flow.staff.clerk,
+                                  now=NOW)
+    assert deliver(tmp_path, NOW).failed == 0
+    assert per_rma(receiver.received) == {number: [
+        ("rma.created", None), ("rma.status_changed", "inspected"),
+        ("rma.status_changed", "awaiting_approval"), ("rma.status_changed", "approved"),
+        ("quote.answered", None), ("complaint.created", None)]}
+    answered, complained = receiver.received[-2].json, receiver.received[-1].json
+    assert answered["data"]["answer"] == "approved" and answered["data"]["quote"] == quote_number
+    assert complained["complaint"]["kind"] == "damage_verdict"
+    assert all(r.signed_with(SECRET) for r in receiver.received)
+
+
 def test_a_500_is_retried_with_the_same_body_and_holds_its_rma_back(flow, receiver, tmp_path):
     register(receiver.url)
     number = flow.inspected("SN-D3", ("no_power",))  # rma.created, then received -> inspected
