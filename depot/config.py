@@ -39,6 +39,9 @@ class Config:
         # Seconds to connect to the relay and for each SMTP command; a hung relay costs one
         # attempt this long, in the outbox worker, never in a request.
         self.DEPOT_SMTP_TIMEOUT = float(env.get("DEPOT_SMTP_TIMEOUT", "10"))
+        # Seconds a webhook's receiver has to connect and to answer; a slow one costs one
+        # attempt this long, in the outbox worker, never in a request.
+        self.DEPOT_WEBHOOK_TIMEOUT = float(env.get("DEPOT_WEBHOOK_TIMEOUT", "5"))
         # A background thread in each app process delivers the outbox; "off" leaves it to
         # `flask depot worker` (its own process) or `flask depot send-mail` from cron.
         self.DEPOT_OUTBOX_WORKER = env.get("DEPOT_OUTBOX_WORKER", "on").strip().lower() not in (

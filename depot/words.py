@@ -158,7 +158,8 @@ WORDS: dict[str, tuple[str | None, dict[str, str]]] = {
         "locale": "language", "channel": "channel", "outcome": "outcome", "score": "score",
         "issue": "what did not go well", "rma": "RMA", "team": "team", "status": "status",
         "replacement_serial": "replacement serial number",
-        "replacement_model": "replacement model"}),
+        "replacement_model": "replacement model", "url": "webhook address",
+        "events": "events", "secret": "secret", "active": "active"}),
 }
 
 # Details of an error whose values are codes of a table, named in words by sentence().

@@ -23,7 +23,8 @@ _SUPERVISOR = _CLERK | _TECHNICIAN | _LOGISTICS | {"actions.cancel", "overrides"
                                                    "payments.overpay", "payments.void",
                                                    "complaints.manage", "quotes.discount",
                                                    "returned_stock"}
-_ADMIN = _SUPERVISOR | {"users", "models", "admin"}
+# webhooks: register webhooks, switch them off, read their deliveries (admin, DESIGN.md 4b).
+_ADMIN = _SUPERVISOR | {"users", "models", "admin", "webhooks"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "clerk": frozenset(_CLERK),

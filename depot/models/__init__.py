@@ -16,6 +16,7 @@ from depot.models.settings import Setting
 from depot.models.shipping import Printer, Shipment
 from depot.models.units import Customer, ProductModel, Unit
 from depot.models.users import User
+from depot.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "Attachment", "Base", "BenchTime", "CalendarOverride", "Complaint", "ComplaintCounter",
@@ -23,5 +24,5 @@ __all__ = [
     "NotificationTemplate", "OutboxMessage", "Part", "PartUse", "Payment", "Printer",
     "ProductModel", "Quote", "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma",
     "RmaCounter", "RmaEvent", "Setting", "Shipment", "Survey", "TransitDays", "UTCDateTime",
-    "Unit", "User", "db",
+    "Unit", "User", "Webhook", "WebhookDelivery", "db",
 ]

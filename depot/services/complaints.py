@@ -36,7 +36,7 @@ from depot.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from depot.mail import compose, render_mail
 from depot.models import Complaint, ComplaintCounter, ComplaintEvent, Rma, Unit, User
 from depot.models.complaints import DESCRIPTION_CAP
-from depot.services import complaint_outcomes, outbox
+from depot.services import complaint_outcomes, outbox, webhooks
 from depot.services.calendars import china_calendar
 from depot.services.common import DEFAULT_TZ, find_rma, find_unit, local_date
 from depot.services.settings import DepotSettings
@@ -130,6 +130,7 @@ def add_complaint(session: Session, *, kind: str, description: str, channel: str
         created_by_id=actor.id if actor else None, created_at=now, updated_at=now)
     session.add(complaint)
     _move(complaint, CA.REGISTER, actor=actor, now=now, note=None, origin=origin)
+    webhooks.complaint_created(session, complaint, now=now)
     return complaint
 
 

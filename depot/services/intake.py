@@ -15,7 +15,7 @@ from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError, InvalidTransitionError
 from depot.models import Rma, RmaCounter, User
 from depot.photos import normalise_photo, pixels_of
-from depot.services import notifications
+from depot.services import notifications, webhooks
 from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
@@ -193,6 +193,7 @@ def receive_unit(
         session.flush()
         notifications.notify_received(session, rma, settings, now=now)
     try:
+        webhooks.rma_created(session, rma, now=now)
         session.commit()
     except IntegrityError:
         session.rollback()

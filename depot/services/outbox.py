@@ -11,8 +11,11 @@ MAX_ATTEMPTS the message is `failed` for good, with its last error. A claim left
 sender that died is claimed again after STALE_CLAIM, a little more than a whole SMTP exchange
 may take with DEPOT_SMTP_TIMEOUT per step.
 
-Each message has a channel; delivery dispatches on it. Only email exists now; webhooks (an HTTP
-POST, signed, in order per RMA) will be a second channel with its own sender in SENDERS.
+Each message has a channel; delivery dispatches on it (SENDERS) and each channel has its own
+retries (depot.domain.outbox.RETRIES). Webhooks (channel `webhook`: a signed HTTP POST, see
+depot.services.webhook_delivery) are delivered in order per RMA and webhook: a delivery is
+neither picked nor claimed while an earlier one of the same webhook and RMA is not sent, and
+not while its webhook is switched off.
 """
 from __future__ import annotations
 
@@ -24,12 +27,13 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, event, exists, false, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from depot.domain.outbox import (
     MAX_ATTEMPTS,
     OUTBOX,
+    RETRIES,
     Channel,
     OutboxAction,
     OutboxStatus,
@@ -37,10 +41,11 @@ from depot.domain.outbox import (
     claimable,
 )
 from depot.mail import deliver
-from depot.models import OutboxMessage, Rma
+from depot.models import OutboxMessage, Rma, Webhook, WebhookDelivery
+from depot.services import webhook_delivery
 
 __all__ = ["MAX_ATTEMPTS", "STALE_CLAIM", "Delivered", "MailSettings", "deliver_pending",
-           "enqueue", "install_doorbell", "listen", "retry_failed", "unlisten"]
+           "enqueue", "enqueue_post", "install_doorbell", "listen", "retry_failed", "unlisten"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ class MailSettings:
     smtp_url: str | None
     outbox_dir: Path
     timeout: float = 10.0  # seconds for the SMTP connection and for each command
+    webhook_timeout: float = 5.0  # seconds for a webhook's connection and for its answer
 
 
 @dataclass(frozen=True)
@@ -77,13 +83,20 @@ class _Envelope:
     raw: bytes
 
 
-def _send_email(item: _Envelope, settings: MailSettings, *, now: datetime) -> None:
+def _send_email(item: _Envelope, settings: MailSettings, *, now: datetime,
+                session: Session | None = None) -> None:
     deliver(item.raw, sender=item.sender, recipients=[item.recipient],
             smtp_url=settings.smtp_url, outbox_dir=settings.outbox_dir,
             name=f"{now:%Y%m%d-%H%M%S}-{item.id:06d}-{item.kind}", timeout=settings.timeout)
 
 
-SENDERS: dict[Channel, Callable[..., None]] = {Channel.EMAIL: _send_email}
+def _send_webhook(item: _Envelope, settings: MailSettings, *, now: datetime,
+                  session: Session) -> None:
+    webhook_delivery.send(session, item.id, item.raw, timeout=settings.webhook_timeout, now=now)
+
+
+SENDERS: dict[Channel, Callable[..., None]] = {Channel.EMAIL: _send_email,
+                                               Channel.WEBHOOK: _send_webhook}
 
 _QUEUED = "depot.outbox.queued"
 
@@ -103,11 +116,49 @@ def enqueue(session: Session, message: EmailMessage, *, kind: str, rma: Rma | No
     return row
 
 
-def _due(now: datetime):
+def enqueue_post(session: Session, body: bytes, *, message_id: str, kind: str,
+                 recipient: str, rma: Rma | None, now: datetime) -> OutboxMessage:
+    """Store a webhook's body in the caller's transaction (depot.services.webhooks)."""
+    row = OutboxMessage(message_id=message_id, kind=kind, channel=Channel.WEBHOOK,
+                        rma_id=rma.id if rma is not None else None, sender="depot",
+                        recipient=recipient[:254], subject=kind, raw=body,
+                        status=OUTBOX.next_status(None, A.QUEUE), attempts=0,
+                        next_attempt_at=now, created_at=now)
+    session.add(row)
+    session.info[_QUEUED] = True
+    return row
+
+
+def _due(now: datetime, table=OutboxMessage):
     """Rows a sender may claim at `now`: pending and past their wait, or a stale claim."""
-    return or_(and_(OutboxMessage.status == S.PENDING, OutboxMessage.next_attempt_at <= now),
-               and_(OutboxMessage.status == S.SENDING,
-                    OutboxMessage.claimed_at < now - STALE_CLAIM))
+    return or_(and_(table.status == S.PENDING, table.next_attempt_at <= now),
+               and_(table.status == S.SENDING, table.claimed_at < now - STALE_CLAIM))
+
+
+def _attempts_left():
+    """Of a channel this version can send, with an attempt left."""
+    return or_(*[and_(OutboxMessage.channel == channel,
+                      OutboxMessage.attempts < RETRIES[channel].max_attempts)
+                 for channel in SENDERS])
+
+
+def _held_back(now: datetime | None):
+    """A webhook's delivery that must wait: its webhook is switched off, or an earlier one of
+    the same webhook and RMA is not sent (with `now`: and will not be tried at `now` either,
+    so it cannot be sent earlier in the same pass)."""
+    mine, theirs, earlier = (aliased(WebhookDelivery), aliased(WebhookDelivery),
+                             aliased(OutboxMessage))
+    waiting = [earlier.status != S.SENT]
+    if now is not None:
+        waiting.append(~_due(now, earlier))
+    switched_off = exists().where(mine.outbox_id == OutboxMessage.id,
+                                  Webhook.id == mine.webhook_id, Webhook.active == false())
+    behind = exists().where(mine.outbox_id == OutboxMessage.id,
+                            theirs.webhook_id == mine.webhook_id,
+                            theirs.rma_id == mine.rma_id,
+                            theirs.outbox_id < OutboxMessage.id,
+                            earlier.id == theirs.outbox_id, *waiting)
+    return and_(OutboxMessage.channel == Channel.WEBHOOK, or_(switched_off, behind))
 
 
 def deliver_pending(session: Session, settings: MailSettings, *, clock: Clock,
@@ -119,8 +170,7 @@ def deliver_pending(session: Session, settings: MailSettings, *, clock: Clock,
     _give_up_abandoned(session, now)
     candidates = session.execute(
         select(OutboxMessage.id, OutboxMessage.attempts)
-        .where(_due(now), OutboxMessage.attempts < MAX_ATTEMPTS,
-               OutboxMessage.channel.in_(list(SENDERS)))  # what this version can send
+        .where(_due(now), _attempts_left(), ~_held_back(now))
         .order_by(OutboxMessage.id).limit(limit)).all()
     session.commit()
     sent = failed = 0
@@ -130,11 +180,12 @@ def deliver_pending(session: Session, settings: MailSettings, *, clock: Clock,
             continue  # another sender has it
         attempt = seen_attempts + 1
         try:
-            SENDERS[item.channel](item, settings, now=clock())
+            SENDERS[item.channel](item, settings, now=clock(), session=session)
         except Exception as exc:  # any failure is this message's (a bad address…), not the loop's
+            session.rollback()
             failed += 1
             _record_failure(session, message_id, attempt, f"{type(exc).__name__}: {exc}",
-                            now=clock())
+                            now=clock(), channel=item.channel)
         else:
             sent += 1
             _record(session, message_id, attempt, A.DELIVER,
@@ -149,7 +200,7 @@ def _claim(session: Session, message_id: int, seen_attempts: int, *, now: dateti
     claimed = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.attempts == seen_attempts,
-               _due(now))
+               _due(now), ~_held_back(None))
         .values(status=S.SENDING, claimed_at=now, attempts=seen_attempts + 1)
         .execution_options(synchronize_session=False)).rowcount
     if not claimed:
@@ -165,8 +216,8 @@ def _claim(session: Session, message_id: int, seen_attempts: int, *, now: dateti
 
 
 def _record_failure(session: Session, message_id: int, attempt: int, error: str, *,
-                    now: datetime) -> None:
-    action, wait = after_failure(attempt)
+                    now: datetime, channel: Channel = Channel.EMAIL) -> None:
+    action, wait = after_failure(attempt, channel)
     values: dict[str, object] = {"last_error": error[:2000]}
     if wait is not None:
         values["next_attempt_at"] = now + wait
@@ -194,10 +245,13 @@ def _record(session: Session, message_id: int, attempt: int, action: OutboxActio
 
 def _give_up_abandoned(session: Session, now: datetime) -> None:
     """A stale claim with no attempt left: its sender died on the last try."""
+    out_of_attempts = or_(*[and_(OutboxMessage.channel == channel,
+                                 OutboxMessage.attempts >= retries.max_attempts)
+                            for channel, retries in RETRIES.items()])
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == S.SENDING, OutboxMessage.claimed_at < now - STALE_CLAIM,
-               OutboxMessage.attempts >= MAX_ATTEMPTS)
+               out_of_attempts)
         .values(status=OUTBOX.next_status(S.SENDING, A.GIVE_UP),
                 last_error="the last attempt was abandoned (its sender stopped)")
         .execution_options(synchronize_session=False))

@@ -26,6 +26,7 @@ from depot.errors import (
     PermissionDeniedError,
 )
 from depot.models import Quote, QuoteEvent, QuoteLineRow, Rma, User
+from depot.services import webhooks
 from depot.services.common import DEFAULT_TZ, local_date
 from depot.services.links import read_quote_token
 from depot.services.workflow import JOB, Origin, change_status, lock_rma
@@ -262,6 +263,7 @@ def answer_quote(session: Session, quote_id: int, answer: Answer, *, actor: User
     quote.answer_ip, quote.answer_user_agent = answer.ip, (answer.user_agent or "")[:500]
     quote.answer_comment = answer.comment.strip()[:2000] or None
     quote.answer_attachment_id = answer.attachment_id
+    webhooks.quote_answered(session, quote, now=now)
     session.commit()
     return quote
 

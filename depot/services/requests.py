@@ -21,7 +21,7 @@ from depot.i18n import translate
 from depot.labels.slip import SlipData, render_slip
 from depot.mail import MailAttachment
 from depot.models import ProductModel, Rma, Unit
-from depot.services import notifications
+from depot.services import notifications, webhooks
 from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
 from depot.services.common import (
@@ -100,6 +100,7 @@ def request_rma(session: Session, data: RequestInput, settings: DepotSettings, *
         if unit.proof_attachment_id is None:
             unit.proof_attachment_id = stored.id
     notify_requested(session, rma, settings, now=now)
+    webhooks.rma_created(session, rma, now=now)  # its status `requested` is in the brief
     session.commit()
     return Requested(rma, known, status_url(settings, rma.number))
 

@@ -66,7 +66,7 @@ _KEYS = ("DEPOT_NAME", "DEPOT_ADDRESS", "DEPOT_PHONE", "DEPOT_PUBLIC_URL", "SECR
          "DEPOT_FREIGHT_COVERED", "DEPOT_FREIGHT_NOT_COVERED", "DEPOT_LABEL_SIZE",
          "DEPOT_CLOSE_AFTER_DAYS", "DEPOT_PAY_BEFORE", "DEPOT_QA_BY_OTHER",
          "DEPOT_REPEAT_DAYS", "DEPOT_SURVEY_AFTER_DAYS", "DEPOT_EXCHANGE_WARRANTY_DAYS",
-         "DEPOT_DOA_DAYS", "DEPOT_REQUEST_EXPIRE_DAYS")
+         "DEPOT_DOA_DAYS", "DEPOT_REQUEST_EXPIRE_DAYS", "DEPOT_WEBHOOK_TIMEOUT")
 
 
 @lru_cache(maxsize=16)
@@ -79,7 +79,8 @@ def _build(items: tuple[tuple[str, Any], ...]) -> DepotSettings:
         tz=ZoneInfo(config["DEPOT_TIMEZONE"]),
         mail=MailSettings(config["DEPOT_MAIL_FROM"], config["DEPOT_SMTP_URL"],
                           Path(config["INSTANCE_PATH"]) / "outbox",
-                          timeout=float(config["DEPOT_SMTP_TIMEOUT"])),
+                          timeout=float(config["DEPOT_SMTP_TIMEOUT"]),
+                          webhook_timeout=float(config["DEPOT_WEBHOOK_TIMEOUT"] or 5)),
         pricing=PricingPolicy(
             labor_price=Decimal(config["DEPOT_LABOR_PRICE"]),
             inspection_fee=Decimal(config["DEPOT_INSPECTION_FEE"]),

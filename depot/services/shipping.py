@@ -23,7 +23,7 @@ from depot.i18n import both
 from depot.labels import LabelData
 from depot.models import Rma, Shipment, User
 from depot.domain.tracking import Kind
-from depot.services import exchange, notifications
+from depot.services import exchange, notifications, webhooks
 from depot.services.common import find_rma, find_unit, local_date, unit_going_back
 from depot.services.settings import DepotSettings
 from depot.services.workflow import JOB, Origin, change_status, check, lock_rma
@@ -158,6 +158,7 @@ def ship(session: Session, number: str, *, carrier: str, tracking_number: str,
     exchange.fix_replacement_warranty(rma, local_date(now, settings.tz),
                                       settings.exchange_warranty_days)
     _notify(session, rma, settings, now)
+    webhooks.shipment_created(session, rma, now=now)
     session.commit()
     return rma
 

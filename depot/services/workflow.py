@@ -30,7 +30,7 @@ from depot.domain.workflow import (
 )
 from depot.errors import NotFoundError
 from depot.models import Rma, RmaEvent, User
-from depot.services import report_facts
+from depot.services import report_facts, webhooks
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, local_date, rma_number_query
 
@@ -159,4 +159,5 @@ def change_status(session: Session, rma: Rma, action: Action, *, actor: User | N
                      ip=origin.ip if origin else None, via=origin.via if origin else None)
     session.add(event)
     report_facts.record(session, rma, action, before, event, today=today, tz=tz)
+    webhooks.status_changed(session, rma, event, now=now)
     return after

@@ -364,3 +364,4 @@ def user_token(username: str):
                                  "token": users.new_token(db.session, username)})
 
 from depot.web import admin_customer_pages  # noqa: E402, F401 - its pages join this blueprint
+from depot.web import admin_webhook_pages  # noqa: E402, F401 - its pages join this blueprint

@@ -42,7 +42,9 @@ from depot.services import (
     shipping,
     surveys,
     users,
+    webhooks,
 )
+from depot.domain.webhooks import EVENTS
 from depot.services import settings as depot_settings
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
@@ -92,6 +94,9 @@ def filled(app, make_unit, client) -> dict:
     notifications.save_template(db.session, "received", "en", "Got %(rma)s",
                                 "Hello %(name)s: %(status_url)s", actor="admin", now=NOW)
     customer_status.save_transit_days(db.session, {"CN-SH": "3"}, actor="admin", now=NOW)
+    # a webhook for every event: each change below queues its delivery (webhook_deliveries)
+    webhooks.create_webhook(db.session, "http://127.0.0.1:9/depot-events", list(EVENTS),
+                            "backup-test-secret-1", actor=None, now=NOW)
 
     first, _ = intake.receive_unit(db.session, "BACKUP001", "外壳破裂 cracked", ["power_adapter"],
                                    photos=photos(1, 2), actor=clerk, now=NOW, tz=settings.tz,

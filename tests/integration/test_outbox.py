@@ -151,14 +151,14 @@ def test_any_error_of_one_message_is_recorded_and_the_pass_goes_on(app, tmp_path
 
 def test_a_channel_this_version_cannot_send_is_left_for_one_that_can(app, smtp_server,
                                                                      tmp_path):
-    email, webhook = queue(2)
+    email, sms = queue(2)
     # the next channel, written by a newer version during a rolling upgrade
-    db.session.get(OutboxMessage, webhook).channel = "webhook"
+    db.session.get(OutboxMessage, sms).channel = "sms"
     db.session.commit()
     done = outbox.deliver_pending(db.session, settings(smtp_server[0], tmp_path), clock=at(NOW))
     assert (done.sent, done.due) == (1, 1)
     assert row(email).status == OutboxStatus.SENT
-    assert (row(webhook).status, row(webhook).attempts) == (OutboxStatus.PENDING, 0)
+    assert (row(sms).status, row(sms).attempts) == (OutboxStatus.PENDING, 0)
 
 
 def test_the_doorbell_rings_after_a_commit_that_queued_mail_only(app):

@@ -200,3 +200,19 @@ def test_requests_appear_in_search_and_page_through(make_unit, settings, staff):
     only = search.search_rmas(db.session, search.RmaFilter(statuses=("requested",)),
                               today=TODAY, secret=secret)
     assert len(only.rmas) == 3
+
+
+def test_an_erp_hears_of_the_request_and_of_its_arrival(make_unit, settings, staff):
+    from depot.models import WebhookDelivery
+    from depot.services import webhooks
+
+    webhooks.create_webhook(db.session, "http://127.0.0.1:9/erp", ["rma.created",
+                                                                  "rma.status_changed"],
+                            "s" * 32, actor=None, now=NOW)
+    make_unit("REQ0001", date(2026, 6, 1))
+    made = ask(settings)
+    intake.receive_unit(db.session, "REQ0001", "", [], actor=staff.clerk,
+                        now=NOW + timedelta(days=1))
+    events = db.session.scalars(select(WebhookDelivery.event).where(
+        WebhookDelivery.rma_id == made.rma.id).order_by(WebhookDelivery.outbox_id)).all()
+    assert events == ["rma.created", "rma.status_changed"]

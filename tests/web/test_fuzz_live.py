@@ -26,7 +26,7 @@ from schemathesis.generation.modes import GenerationMode
 from werkzeug.serving import make_server
 
 from depot.models import db
-from depot.services import inspection, intake, jobs, parts, payments, quoting, users
+from depot.services import inspection, intake, jobs, parts, payments, quoting, users, webhooks
 from depot.services.settings import DepotSettings
 from tests.conftest import NOW
 from tests.contract import FUZZ_STATS
@@ -61,7 +61,10 @@ def served(app: Flask, tokens: dict[str, str], make_unit) -> Iterator[tuple[str,
     seeds = {"number": rma.number, "quote": quote.number, "serial": "SEED0001",
              "code": "no_power", "part_number": "PSU-12V", "attachment_id": 1,
              "job_id": job.id, "payment_id": payment.id, "model": "AT-100",
-             "username": "fuzz.target"}
+             "username": "fuzz.target",
+             "webhook_id": webhooks.create_webhook(  # no worker runs: nothing is ever sent
+                 db.session, "http://127.0.0.1:9/fuzz", ["rma.created"], "fuzz-secret-0123456",
+                 actor=admin, now=NOW).id}
     db.session.remove()  # the server's requests get the database (see tests/e2e/conftest.py)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, app, threaded=True)

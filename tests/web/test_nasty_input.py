@@ -49,10 +49,12 @@ def world(api, tokens, make_unit) -> dict[str, str]:
     draft = api.post(f"/rmas/{number}/quotes", LINES).get_json()["number"]
     assert api.post("/parts", {"part_number": "PSU-12V", "name_zh": "电源板",
                                "cost_price": "35.50"}).status_code == 201
+    hook = api.post("/webhooks", {"url": "http://127.0.0.1:9/in", "events": ["rma.created"],
+                                  "secret": "nasty-input-secret-1"}).get_json()["id"]
     db.session.remove()
     return {"number": number, "quote": draft, "serial": "NASTY0001", "code": "no_power",
             "part_number": "PSU-12V", "attachment_id": "1", "payment_id": "1",
-            "model": "AT-100", "username": "clerk"}
+            "model": "AT-100", "username": "clerk", "webhook_id": str(hook)}
 
 
 @pytest.fixture

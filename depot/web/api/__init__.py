@@ -17,10 +17,11 @@ from depot.web.api import (
     search,
     shipping,
     users,
+    webhooks,
 )
 
 AREAS = (intake.bp, search.bp, bench.bp, quotes.bp, shipping.bp, jobs.bp, reports.bp, users.bp,
-         public.bp, complaints.bp, returned_stock.bp, openapi.bp)
+         public.bp, complaints.bp, returned_stock.bp, webhooks.bp, openapi.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 for _area in AREAS:

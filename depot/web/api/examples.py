@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from depot.domain.webhooks import EVENTS
+
 _BRIEF_CN = {"number": "RMA-2026-000123", "status": "received", "serial": "SN-A7K2-0093125",
              "model": "X200", "customer": "张伟", "received_on": "2026-03-02"}
 _BRIEF_TW = {"number": "RMA-2026-000456", "status": "received", "serial": "SN-B3T9-0041877",
              "model": "X200", "customer": "陳志明", "received_on": "2026-03-02"}
+
+_WEBHOOK_CN = {"id": 1, "url": "https://erp.example.cn/hooks/depot",
+               "events": ["rma.status_changed", "shipment.created"], "active": True,
+               "created_at": "2026-03-01T02:00:00Z", "updated_at": "2026-03-01T02:00:00Z"}
+_WEBHOOK_TW = {"id": 2, "url": "http://10.0.8.21:8080/depot-events",
+               "events": ["rma.created", "complaint.created"], "active": True,
+               "created_at": "2026-03-01T02:00:00Z", "updated_at": "2026-03-01T02:00:00Z"}
 
 EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
     "POST /rmas": {
@@ -25,14 +34,51 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         },
         "response": {"zh_CN": _BRIEF_CN, "zh_TW": _BRIEF_TW},
     },
+    "POST /webhooks": {
+        "request": {
+            "zh_CN": {"url": "https://erp.example.cn/hooks/depot",
+                      "events": ["rma.status_changed", "shipment.created"],
+                      "secret": "c2Vuc2l0aXZlLXNoYXJlZC1zZWNyZXQ"},
+            "zh_TW": {"url": "http://10.0.8.21:8080/depot-events",
+                      "events": ["rma.created", "complaint.created"],
+                      "secret": "a-long-random-string-shared-with-the-receiver"},
+        },
+        "response": {"zh_CN": _WEBHOOK_CN, "zh_TW": _WEBHOOK_TW},
+    },
+    "GET /webhooks": {
+        "response": {"zh_CN": {"webhooks": [_WEBHOOK_CN]}, "zh_TW": {"webhooks": [_WEBHOOK_TW]}},
+    },
+    "PATCH /webhooks/<int:webhook_id>": {
+        "request": {"zh_CN": {"active": False},
+                    "zh_TW": {"url": "https://erp.example.tw/depot-events"}},
+        "response": {"zh_CN": {**_WEBHOOK_CN, "active": False},
+                     "zh_TW": {**_WEBHOOK_TW, "url": "https://erp.example.tw/depot-events"}},
+    },
+    "GET /webhooks/<int:webhook_id>/deliveries": {
+        "response": {
+            "zh_CN": {"webhook": _WEBHOOK_CN, "deliveries": [
+                {"id": "8d0f3c52-6a41-4b7e-9a55-2f1c0e7d9b13", "event": "rma.status_changed",
+                 "rma": "RMA-2026-000123", "complaint": None, "status": "delivered",
+                 "attempts": 1, "next_attempt_at": None, "response_status": 200,
+                 "response": "ok", "created_at": "2026-03-02T01:15:00Z",
+                 "delivered_at": "2026-03-02T01:15:01Z",
+                 "last_attempt_at": "2026-03-02T01:15:01Z"}]},
+            "zh_TW": {"webhook": _WEBHOOK_TW, "deliveries": [
+                {"id": "1b7e2c90-4f3a-4c55-8d21-77a0e6f3c2d4", "event": "rma.created",
+                 "rma": "RMA-2026-000456", "complaint": None, "status": "pending",
+                 "attempts": 3, "next_attempt_at": "2026-03-02T01:16:10Z",
+                 "response_status": 503, "response": "服務暫停，請稍後再試",
+                 "created_at": "2026-03-02T01:15:00Z", "delivered_at": None,
+                 "last_attempt_at": "2026-03-02T01:15:40Z"}]},
+        },
+    },
     "GET /openapi.json": {
         "response": {"zh_CN": {"openapi": "3.1.0", "info": {"title": "Depot API"}},
                      "zh_TW": {"openapi": "3.1.0", "info": {"title": "Depot API"}}},
     },
 }
 
-WEBHOOK_EVENTS = ("rma.status_changed", "rma.created", "quote.answered", "shipment.created",
-                  "complaint.created")
+WEBHOOK_EVENTS = EVENTS  # depot.domain.webhooks
 
 SIGNATURE_SNIPPET = '''```python
 import hashlib, hmac
@@ -48,24 +94,48 @@ WEBHOOK_DESCRIPTION = (
     "before parsing. Delivery is at least once, with retries, and in order per RMA: the same "
     "`id` may come twice, so keep the ids you have handled.\n\n" + SIGNATURE_SNIPPET)
 
-_COMPLAINT = {"number": "C-2026-000031", "kind": "repair_quality", "status": "open"}
+_COMPLAINT = {
+    "zh_CN": {"number": "CMP-2026-000031", "kind": "product_quality", "team": "engineering",
+              "status": "open", "channel": "phone", "created_at": "2026-03-02T01:15:00Z"},
+    "zh_TW": {"number": "CMP-2026-000032", "kind": "packaging_transport", "team": "logistics",
+              "status": "open", "channel": "email", "created_at": "2026-03-02T01:15:00Z"},
+}
+_UNIT = {"zh_CN": {"serial": "SN-A7K2-0093125", "model": "X200"},
+         "zh_TW": {"serial": "SN-B3T9-0041877", "model": "X200"}}
+# The status each event leaves the RMA in (the brief is the RMA as it is right after it).
+_STATUS_AFTER = {"rma.status_changed": "inspected", "rma.created": "received",
+                 "quote.answered": "approved", "shipment.created": "shipped",
+                 "complaint.created": "received"}
+
+
+def _rma_brief(event: str, language: str) -> dict[str, Any]:
+    """The RMA's brief in a webhook body: the API's (number, status, received_on, due_on) with
+    the unit's serial and model."""
+    number = "RMA-2026-000123" if language == "zh_CN" else "RMA-2026-000456"
+    return {"number": number, "status": _STATUS_AFTER[event], "received_on": "2026-03-02",
+            "due_on": "2026-03-09", **_UNIT[language]}
 
 
 def _payload(event: str, language: str) -> dict[str, Any]:
-    brief = _BRIEF_CN if language == "zh_CN" else _BRIEF_TW
+    """A body as depot.services.webhooks writes it."""
+    brief = _rma_brief(event, language)
     data: dict[str, Any] = {
-        "rma.status_changed": {"from": "received", "to": "diagnosing"},
-        "rma.created": {},
-        "quote.answered": {"answer": "approved", "total": "380.00", "currency": "CNY"
-                           if language == "zh_CN" else "TWD"},
-        "shipment.created": {"carrier": "SF" if language == "zh_CN" else "黑貓宅急便",
+        "rma.status_changed": {"action": "inspect", "from": "received", "to": "inspected"},
+        "rma.created": {"warranty": "in_warranty", "accessories": ["power_adapter"]},
+        "quote.answered": {"quote": f"{brief['number']}-Q1", "version": 1,
+                           "answer": "approved", "total": "380.00", "currency": "CNY",
+                           "via": "link"},
+        "shipment.created": {"carrier": "SF" if language == "zh_CN" else "EMS",
                              "tracking_number": "SF1402938847561"
-                             if language == "zh_CN" else "9041-2210-3385"},
-        "complaint.created": {},
+                             if language == "zh_CN" else "EA123456789CN",
+                             "freight": "prepaid", "shipped_at": "2026-03-06T07:40:00Z"},
+        "complaint.created": {"description": "返修后屏幕仍然闪烁" if language == "zh_CN"
+                              else "外箱破損，機身有刮痕"},
     }[event]
     return {"id": "8d0f3c52-6a41-4b7e-9a55-2f1c0e7d9b13", "event": event,
-            "at": "2026-03-02T09:15:00+08:00", "rma": brief,
-            "complaint": _COMPLAINT if event == "complaint.created" else None, "data": data}
+            "at": "2026-03-02T01:15:00Z", "rma": brief,
+            "complaint": _COMPLAINT[language] if event == "complaint.created" else None,
+            "data": data}
 
 
 PAYLOAD_SCHEMA = {
@@ -74,9 +144,20 @@ PAYLOAD_SCHEMA = {
         "id": {"type": "string", "description": "the delivery's id: the same on a retry"},
         "event": {"type": "string", "enum": list(WEBHOOK_EVENTS)},
         "at": {"type": "string", "format": "date-time"},
-        "rma": {"type": ["object", "null"], "description": "the RMA's brief"},
-        "complaint": {"type": ["object", "null"]},
-        "data": {"type": "object"},
+        "rma": {"type": ["object", "null"],
+                "description": "the RMA's brief: number, status (after the event), "
+                               "received_on, due_on, serial, model; null for a complaint "
+                               "about no RMA"},
+        "complaint": {"type": ["object", "null"],
+                      "description": "complaint.created: number, kind, team, status, "
+                                     "channel, created_at"},
+        "data": {"type": "object",
+                 "description": "rma.status_changed: action, from, to (every change of "
+                                "status; the creation is rma.created); rma.created: "
+                                "warranty, accessories; quote.answered: quote, version, "
+                                "answer (approved or declined), total, currency, via; "
+                                "shipment.created: carrier, tracking_number, freight, "
+                                "shipped_at; complaint.created: description"},
     },
 }
 
