@@ -1,9 +1,5 @@
-"""Examples for the OpenAPI document, keyed by "METHOD /path" (the path as the registry declares
-it, without /api/v1), each with a zh_CN and a zh_TW depot's example; and the webhooks' payloads.
-
-    EXAMPLES["POST /rmas"] = {"request": {"zh_CN": {...}, "zh_TW": {...}},
-                              "response": {"zh_CN": {...}, "zh_TW": {...}}}
-"""
+"""The webhooks of the OpenAPI document: one per event, with a zh_CN and a zh_TW depot's
+payload."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,24 +8,6 @@ _BRIEF_CN = {"number": "RMA-2026-000123", "status": "received", "serial": "SN-A7
              "model": "X200", "customer": "张伟", "received_on": "2026-03-02"}
 _BRIEF_TW = {"number": "RMA-2026-000456", "status": "received", "serial": "SN-B3T9-0041877",
              "model": "X200", "customer": "陳志明", "received_on": "2026-03-02"}
-
-EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
-    "POST /rmas": {
-        "request": {
-            "zh_CN": {"serial": "SN-A7K2-0093125",
-                      "fault_description": "开机后屏幕闪烁，约十分钟后自动关机",
-                      "accessories": ["power_adapter", "data_cable"], "reported_on": "2026-03-01"},
-            "zh_TW": {"serial": "SN-B3T9-0041877",
-                      "fault_description": "充電時機身過熱，電池無法充滿",
-                      "accessories": ["power_adapter"], "reported_on": "2026-03-01"},
-        },
-        "response": {"zh_CN": _BRIEF_CN, "zh_TW": _BRIEF_TW},
-    },
-    "GET /openapi.json": {
-        "response": {"zh_CN": {"openapi": "3.1.0", "info": {"title": "Depot API"}},
-                     "zh_TW": {"openapi": "3.1.0", "info": {"title": "Depot API"}}},
-    },
-}
 
 WEBHOOK_EVENTS = ("rma.status_changed", "rma.created", "quote.answered", "shipment.created",
                   "complaint.created")
@@ -95,10 +73,3 @@ def webhooks() -> dict[str, Any]:
         "security": [],
     }} for event in WEBHOOK_EVENTS}
 
-
-def examples_for(method: str, path: str, part: str) -> dict[str, Any] | None:
-    """The `examples` map of one operation's request or response, or None."""
-    found = EXAMPLES.get(f"{method} {path}", {}).get(part)
-    if not found:
-        return None
-    return {lang: {"summary": lang, "value": value} for lang, value in found.items()}
