@@ -49,15 +49,16 @@ def _with_part(d: Depot) -> dict[str, Any]:
 def _overridden(d: Depot) -> dict[str, Any]:
     before = quoted(d)
     reason = d.texts["override"]
-    return {**before, "covered": True, "coverage_reason_codes": ["override"],
-            "coverage_reasons": [("主管" if d.lang == "zh_CN" else "主管") + d.supervisor
-                                 + "改判：" + reason],
+    return {**before, "covered": True,
+            "coverage_reason_codes": [*before["coverage_reason_codes"], "override"],
+            "coverage_reasons": [*before["coverage_reasons"],
+                                 f"主管{d.supervisor}改判：{reason}"],
             "freight": "prepaid",
             "allowed_actions": ["inspect", "start_repair", "send_quote", "return_unrepaired",
                                 "exchange", "cancel"],
             "events": [*before["events"],
                        event("override", d.supervisor, at("2026-03-02", "16:05"), "inspected",
-                             "inspected", f"covered no -> yes: {reason}")]}
+                             "inspected", f"covered False -> True: {reason}")]}
 
 
 def _queue_entry(d: Depot, number: str, serial: str, status: str, key_account: bool,

@@ -164,7 +164,7 @@ def event(action: str, actor: str | None, moment: str, from_status: str | None,
             "actor": actor, "at": moment, "reason": reason, "via": "api", "ip": "10.8.0.23"}
 
 
-def received_events(d: Depot, number: str | None = None) -> list[dict[str, Any]]:
+def received_events(d: Depot) -> list[dict[str, Any]]:
     return [event("receive", d.clerk, at("2026-03-02", "09:15"), None, "received")]
 
 

@@ -33,9 +33,8 @@ def _quote_events(d: Depot) -> list[dict[str, Any]]:
 
 def _awaiting(d: Depot) -> dict[str, Any]:
     return quoted(d, status="awaiting_approval", waiting_for="customer_approval",
-                  quotes=[quote_brief(d, "sent", SENT)], amount_due=d.total,
-                  outstanding=d.total, events=_quote_events(d),
-                  allowed_actions=["approve", "decline", "cancel"])
+                  quotes=[quote_brief(d, "sent", SENT)], events=_quote_events(d),
+                  allowed_actions=["send_quote", "approve", "decline", "overturn", "cancel"])
 
 
 def _approved(d: Depot) -> dict[str, Any]:
@@ -44,6 +43,8 @@ def _approved(d: Depot) -> dict[str, Any]:
     return quoted(d, status="approved", waiting_for="payment",
                   quotes=[quote_brief(d, "approved", SENT, ANSWERED)], amount_due=d.total,
                   outstanding=d.total, events=[*_quote_events(d), answer],
+                  freight="prepaid" if any(line["kind"] == "shipping" for line in d.lines)
+                  else "collect",  # the return freight charged on the quote is prepaid
                   allowed_actions=["start_repair", "exchange", "cancel"])
 
 
