@@ -3,6 +3,7 @@ through the API (model, unit, RMA, inspection, repair, QA, shipment; a quote sen
 and paid; an exchange; a complaint; users, parts, printers, findings) and, for each operation
 it calls, the example response of both depots has the same top-level keys as the real answer.
 So an example cannot drift from the server: a key added to or taken from an answer fails here.
+And the request examples of both depots, sent as they are, are accepted by the app.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import io
 import socket
 import threading
 
+import pytest
 from PIL import Image
 
 from depot.web.api.examples import EXAMPLES
@@ -199,3 +201,46 @@ def test_the_example_responses_have_the_keys_of_the_real_answers(api, tokens, ap
              for difference in _shape_differences(EXAMPLES[key]["response"][lang], answer,
                                                   f"{key} {lang}")]
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "zh_TW"])
+def test_the_request_examples_are_accepted_by_the_app(api, tokens, lang):
+    """Each depot's request examples, sent as they are (RMA numbers aside: the depot numbers
+    its own), make a repair from the model to the part used, a complaint and a user."""
+    def body(key: str) -> dict:
+        return EXAMPLES[key]["request"][lang]
+
+    clerk, tech = api.as_(tokens["clerk"]), api.as_(tokens["technician"])
+    _ok(api.post("/models", body("POST /models")), 201)
+    _ok(api.patch("/models/X200", body("PATCH /models/<model>")))
+    unit = _ok(api.post("/units", body("POST /units")), 201)
+    assert unit["customer"]["name"] == EXAMPLES["POST /units"]["response"][lang]["customer"][
+        "name"]
+    imported = _ok(api.post("/units/import", headers={"Content-Type": "text/csv"},
+                            data=EXAMPLES["POST /units/import"]["request"][lang].encode()))
+    assert {k: imported[k] for k in ("created", "error_count")} == {
+        k: EXAMPLES["POST /units/import"]["response"][lang][k] for k in ("created",
+                                                                         "error_count")}
+    assert imported["errors"][0]["line"] == 5
+    number = _ok(clerk.post("/rmas", body("POST /rmas")), 201)["number"]
+    scanned = _ok(clerk.post("/scans", body("POST /scans")))
+    assert scanned["rma"]["number"] == number
+    inspected = _ok(tech.post(f"/rmas/{number}/inspection",
+                              body("POST /rmas/<number>/inspection")))
+    assert inspected["covered"] is True and inspected["damage_class"] == "quality"
+    _ok(api.post("/parts", body("POST /parts")), 201)
+    _ok(api.post(f"/parts/{body('POST /parts')['part_number']}/stock",
+                 body("POST /parts/<part_number>/stock")))
+    _ok(tech.post(f"/rmas/{number}/actions", body("POST /rmas/<number>/actions")))
+    used = _ok(tech.post(f"/rmas/{number}/parts", body("POST /rmas/<number>/parts")), 201)
+    assert used["used"] is True
+    _ok(clerk.post("/complaints", {**body("POST /complaints"), "rma": number}), 201)
+    _ok(api.post("/findings", body("POST /findings")), 201)
+    _ok(api.patch("/findings/screen_burn", body("PATCH /findings/<code>")))
+    user = body("POST /users")
+    _ok(api.post("/users", user), 201)
+    _ok(api.patch(f"/users/{user['username']}", body("PATCH /users/<username>")))
+    status = body("POST /public/status")
+    assert status["phone_last4"] == unit["customer"]["phone"][-4:]
+    found = _ok(api.as_(None).post("/public/status", {**status, "number": number}))
+    assert found["status"] == "in_repair"
