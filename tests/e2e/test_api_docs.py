@@ -40,3 +40,35 @@ def test_the_api_docs_render_with_the_chinese_examples(page: Page):
 def post_rmas(page: Page):
     return page.locator(".opblock-post").filter(
         has=page.locator('.opblock-summary-path[data-path="/api/v1/rmas"]')).first
+
+
+def operation(page: Page, method: str, path: str):
+    return page.locator(f".opblock-{method}").filter(
+        has=page.locator(f'.opblock-summary-path[data-path="{path}"]')).first
+
+
+def test_the_zh_tw_button_shows_the_taiwan_depot_s_examples(page: Page):
+    """Beyond POST /rmas: the shipment's request and answer are the Taiwan depot's (a Taiwan
+    customer, address, phone and tracking number) once zh_TW is chosen, the mainland's before."""
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.goto("/api/docs")
+    shipment = operation(page, "post", "/api/v1/rmas/{number}/shipment")
+    shipment.locator(".opblock-summary").click()
+    shipment.get_by_text("SF1402938847561").first.wait_for()
+    assert "张伟" in shipment.locator(".opblock-body").inner_text()
+    page.get_by_role("button", name="繁體 (zh_TW)").click()
+    expect_pressed = page.get_by_role("button", name="繁體 (zh_TW)")
+    assert expect_pressed.get_attribute("aria-pressed") == "true"
+    shipment = operation(page, "post", "/api/v1/rmas/{number}/shipment")
+    shipment.locator(".opblock-summary").click()
+    shipment.get_by_text("EE204918736TW").first.wait_for()
+    text = shipment.locator(".opblock-body").inner_text()
+    for expected in ("陳志明", "臺北市信義區松仁路100號8樓", "0912345678", "SN-B3T9-0041877",
+                     "電池膨脹，更換電池後充電正常"):
+        assert expected in text, expected
+    assert "张伟" not in text and "SF1402938847561" not in text
+    shipment.locator(".responses-wrapper").get_by_text("陳志明").first.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "api-docs-zh-tw.png"), full_page=False)
+    assert console_errors == []

@@ -15,7 +15,7 @@ from depot.models import OutboxMessage, Webhook, db
 from depot.services import complaints, webhooks
 from depot.services.common import get_rma
 from depot.web import serialize
-from depot.web.api.examples import _payload
+from depot.web.api.examples.webhooks import _payload
 from tests.conftest import NOW
 from tests.webhook_receiver import Receiver
 

@@ -1,9 +1,5 @@
-"""Examples for the OpenAPI document, keyed by "METHOD /path" (the path as the registry declares
-it, without /api/v1), each with a zh_CN and a zh_TW depot's example; and the webhooks' payloads.
-
-    EXAMPLES["POST /rmas"] = {"request": {"zh_CN": {...}, "zh_TW": {...}},
-                              "response": {"zh_CN": {...}, "zh_TW": {...}}}
-"""
+"""The webhooks of the OpenAPI document: one per event, with a zh_CN and a zh_TW depot's
+payload."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,69 +10,6 @@ _BRIEF_CN = {"number": "RMA-2026-000123", "status": "received", "serial": "SN-A7
              "model": "X200", "customer": "张伟", "received_on": "2026-03-02"}
 _BRIEF_TW = {"number": "RMA-2026-000456", "status": "received", "serial": "SN-B3T9-0041877",
              "model": "X200", "customer": "陳志明", "received_on": "2026-03-02"}
-
-_WEBHOOK_CN = {"id": 1, "url": "https://erp.example.cn/hooks/depot",
-               "events": ["rma.status_changed", "shipment.created"], "active": True,
-               "created_at": "2026-03-01T02:00:00Z", "updated_at": "2026-03-01T02:00:00Z"}
-_WEBHOOK_TW = {"id": 2, "url": "http://10.0.8.21:8080/depot-events",
-               "events": ["rma.created", "complaint.created"], "active": True,
-               "created_at": "2026-03-01T02:00:00Z", "updated_at": "2026-03-01T02:00:00Z"}
-
-EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
-    "POST /rmas": {
-        "request": {
-            "zh_CN": {"serial": "SN-A7K2-0093125",
-                      "fault_description": "开机后屏幕闪烁，约十分钟后自动关机",
-                      "accessories": ["power_adapter", "data_cable"], "reported_on": "2026-03-01"},
-            "zh_TW": {"serial": "SN-B3T9-0041877",
-                      "fault_description": "充電時機身過熱，電池無法充滿",
-                      "accessories": ["power_adapter"], "reported_on": "2026-03-01"},
-        },
-        "response": {"zh_CN": _BRIEF_CN, "zh_TW": _BRIEF_TW},
-    },
-    "POST /webhooks": {
-        "request": {
-            "zh_CN": {"url": "https://erp.example.cn/hooks/depot",
-                      "events": ["rma.status_changed", "shipment.created"],
-                      "secret": "c2Vuc2l0aXZlLXNoYXJlZC1zZWNyZXQ"},
-            "zh_TW": {"url": "http://10.0.8.21:8080/depot-events",
-                      "events": ["rma.created", "complaint.created"],
-                      "secret": "a-long-random-string-shared-with-the-receiver"},
-        },
-        "response": {"zh_CN": _WEBHOOK_CN, "zh_TW": _WEBHOOK_TW},
-    },
-    "GET /webhooks": {
-        "response": {"zh_CN": {"webhooks": [_WEBHOOK_CN]}, "zh_TW": {"webhooks": [_WEBHOOK_TW]}},
-    },
-    "PATCH /webhooks/<int:webhook_id>": {
-        "request": {"zh_CN": {"active": False},
-                    "zh_TW": {"url": "https://erp.example.tw/depot-events"}},
-        "response": {"zh_CN": {**_WEBHOOK_CN, "active": False},
-                     "zh_TW": {**_WEBHOOK_TW, "url": "https://erp.example.tw/depot-events"}},
-    },
-    "GET /webhooks/<int:webhook_id>/deliveries": {
-        "response": {
-            "zh_CN": {"webhook": _WEBHOOK_CN, "deliveries": [
-                {"id": "8d0f3c52-6a41-4b7e-9a55-2f1c0e7d9b13", "event": "rma.status_changed",
-                 "rma": "RMA-2026-000123", "complaint": None, "status": "delivered",
-                 "attempts": 1, "next_attempt_at": None, "response_status": 200,
-                 "response": "ok", "created_at": "2026-03-02T01:15:00Z",
-                 "delivered_at": "2026-03-02T01:15:01Z",
-                 "last_attempt_at": "2026-03-02T01:15:01Z"}]},
-            "zh_TW": {"webhook": _WEBHOOK_TW, "deliveries": [
-                {"id": "1b7e2c90-4f3a-4c55-8d21-77a0e6f3c2d4", "event": "rma.created",
-                 "rma": "RMA-2026-000456", "complaint": None, "status": "pending",
-                 "attempts": 3, "next_attempt_at": "2026-03-02T01:16:10Z",
-                 "response_status": 503, "response": "服務暫停，請稍後再試",
-                 "created_at": "2026-03-02T01:15:00Z", "delivered_at": None,
-                 "last_attempt_at": "2026-03-02T01:15:40Z"}]},
-        },
-    },
-    "GET /openapi.json": {
-        "response": {"zh_CN": {"openapi": "3.1.0", "info": {"title": "Depot API"}},
-                     "zh_TW": {"openapi": "3.1.0", "info": {"title": "Depot API"}}},
-    },
-}
 
 WEBHOOK_EVENTS = EVENTS  # depot.domain.webhooks
 
@@ -176,10 +109,3 @@ def webhooks() -> dict[str, Any]:
         "security": [],
     }} for event in WEBHOOK_EVENTS}
 
-
-def examples_for(method: str, path: str, part: str) -> dict[str, Any] | None:
-    """The `examples` map of one operation's request or response, or None."""
-    found = EXAMPLES.get(f"{method} {path}", {}).get(part)
-    if not found:
-        return None
-    return {lang: {"summary": lang, "value": value} for lang, value in found.items()}
