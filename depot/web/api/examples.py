@@ -25,6 +25,36 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         },
         "response": {"zh_CN": _BRIEF_CN, "zh_TW": _BRIEF_TW},
     },
+    "POST /cartons": {
+        "request": {
+            "zh_CN": {"carrier": "SF", "tracking_number": "SF1402938847561",
+                      "customer": {"name": "深圳市星河科技有限公司", "phone": "0755-86668888",
+                                   "address": "广东省深圳市南山区科技园南区"}},
+            "zh_TW": {"carrier": "黑貓宅急便", "tracking_number": "9041-2210-3385",
+                      "customer": {"name": "陳志明", "phone": "0912-345-678",
+                                   "address": "台北市信義區松仁路100號"}},
+        },
+        "response": {
+            "zh_CN": {"number": "CTN-2026-000012", "carrier": "SF",
+                      "tracking_number": "SF1402938847561", "unit_count": 0, "rmas": []},
+            "zh_TW": {"number": "CTN-2026-000034", "carrier": "黑貓宅急便",
+                      "tracking_number": "9041-2210-3385", "unit_count": 0, "rmas": []},
+        },
+    },
+    "GET /cartons/<number>": {
+        "response": {
+            "zh_CN": {"number": "CTN-2026-000012", "carrier": "SF",
+                      "tracking_number": "SF1402938847561", "unit_count": 1,
+                      "rmas": [{**_BRIEF_CN, "fault_description": "开机后屏幕闪烁",
+                                "accessories": ["power_adapter"],
+                                "warranty_status": "in_warranty"}]},
+            "zh_TW": {"number": "CTN-2026-000034", "carrier": "黑貓宅急便",
+                      "tracking_number": "9041-2210-3385", "unit_count": 1,
+                      "rmas": [{**_BRIEF_TW, "fault_description": "充電時機身過熱",
+                                "accessories": ["power_adapter"],
+                                "warranty_status": "in_warranty"}]},
+        },
+    },
     "GET /openapi.json": {
         "response": {"zh_CN": {"openapi": "3.1.0", "info": {"title": "Depot API"}},
                      "zh_TW": {"openapi": "3.1.0", "info": {"title": "Depot API"}}},
