@@ -80,11 +80,11 @@
     ev.preventDefault();
     if (busy) return;
     busy = true;
-    const f = ev.target.elements;
-    const body = { tracking_number: f.tracking_number.value.trim(), carrier: f.carrier.value.trim() };
-    if (f.customer_name.value.trim()) {
-      body.customer = { name: f.customer_name.value, phone: f.customer_phone.value,
-                        email: f.customer_email.value, address: f.customer_address.value };
+    const body = { tracking_number: $("carton-waybill").value.trim(),
+                   carrier: $("carton-carrier").value.trim() };
+    if ($("carton-name").value.trim()) {
+      body.customer = { name: $("carton-name").value, phone: $("carton-phone").value,
+                        email: $("carton-email").value, address: $("carton-address").value };
     }
     try {
       carton = await api("POST", "/api/v1/cartons", body);
@@ -160,16 +160,15 @@
     if (!serial) { $("carton-serial").focus(); return; }
     busy = true;
     $("carton-add").disabled = true;
-    const f = $("carton-unit-form").elements;
     try {
       if (!unit) {
         unit = await api("POST", "/api/v1/units", {
-          serial, model: f.model.value, purchase_date: f.purchase_date.value || null,
+          serial, model: $("carton-model").value, purchase_date: $("carton-purchase").value || null,
           customer: carton.customer ? { name: carton.customer.name, phone: carton.customer.phone,
                                         email: carton.customer.email, address: carton.customer.address } : null });
       }
       const rma = await api("POST", "/api/v1/rmas", {
-        serial: unit.serial, fault_description: f.fault_description.value,
+        serial: unit.serial, fault_description: $("carton-fault").value,
         accessories: accessoryBoxes().filter((b) => b.checked).map((b) => b.value),
         carton: carton.number }, { "Idempotency-Key": key });
       if (!units.some((u) => u.number === rma.number)) {
