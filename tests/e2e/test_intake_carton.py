@@ -48,12 +48,19 @@ def test_a_clerk_receives_a_carton_of_20_units_with_the_keyboard_only(page: Page
         page.keyboard.type(value)
     page.keyboard.press("Enter")
     expect(page.locator("#carton-waybill")).to_be_focused()
+    wedge_scan(page, "AB1")  # a misread: refused, said so, and the next scan replaces it
+    expect(page.locator("#carton-open-status")).to_have_attribute("data-state", "error")
+    expect(page.locator("#carton-waybill")).to_be_focused()
     wedge_scan(page, WAYBILL)
 
     expect(page.locator("#carton-units")).to_be_visible()
     number = page.locator("#carton-number").inner_text()
-    assert re.fullmatch(r"CTN-\d{4}-\d{6}", number), number
+    assert re.fullmatch(r"CTN-\d{4}-000001", number), number  # the misread took no number
     expect(page.locator("#carton-serial")).to_be_focused()
+    # the fault's pick list is the finding catalogue, in the page's language
+    faults = page.locator("#carton-faults option")
+    expect(faults).to_have_count(15)
+    assert "无法开机" in [faults.nth(i).get_attribute("value") for i in range(15)]
 
     for i in range(UNITS):
         wedge_scan(page, serial_of(i))

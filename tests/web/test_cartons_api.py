@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -175,3 +176,22 @@ def test_the_tag_of_a_unit_in_a_carton_carries_its_number(api, make_unit):
     assert tag.status_code == 200
     text = PdfReader(io.BytesIO(tag.data)).pages[0].extract_text()
     assert number in text and rma in text and "CTNTAG01" in text
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh_CN", ("整箱收货", "扫描快递运单", "加入本箱", "F4 完成本箱", "已加入本箱：")),
+    ("zh_TW", ("整箱收貨", "掃描快遞運單", "加入本箱", "F4 完成本箱", "已加入本箱：")),
+    ("en", ("Receive a carton", "the carrier", "Add the unit to the carton",
+            "F4 finishes the carton", "Added to the carton:"))])
+def test_the_intake_page_has_the_carton_mode_in_every_language(app, lang, words):
+    from tests.web.test_payments_policy_and_times import signed_in
+
+    client = signed_in(app, "clerk.carton", "clerk")
+    client.get(f"/lang/{lang}")
+    html = client.get("/intake").get_data(as_text=True)
+    assert 'id="carton-mode"' in html and "js/carton.js" in html
+    for word in words[:-1]:
+        assert word in html, word
+    script = re.search(r'<script id="carton-i18n" type="application/json">(.*?)</script>',
+                       html, re.S)
+    assert json.loads(script[1])["added"] == words[-1]
