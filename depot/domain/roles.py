@@ -13,7 +13,8 @@ NOBODY = "none"
 # quotes.discount: put a discount line on a quote (a goodwill concession);
 # returned_stock: the units kept after an exchange (换货) and what became of them.
 _CLERK = {"units", "import", "scans", "rmas.create", "rmas.read", "quotes.create", "quotes.send",
-          "payments", "complaints"}
+          "payments", "complaints",
+          "cartons"}  # open cartons (整箱收货), read them, their receipt
 _TECHNICIAN = {"scans", "rmas.read", "inspection", "quotes.create", "actions.bench",
                "complaints"}
 _LOGISTICS = {"scans", "rmas.read", "labels", "shipment", "actions.close", "complaints"}

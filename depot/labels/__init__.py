@@ -1,5 +1,6 @@
 """Printable documents: pure functions, data in, PDF (or ZPL) bytes out, byte-identical."""
 from depot.labels.barcodes import MODULE_PT
+from depot.labels.carton_receipt import CartonReceiptData, CartonUnit, render_carton_receipt
 from depot.labels.fonts import FONT_NAME, register_cjk_font
 from depot.labels.printer import PrinterError, send_zpl
 from depot.labels.receipt import ReceiptData, render_receipt
@@ -9,6 +10,8 @@ from depot.labels.zpl import render_label_zpl
 
 __all__ = [
     "ACCESSORY_CODES",
+    "CartonReceiptData",
+    "CartonUnit",
     "FONT_NAME",
     "LABEL_SIZES",
     "MODULE_PT",
@@ -17,6 +20,7 @@ __all__ = [
     "ReceiptData",
     "TagData",
     "register_cjk_font",
+    "render_carton_receipt",
     "render_intake_tag",
     "render_label_pdf",
     "render_label_zpl",

@@ -62,6 +62,15 @@ RECEIPT_TEXT: dict[str, str] = {
     "customer_sign": "Customer signature",
     "date": "Date",
     "page": "Page %(n)s",
+    # the carton receipt (depot/labels/carton_receipt.py): one for every unit in a box
+    "carton_title": "Carton receipt",
+    "carton": "Carton",
+    "carrier": "Carrier",
+    "tracking_number": "Waybill number",
+    "unit_count": "Units",
+    "units": "Units in this carton",
+    "no": "No.",
+    "rma_number": "RMA number",
 }
 
 
@@ -147,7 +156,8 @@ def _footer(rma_number: str, lang: str, font: str) -> Callable[[Canvas, object],
         canvas.saveState()
         canvas.setFont(font, 7)
         canvas.setFillColor(GREY)
-        canvas.drawCentredString(A5[0] / 2, 6 * mm, f"{rma_number}   {primary} / {secondary}")
+        canvas.drawCentredString(getattr(doc, "pagesize", A5)[0] / 2, 6 * mm,
+                                 f"{rma_number}   {primary} / {secondary}")
         canvas.restoreState()
 
     return draw
@@ -185,6 +195,10 @@ class _ReceiptFlow:
         return [self.header(), Spacer(1, 2 * mm), self.bilingual("title", self.s.title, 10),
                 Spacer(1, 3 * mm), *self.details(), Spacer(1, 3 * mm), self.closing()]
 
+    def number(self) -> str:
+        """What the header's Code128 carries: the RMA number (a carton's receipt: its own)."""
+        return self.d.rma_number
+
     def header(self) -> Table:
         d = self.d
         phone = "{} / {}: ".format(*self.pair("phone")) + d.depot_phone
@@ -192,11 +206,12 @@ class _ReceiptFlow:
                  Paragraph(esc(d.depot_address), self.s.small),
                  Paragraph(esc(phone), self.s.small)]
         right_w = self.width * 0.46
-        symbol = fit_code128(d.rma_number, max_width=right_w, bar_height=13 * mm,
+        number = self.number()
+        symbol = fit_code128(number, max_width=right_w, bar_height=13 * mm,
                              modules=(MODULE_PT, 2 * MODULE_PT))
         if symbol is None:
-            raise ValueError(f"RMA number {d.rma_number!r} is too long for the receipt barcode")
-        code = [symbol, Spacer(1, 1), Paragraph(esc(d.rma_number), self.s.rma)]
+            raise ValueError(f"number {number!r} is too long for the receipt barcode")
+        code = [symbol, Spacer(1, 1), Paragraph(esc(number), self.s.rma)]
         table = Table([[depot, code]], colWidths=[self.width - right_w, right_w])
         table.setStyle(self.table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"),

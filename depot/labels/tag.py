@@ -36,6 +36,7 @@ class TagData:
     received_on: date
     customer_name: str
     accessories: tuple[str, ...]
+    carton_number: str = ""  # the box it came in with other units (整箱收货), one more row
 
 
 @dataclass(frozen=True)
@@ -45,26 +46,28 @@ class _TagMetrics:
     serial_bar: float  # 0 = serial printed as text only
     font: float
     gap: float
+    text_rows: int = 4
 
     def line(self, size: float) -> float:
         return size * 1.18
 
     def height(self) -> float:
         """Rows and the gaps between them; with a serial symbol one more gap sets it apart."""
-        rows = [self.rma_bar, self.line(self.rma_font)] + [self.line(self.font)] * 4
+        rows = [self.rma_bar, self.line(self.rma_font)] + [self.line(self.font)] * self.text_rows
         if self.serial_bar:
             rows += [self.serial_bar, self.gap]
         return sum(rows) + self.gap * (len(rows) - 1 - bool(self.serial_bar))
 
 
-def _tag_metrics(avail_h: float, serial_barcode: bool, min_scale: float) -> _TagMetrics | None:
+def _tag_metrics(avail_h: float, serial_barcode: bool, min_scale: float, text_rows: int = 4
+                 ) -> _TagMetrics | None:
     """Largest layout (nominal size tuned for 40 mm) that fits ``avail_h``."""
     scale = 1.5
     while scale >= min_scale:
         metrics = _TagMetrics(
             rma_bar=30 * scale, rma_font=max(TAG_MIN_FONT, 10 * scale),
             serial_bar=13 * scale if serial_barcode else 0.0,
-            font=max(TAG_MIN_FONT, 6.6 * scale), gap=1.6 * scale,
+            font=max(TAG_MIN_FONT, 6.6 * scale), gap=1.6 * scale, text_rows=text_rows,
         )
         if metrics.height() <= avail_h and metrics.rma_bar >= 12:
             return metrics
@@ -87,8 +90,9 @@ def render_intake_tag(data: TagData, *, width_mm: float = 60, height_mm: float =
         raise ValueError(f"a {width_mm}x{height_mm} mm tag is too narrow for RMA {data.rma_number!r}")
     serial_ok = can_encode(data.serial) and code128(data.serial, bar_height=1).width <= page_w - 2 * mm
     # The serial symbol is a bonus: drop it before shrinking the text much.
-    metrics = (_tag_metrics(avail_h, True, 0.85) if serial_ok else None) or _tag_metrics(
-        avail_h, False, 0.45
+    rows = 4 + bool(data.carton_number)
+    metrics = (_tag_metrics(avail_h, True, 0.85, rows) if serial_ok else None) or _tag_metrics(
+        avail_h, False, 0.45, rows
     )
     if metrics is None:
         raise ValueError(f"a {width_mm}x{height_mm} mm tag is too low for a scannable barcode")
@@ -107,6 +111,9 @@ def render_intake_tag(data: TagData, *, width_mm: float = 60, height_mm: float =
     else:
         drawer.left(f"SN {data.serial}", metrics.font)
     drawer.left(f"{data.model_code}  {data.model_name}".strip(), metrics.font)
+    if data.carton_number:
+        carton = translate("zh_CN", "Carton", "tag")
+        drawer.left(f"{carton} {data.carton_number}", metrics.font)
     drawer.date_and_customer(data.received_on, data.customer_name)
     drawer.accessories(data.accessories)
     canvas.showPage()

@@ -4,6 +4,7 @@ from depot.extensions import Base, db
 from depot.models import search as _search  # noqa: F401 (its indexes)
 from depot.models.base import UTCDateTime
 from depot.models.bench import BenchTime, CalendarOverride, FindingCode, Part, PartUse
+from depot.models.cartons import Carton, CartonCounter
 from depot.models.complaints import Complaint, ComplaintCounter, ComplaintEvent, Survey
 from depot.models.exchanges import Exchange
 from depot.models.jobs import Job, JobPayload
@@ -25,4 +26,5 @@ __all__ = [
     "ProductModel", "Quote", "QuoteEvent", "QuoteLineRow", "RateLimitCounter", "Rma",
     "RmaCounter", "RmaEvent", "Setting", "Shipment", "Survey", "TransitDays", "UTCDateTime",
     "Unit", "User", "Webhook", "WebhookDelivery", "db",
+    "Carton", "CartonCounter",
 ]

@@ -24,6 +24,7 @@ from depot.models.base import UTCDateTime
 
 if TYPE_CHECKING:
     from depot.models.bench import PartUse
+    from depot.models.cartons import Carton
     from depot.models.exchanges import Exchange
     from depot.models.notifications import Notification
     from depot.models.complaints import Complaint, Survey
@@ -99,12 +100,15 @@ class Rma(db.Model):
     # the unit's previous RMA's ship date, kept at intake (that RMA was over by then): whether
     # this one is a repeat repair (DESIGN.md 4b `repeat_of`) is then a comparison of two dates
     previous_shipped_on: Mapped[date | None] = mapped_column(Date)
+    # the box it came in with other units (models/cartons.py); None: it came alone
+    carton_id: Mapped[int | None] = mapped_column(ForeignKey("cartons.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship(back_populates="rmas", lazy="joined", foreign_keys=[unit_id])
     technician: Mapped[User | None] = relationship(foreign_keys=[technician_id], lazy="joined")
+    carton: Mapped[Carton | None] = relationship(back_populates="rmas")
     part_uses: Mapped[list[PartUse]] = relationship(back_populates="rma", order_by="PartUse.id")
     quotes: Mapped[list[Quote]] = relationship(back_populates="rma", order_by="Quote.version")
     payments: Mapped[list[Payment]] = relationship(order_by="Payment.id")

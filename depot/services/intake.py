@@ -15,7 +15,7 @@ from depot.domain.workflow import Action, Status
 from depot.errors import ConflictError, InvalidInputError, InvalidTransitionError
 from depot.models import Rma, RmaCounter, User
 from depot.photos import normalise_photo, pixels_of
-from depot.services import notifications, webhooks
+from depot.services import cartons, notifications, webhooks
 from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
 from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
@@ -125,11 +125,12 @@ def receive_unit(
     reported_on: date | None = None, idempotency_key: str | None = None,
     photos: list[Photo] | tuple[Photo, ...] = (), actor: User | None, now: datetime,
     tz: ZoneInfo = DEFAULT_TZ, origin: Origin | None = None,
-    settings: DepotSettings | None = None,
+    settings: DepotSettings | None = None, carton: str = "",
 ) -> tuple[Rma, bool]:
     """Open an RMA for the unit. Returns (rma, created); a repeated idempotency key returns the
     first RMA with created=False and creates nothing. With `settings`, the customer's mail
-    (with the receipt and the status link) is queued with it."""
+    (with the receipt and the status link) is queued with it. `carton`: the number of the box
+    it came in (services.cartons); an unknown one is 404 carton_not_found, nothing created."""
     if idempotency_key:
         existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
         if existing is not None:
@@ -139,6 +140,7 @@ def receive_unit(
         raise InvalidInputError("unknown accessories: %(unknown)s",
                                 code="invalid_accessory", unknown=[u[:40] for u in unknown][:20],
                                 known=list(ACCESSORIES))
+    box = cartons.get_carton(session, carton, field="carton") if carton.strip() else None
     unit = get_unit(session, serial, lock=True)  # one open RMA per unit, even under races
     if idempotency_key:  # again, now that a concurrent repeat holding the lock has committed
         existing = session.scalar(select(Rma).where(Rma.idempotency_key == idempotency_key))
@@ -150,6 +152,8 @@ def receive_unit(
         if idempotency_key and current.idempotency_key is None:
             current.idempotency_key = idempotency_key  # a retry then finds this RMA
         try:
+            if box is not None:
+                current.carton = box  # a request's unit may come in a carton too
             return _receive_request(session, current, fault_description, accessories,
                                     reported_on=reported_on, photos=photos, actor=actor,
                                     now=now, tz=tz, origin=origin, settings=settings), False
@@ -160,7 +164,7 @@ def receive_unit(
             return receive_unit(session, serial, fault_description, accessories,
                                 reported_on=reported_on, idempotency_key=idempotency_key,
                                 photos=photos, actor=actor, now=now, tz=tz, origin=origin,
-                                settings=settings)
+                                settings=settings, carton=carton)
     if current is not None:
         raise ConflictError("unit %(serial)s already has open RMA %(rma)s",
                             code="open_rma_exists", rma=current.number, status=current.status,
@@ -182,7 +186,7 @@ def receive_unit(
         warranty_ends_on=warranty.ends_on,
         warranty_reasons=[r.stored() for r in warranty.reasons],
         idempotency_key=idempotency_key or None, created_by_id=actor.id if actor else None,
-        created_at=now, updated_at=now,
+        created_at=now, updated_at=now, carton=box,
     )
     session.add(rma)
     change_status(session, rma, Action.RECEIVE, actor=actor, now=now, tz=tz, origin=origin)

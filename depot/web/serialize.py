@@ -17,6 +17,7 @@ from depot.domain.workflow import CLOCKED_STATUSES, RmaFacts, Status, allowed_ac
 from depot.domain.workflow import waiting_for as waiting_for_rule
 from depot.i18n import reason_text, stored_reasons_text
 from depot.models import (
+    Carton,
     Complaint,
     ComplaintEvent,
     Customer,
@@ -193,7 +194,28 @@ def rma(r: Rma, lang: str, tz: ZoneInfo, today: date, pay_before: str = DEFAULT_
         "survey": survey(r.survey),
         "complaints": [complaint_brief(c) for c in r.complaints],
         "created_at": r.created_at.isoformat().replace("+00:00", "Z"),
+        "carton": r.carton.number if r.carton else None,
     }
+
+
+def carton_rma(r: Rma, today: date) -> dict[str, Any]:
+    """An RMA as a carton lists it: the search's brief (GET /rmas) and what came in the box."""
+    status = Status(r.status)
+    return {"number": r.number, "serial": r.unit.serial, "model": r.unit.model.code,
+            "model_name": r.unit.model.name, "status": r.status,
+            "customer_name": r.unit.customer.name if r.unit.customer else None,
+            "received_on": iso(r.received_on), "due_on": iso(r.due_on),
+            "overdue": status in CLOCKED_STATUSES and r.due_on is not None and r.due_on < today,
+            "fault_description": r.fault_description,
+            "accessories": list(r.accessories or []), "warranty_status": r.warranty_status}
+
+
+def carton(c: Carton, today: date) -> dict[str, Any]:
+    return {"number": c.number, "carrier": c.carrier, "tracking_number": c.tracking_number,
+            "customer": customer(c.customer),
+            "created_by": c.created_by.username if c.created_by else None,
+            "created_at": c.created_at.isoformat().replace("+00:00", "Z"),
+            "unit_count": len(c.rmas), "rmas": [carton_rma(r, today) for r in c.rmas]}
 
 
 def notification(n: Notification) -> dict[str, Any]:

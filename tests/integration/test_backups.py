@@ -26,6 +26,7 @@ from depot.errors import InvalidInputError, UnavailableError
 from depot.models import CalendarOverride, db
 from depot.services import (
     backups,
+    cartons,
     complaints,
     customer_status,
     exchange,
@@ -47,6 +48,7 @@ from depot.services import (
 from depot.domain.webhooks import EVENTS
 from depot.services import settings as depot_settings
 from depot.services.settings import DepotSettings
+from depot.services.units import CustomerInput
 from depot.services.workflow import Origin
 from tests.conftest import NOW, PG_URL, IsolatedClient
 from tests.web.test_pages import csrf_from
@@ -144,6 +146,13 @@ def filled(app, make_unit, client) -> dict:
                                  actor=tech, now=NOW, tz=settings.tz, origin=WEB)
     exchange.exchange_unit(db.session, dead.number, "BACKUP003", reason="dead on arrival",
                            actor=tech, now=NOW, tz=settings.tz, origin=WEB)  # exchanges
+    make_unit("BACKUP005", date(2026, 6, 1))
+    box = cartons.open_carton(  # cartons and their counter; the RMA in it
+        db.session, carrier="SF", tracking_number="SF9876543210",
+        customer=CustomerInput("深圳星河科技", "0755-86668888"), actor=clerk, now=NOW,
+        tz=settings.tz)
+    intake.receive_unit(db.session, "BACKUP005", "屏幕不亮", ["battery"], actor=clerk, now=NOW,
+                        tz=settings.tz, origin=WEB, carton=box.number)
     jobs.queue_job(db.session, "import_units", io.BytesIO(b"serial,model_code\nB3,T8\n"),
                    total=1, created_by=clerk.id, now=NOW)  # jobs and job_payloads
     db.session.commit()

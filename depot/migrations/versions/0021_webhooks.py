@@ -1,7 +1,7 @@
 """webhooks (v1.1): the addresses an admin registered and each delivery of an event to one
 
 Revision ID: 4b1d7f9e5a21
-Revises: 2f9b5d7c3e19
+Revises: 3a0c6e8d4f20
 Create Date: 2026-12-03 10:45:00.000000
 
 A delivery's body, status and retries are its outbox message's (channel `webhook`); the
@@ -14,7 +14,7 @@ from depot.models.base import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '4b1d7f9e5a21'
-down_revision = '2f9b5d7c3e19'  # 0019_requests
+down_revision = '3a0c6e8d4f20'  # 0020_cartons
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from depot.web.api import (
     bench,
+    cartons,
     complaints,
     intake,
     jobs,
@@ -21,7 +22,8 @@ from depot.web.api import (
 )
 
 AREAS = (intake.bp, search.bp, bench.bp, quotes.bp, shipping.bp, jobs.bp, reports.bp, users.bp,
-         public.bp, complaints.bp, returned_stock.bp, webhooks.bp, openapi.bp)
+         public.bp, complaints.bp, returned_stock.bp, webhooks.bp, openapi.bp,
+         cartons.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 for _area in AREAS:

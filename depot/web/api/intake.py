@@ -155,7 +155,9 @@ def post_scan(body: bodies.ScanIn):
                        "(accessories comma-separated) the intake photos come with it in the "
                        "file field `photo` (repeatable): the RMA and its photos are stored "
                        "together or not at all, so a photo that cannot be read refuses the "
-                       "whole request (422) and leaves no RMA behind.")
+                       "whole request (422) and leaves no RMA behind. `carton` puts the RMA "
+                       "in that carton (POST /cartons); an unknown carton is 404 "
+                       "carton_not_found (details: field carton) and nothing is created.")
 def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
     uploads = request.files.getlist("photo") if request.mimetype == MULTIPART else []
     photos = intake.prepare_photos(
@@ -166,7 +168,7 @@ def post_rma(body: bodies.RmaIn, headers: bodies.RmaHeaders):
         db.session, body.serial, body.fault_description, body.accessories,
         reported_on=body.reported_on, idempotency_key=headers.idempotency_key or None,
         photos=photos, actor=current_actor(), now=now(), tz=tz(), origin=origin(),
-        settings=settings())
+        settings=settings(), carton=body.carton)
     return created_or_found(rma_json(rma), is_new)
 
 

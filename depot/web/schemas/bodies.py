@@ -18,6 +18,7 @@ from depot.i18n import LANGUAGES
 from depot.models import (
     Attachment,
     CalendarOverride,
+    Carton,
     Customer,
     FindingCode,
     Part,
@@ -132,6 +133,9 @@ class RmaIn(Body):
     fault_description: Text(Rma.fault_description, required=False, lines=True) = ""
     accessories: Codes(cap=30, max_items=20) = []
     reported_on: Day(earliest=EARLIEST_DAY, nullable=True) = None
+    carton: Text(Carton.number, required=False) = Field(
+        "", description="the number of the carton (CTN-YYYY-NNNNNN) the unit came in; an "
+                        "unknown one is 404 carton_not_found and nothing is created")
 
 
 class RmaHeaders(Body):

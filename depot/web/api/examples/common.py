@@ -194,7 +194,7 @@ def rma(d: Depot, **changes: Any) -> dict[str, Any]:
         "outstanding": "0.00", "credit": "0.00", "currency": "CNY", "waiting_for": None,
         "photos": [], "evidence": [], "allowed_actions": ["inspect", "cancel"],
         "events": received_events(d), "shipped_on": None, "shipment": None,
-        "replacement_serial": None, "repeat_of": None,
+        "replacement_serial": None, "repeat_of": None, "carton": None,
         "notifications": [notification(d, "received", at("2026-03-02", "09:15"))],
         "survey": None, "complaints": [], "created_at": at("2026-03-02", "09:15"),
         "freight": "collect",

@@ -1,4 +1,4 @@
-"""Examples of the integrations: webhooks (admin) and the customer's request before shipping."""
+"""Examples of webhooks (admin), the customer's request before shipping and cartons."""
 from __future__ import annotations
 
 from typing import Any
@@ -27,7 +27,42 @@ def _requested(d: Depot) -> dict[str, Any]:
             "known_unit": True, "warranty": "in_warranty", "warranty_ends_on": "2026-09-17"}
 
 
+_BRIEF_CN = {"number": "RMA-2026-000123", "status": "received", "serial": "SN-A7K2-0093125",
+             "model": "X200", "customer": "张伟", "received_on": "2026-03-02"}
+_BRIEF_TW = {"number": "RMA-2026-000456", "status": "received", "serial": "SN-B3T9-0041877",
+             "model": "X200", "customer": "陳志明", "received_on": "2026-03-02"}
+
 EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
+    "POST /cartons": {
+        "request": {
+            "zh_CN": {"carrier": "SF", "tracking_number": "SF1402938847561",
+                      "customer": {"name": "深圳市星河科技有限公司", "phone": "0755-86668888",
+                                   "address": "广东省深圳市南山区科技园南区"}},
+            "zh_TW": {"carrier": "黑貓宅急便", "tracking_number": "9041-2210-3385",
+                      "customer": {"name": "陳志明", "phone": "0912-345-678",
+                                   "address": "台北市信義區松仁路100號"}},
+        },
+        "response": {
+            "zh_CN": {"number": "CTN-2026-000012", "carrier": "SF",
+                      "tracking_number": "SF1402938847561", "unit_count": 0, "rmas": []},
+            "zh_TW": {"number": "CTN-2026-000034", "carrier": "黑貓宅急便",
+                      "tracking_number": "9041-2210-3385", "unit_count": 0, "rmas": []},
+        },
+    },
+    "GET /cartons/<number>": {
+        "response": {
+            "zh_CN": {"number": "CTN-2026-000012", "carrier": "SF",
+                      "tracking_number": "SF1402938847561", "unit_count": 1,
+                      "rmas": [{**_BRIEF_CN, "fault_description": "开机后屏幕闪烁",
+                                "accessories": ["power_adapter"],
+                                "warranty_status": "in_warranty"}]},
+            "zh_TW": {"number": "CTN-2026-000034", "carrier": "黑貓宅急便",
+                      "tracking_number": "9041-2210-3385", "unit_count": 1,
+                      "rmas": [{**_BRIEF_TW, "fault_description": "充電時機身過熱",
+                                "accessories": ["power_adapter"],
+                                "warranty_status": "in_warranty"}]},
+        },
+    },
     "POST /public/requests": {
         "request": {"zh_CN": _request(CN), "zh_TW": _request(TW)},
         "response": {"zh_CN": _requested(CN), "zh_TW": _requested(TW)},
