@@ -31,9 +31,9 @@ from depot.domain.workflow import OPEN_STATUSES, Action, Status
 from depot.errors import ConflictError, InvalidInputError, NotFoundError
 from depot.models import Exchange, Rma, Unit, User
 from depot.services import notifications
-from depot.services.common import DEFAULT_TZ, find_unit, get_model, unit_serial_query
+from depot.services.common import DEFAULT_TZ, find_unit, get_model
 from depot.services.settings import DepotSettings
-from depot.services.units import check_serial, unit_warranty
+from depot.services.units import add_new_unit, check_serial, unit_warranty
 from depot.services.workflow import Origin, change_status, check, lock_rma
 
 RETURNED_STOCK_LIMIT = 500
@@ -114,21 +114,11 @@ def _candidate(session: Session, serial: str, unit: Unit | None) -> Candidate:
 
 def _register(session: Session, serial: str, model, original: Unit, now: datetime) -> Unit:
     """The replacement, new to the depot: the original's customer and purchase date (its
-    warranty is fixed when it ships)."""
-    if session.scalar(unit_serial_query(serial).with_only_columns(Unit.id).limit(1)):
-        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
-                            serial=serial)
-    unit = Unit(serial=serial, model=model, customer=original.customer,
-                purchase_date=original.purchase_date, extended_months=original.extended_months,
-                created_at=now, updated_at=now)
-    session.add(unit)
-    try:  # now, not at some later autoflush: another exchange may register it meanwhile
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
-                            serial=serial) from None
-    return unit
+    warranty is fixed when it ships). Flushed now: another exchange may register it meanwhile."""
+    return add_new_unit(session, Unit(
+        serial=serial, model=model, customer=original.customer,
+        purchase_date=original.purchase_date, extended_months=original.extended_months,
+        created_at=now, updated_at=now))
 
 
 def fix_replacement_warranty(rma: Rma, shipped_on: date,

@@ -190,12 +190,7 @@ def receive_unit(
     )
     session.add(rma)
     change_status(session, rma, Action.RECEIVE, actor=actor, now=now, tz=tz, origin=origin)
-    for photo in photos:
-        attach(session, rma, "intake_photo", photo.filename, photo.content_type, photo.data,
-               actor=actor, now=now, flush=False)
-    if settings is not None:
-        session.flush()
-        notifications.notify_received(session, rma, settings, now=now)
+    _arrived(session, rma, photos, actor=actor, now=now, settings=settings)
     try:
         webhooks.rma_created(session, rma, now=now)
         session.commit()
@@ -226,11 +221,18 @@ def _receive_request(session: Session, rma: Rma, fault_description: str, accesso
     receive_requested(session, rma, received_on=received_on,
                       fault_description=fault_description, accessories=accessories,
                       reported_on=reported_on)
+    _arrived(session, rma, photos, actor=actor, now=now, settings=settings)
+    session.commit()
+    return rma
+
+
+def _arrived(session: Session, rma: Rma, photos: list[Photo] | tuple[Photo, ...], *,
+             actor: User | None, now: datetime, settings: DepotSettings | None) -> None:
+    """What comes with a unit taken in: its intake photos and, with `settings`, the
+    customer's mail with the receipt (both in the caller's transaction)."""
     for photo in photos:
         attach(session, rma, "intake_photo", photo.filename, photo.content_type, photo.data,
                actor=actor, now=now, flush=False)
     if settings is not None:
         session.flush()
         notifications.notify_received(session, rma, settings, now=now)
-    session.commit()
-    return rma

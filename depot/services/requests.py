@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from depot.domain.tracking import Kind
@@ -31,14 +30,18 @@ from depot.services.common import (
     get_rma,
     local_date,
     open_rma_of,
-    unit_serial_query,
 )
 from depot.services.customer_status import status_url
 from depot.services.intake import Photo, rma_number, take_number
 from depot.services.serials import fits
 from depot.services.settings import DepotSettings
-from depot.services.units import CustomerInput, check_serial, find_or_create_customer, \
-    unit_warranty
+from depot.services.units import (
+    CustomerInput,
+    add_new_unit,
+    check_serial,
+    find_or_create_customer,
+    unit_warranty,
+)
 from depot.services.workflow import Origin, change_status
 
 
@@ -137,20 +140,10 @@ def _model_for(session: Session, serial: str, code: str | None) -> ProductModel:
 
 def _register(session: Session, serial: str, model: ProductModel, data: RequestInput,
               now: datetime) -> Unit:
-    if session.scalar(unit_serial_query(serial).with_only_columns(Unit.id).limit(1)):
-        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
-                            serial=serial)
-    unit = Unit(serial=serial, model=model, purchase_date=data.purchase_date,
-                customer=find_or_create_customer(session, data.customer, now),
-                created_at=now, updated_at=now)
-    session.add(unit)
-    try:  # now: a second request for the same new serial at once is told, not a 500
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
-                            serial=serial) from None
-    return unit
+    return add_new_unit(session, Unit(
+        serial=serial, model=model, purchase_date=data.purchase_date,
+        customer=find_or_create_customer(session, data.customer, now),
+        created_at=now, updated_at=now))
 
 
 def send_by(rma: Rma, settings: DepotSettings) -> date:

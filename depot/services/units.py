@@ -111,6 +111,23 @@ def register_unit(
     return unit
 
 
+def add_new_unit(session: Session, unit: Unit) -> Unit:
+    """Add a unit inside the caller's transaction, flushed now: a serial registered already,
+    or by another request meanwhile, is 409 unit_exists (the transaction rolled back), never
+    an IntegrityError at some later autoflush."""
+    if session.scalar(unit_serial_query(unit.serial).with_only_columns(Unit.id).limit(1)):
+        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
+                            serial=unit.serial)
+    session.add(unit)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError("unit %(serial)s is registered already", code="unit_exists",
+                            serial=unit.serial) from None
+    return unit
+
+
 def similar_serials(session: Session, unit: Unit) -> list[str]:
     """Other units' serials that differ from this one's only in characters easily misread for
     one another (O and 0, I, l and 1): perhaps the same device typed from a worn label."""
