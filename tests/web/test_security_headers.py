@@ -59,9 +59,14 @@ def test_hsts_over_https(app):
 
 
 def test_templates_and_scripts_need_no_inline_code():
-    """What keeps the policy holding: no inline script, event handler or style anywhere."""
+    """What keeps the policy holding: no inline script, event handler or style anywhere.
+    Vendored third-party code (static/vendor: Swagger UI) holds such strings as data of its
+    own; that its page runs under the policy is checked in the browser
+    (tests/e2e/test_api_docs.py fails on any Content-Security-Policy report)."""
+    vendor = ROOT.joinpath("depot", "static", "vendor")
     for path in [*ROOT.joinpath("depot", "templates").rglob("*.html"),
-                 *ROOT.joinpath("depot", "static").rglob("*.js")]:
+                 *(p for p in ROOT.joinpath("depot", "static").rglob("*.js")
+                   if vendor not in p.parents)]:
         text = path.read_text(encoding="utf-8")
         for tag in re.findall(r"<script\b[^>]*>", text):
             assert "src=" in tag or 'type="application/json"' in tag, (path, tag)
