@@ -278,7 +278,7 @@ class _Importer:
         keys = list({r[1] for r in rows})
         existing: dict[str, int] = {}
         for key, unit_id in sql.rows_where(
-                "SELECT lower(serial), id FROM units", "lower(serial)", keys, "ORDER BY id"):
+                "SELECT lower(serial), id FROM units", "lower(serial)", keys, order_at=1):
             existing.setdefault(key, unit_id)
         new, changed, changed_customer = [], [], []
         for _line, key, serial, model_id, bought, customer in rows:
@@ -315,7 +315,7 @@ class _Importer:
 
         def named(names: list[str]) -> list[Any]:
             return sql.rows_where("SELECT id, name, phone, email, address FROM customers",
-                                  "name", names, "ORDER BY id")
+                                  "name", names, order_at=0)
 
         ids: dict[tuple[str, str], int] = {}
         changes = []
