@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.errors import ConflictError, InvalidInputError, NotFoundError
 from depot.models import Carton, CartonCounter, User
-from depot.services.common import DEFAULT_TZ, local_date
+from depot.services.common import DEFAULT_TZ, local_date, take_yearly_number
 from depot.services.shipping import TRACKING_RE
 from depot.services.units import CustomerInput, find_or_create_customer
 
@@ -23,21 +22,8 @@ def carton_number(year: int, seq: int) -> str:
 
 
 def take_number(session: Session, year: int) -> int:
-    """Next carton number of `year`, inside the caller's transaction: the UPDATE locks the
-    year's counter row, so concurrent openings wait for each other and a rolled-back one gives
-    its number back (as services.intake.take_number does for RMAs)."""
-    seq = session.execute(
-        update(CartonCounter).where(CartonCounter.year == year)
-        .values(last=CartonCounter.last + 1).returning(CartonCounter.last)
-    ).scalar()
-    if seq is not None:
-        return seq
-    try:
-        with session.begin_nested():
-            session.execute(insert(CartonCounter).values(year=year, last=1))
-        return 1
-    except IntegrityError:
-        return take_number(session, year)
+    """Next carton number of `year`, inside the caller's transaction (services.common)."""
+    return take_yearly_number(session, CartonCounter, year)
 
 
 def find_carton(session: Session, number: str) -> Carton | None:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from depot.domain.serials import serial_key
@@ -95,3 +97,23 @@ def unit_going_back(rma: Rma) -> Unit:
     else the unit sent in."""
     exchange = rma.exchange
     return exchange.replacement if exchange is not None else rma.unit
+
+
+def take_yearly_number(session: Session, counter: Any, year: int) -> int:
+    """Next gap-free number of `year` from a counter table (`year`, `last`: RMAs, complaints,
+    cartons), inside the caller's transaction. The UPDATE locks the year's row (PostgreSQL row
+    lock; SQLite's write lock), so concurrent takers wait for each other, and a rolled-back
+    one gives its number back."""
+    seq = session.execute(
+        update(counter).where(counter.year == year)
+        .values(last=counter.last + 1).returning(counter.last)
+    ).scalar()
+    if seq is not None:
+        return seq
+    try:
+        with session.begin_nested():
+            session.execute(insert(counter).values(year=year, last=1))
+        return 1
+    except IntegrityError:
+        # Another taker created the year's row first: take the next number from it.
+        return take_yearly_number(session, counter, year)

@@ -13,8 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from depot.domain.complaints import (
@@ -38,7 +37,7 @@ from depot.models import Complaint, ComplaintCounter, ComplaintEvent, Rma, Unit,
 from depot.models.complaints import DESCRIPTION_CAP
 from depot.services import complaint_outcomes, outbox, webhooks
 from depot.services.calendars import china_calendar
-from depot.services.common import DEFAULT_TZ, find_rma, find_unit, local_date
+from depot.services.common import DEFAULT_TZ, find_rma, find_unit, local_date, take_yearly_number
 from depot.services.settings import DepotSettings
 from depot.services.workflow import Origin
 
@@ -61,21 +60,8 @@ def complaint_number(year: int, seq: int) -> str:
 
 
 def take_number(session: Session, year: int) -> int:
-    """Next complaint number of `year`, inside the caller's transaction: the UPDATE locks the
-    year's counter row, so concurrent registrations wait for each other and a rolled-back one
-    gives its number back (as services.intake.take_number does for RMAs)."""
-    seq = session.execute(
-        update(ComplaintCounter).where(ComplaintCounter.year == year)
-        .values(last=ComplaintCounter.last + 1).returning(ComplaintCounter.last)
-    ).scalar()
-    if seq is not None:
-        return seq
-    try:
-        with session.begin_nested():
-            session.execute(insert(ComplaintCounter).values(year=year, last=1))
-        return 1
-    except IntegrityError:
-        return take_number(session, year)
+    """Next complaint number of `year`, inside the caller's transaction (services.common)."""
+    return take_yearly_number(session, ComplaintCounter, year)
 
 
 def _linked(session: Session, rma_number: str, serial: str) -> tuple[Rma | None, Unit | None]:

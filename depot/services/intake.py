@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,14 @@ from depot.photos import normalise_photo, pixels_of
 from depot.services import cartons, notifications, webhooks
 from depot.services.attachments import attach
 from depot.services.calendars import calendar_around
-from depot.services.common import DEFAULT_TZ, get_rma, get_unit, local_date, open_rma_of
+from depot.services.common import (
+    DEFAULT_TZ,
+    get_rma,
+    get_unit,
+    local_date,
+    open_rma_of,
+    take_yearly_number,
+)
 from depot.services.settings import DepotSettings
 from depot.services.units import unit_warranty
 from depot.services.workflow import Origin, change_status
@@ -100,24 +107,8 @@ def rma_number(year: int, seq: int) -> str:
 
 
 def take_number(session: Session, year: int) -> int:
-    """Next number of `year`, inside the caller's transaction.
-
-    The UPDATE locks the year's counter row (PostgreSQL row lock; SQLite's write lock), so
-    concurrent intakes wait for each other, and a rolled-back intake gives its number back.
-    """
-    seq = session.execute(
-        update(RmaCounter).where(RmaCounter.year == year)
-        .values(last=RmaCounter.last + 1).returning(RmaCounter.last)
-    ).scalar()
-    if seq is not None:
-        return seq
-    try:
-        with session.begin_nested():
-            session.execute(insert(RmaCounter).values(year=year, last=1))
-        return 1
-    except IntegrityError:
-        # Another intake created the year's row first: take the next number from it.
-        return take_number(session, year)
+    """Next RMA number of `year`, inside the caller's transaction (services.common)."""
+    return take_yearly_number(session, RmaCounter, year)
 
 
 def receive_unit(
